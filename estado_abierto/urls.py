@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Estado Abierto · Oficina del STL")
+admin.site.site_title = _("Estado Abierto")
+admin.site.index_title = _("Administración del plan y su seguimiento")
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("plan.urls")),
+]

@@ -1,0 +1,180 @@
+"""Oficina del STL: la estructura del plan en el admin de Django, con historial."""
+
+from django.contrib import admin
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Accion,
+    Compromiso,
+    Eje,
+    EnlaceCompromiso,
+    Institucion,
+    MetaODS,
+    ObjetivoODS,
+    Persona,
+    Plan,
+)
+
+
+@admin.register(Institucion)
+class InstitucionAdmin(SimpleHistoryAdmin):
+    list_display = ["nombre", "siglas", "tipo"]
+    list_filter = ["tipo"]
+    search_fields = ["nombre", "siglas"]
+
+
+@admin.register(Persona)
+class PersonaAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "cargo", "institucion", "usuario"]
+    list_select_related = ["institucion", "usuario"]
+    list_filter = ["institucion"]
+    search_fields = ["nombre", "cargo", "institucion__nombre", "institucion__siglas"]
+    autocomplete_fields = ["institucion"]
+    raw_id_fields = ["usuario"]
+
+
+class MetaODSInline(admin.TabularInline):
+    model = MetaODS
+    extra = 0
+
+
+@admin.register(ObjetivoODS)
+class ObjetivoODSAdmin(SimpleHistoryAdmin):
+    list_display = ["numero", "nombre"]
+    inlines = [MetaODSInline]
+
+
+@admin.register(MetaODS)
+class MetaODSAdmin(SimpleHistoryAdmin):
+    list_display = ["clave", "objetivo", "descripcion"]
+    list_select_related = ["objetivo"]
+    list_filter = ["objetivo"]
+    search_fields = ["clave", "descripcion"]
+
+
+class EjeInline(admin.TabularInline):
+    model = Eje
+    fields = ["numero", "nombre", "peso"]
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Plan)
+class PlanAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "slug", "entidad", "vigencia", "fecha_meta"]
+    search_fields = ["nombre", "nombre_corto", "slug"]
+    prepopulated_fields = {"slug": ["nombre_corto"]}
+    readonly_fields = ["diagnostico_avance"]
+    fieldsets = [
+        (None, {"fields": ["nombre", "nombre_corto", "slug", "entidad", "descripcion"]}),
+        (_("Vigencia"), {"fields": ["anio_inicio", "anio_fin", "fecha_meta"]}),
+        (_("Cálculo del avance"), {"fields": ["diagnostico_avance"]}),
+    ]
+    inlines = [EjeInline]
+
+    @admin.display(description=_("avance calculado con lo publicado"))
+    def diagnostico_avance(self, plan):
+        if plan.pk is None:
+            return "—"
+        from seguimiento.rollup import calcular_avance, redondear
+
+        resultado = calcular_avance(plan)
+        if resultado.avance is None and not resultado.errores:
+            return _("Sin reporte: ningún avance publicado todavía (%(cobertura)s).") % {
+                "cobertura": resultado.cobertura
+            }
+        resumen = format_html(
+            "{} % · {}",
+            redondear(resultado.avance) if resultado.avance is not None else "—",
+            resultado.cobertura,
+        )
+        if not resultado.errores:
+            return resumen
+        return format_html(
+            '{}<ul class="errorlist">{}</ul>',
+            resumen,
+            format_html_join("", "<li>{}</li>", ((str(error),) for error in resultado.errores)),
+        )
+
+
+class CompromisoInline(admin.TabularInline):
+    model = Compromiso
+    fields = ["numero", "nombre", "institucion_responsable", "peso"]
+    extra = 0
+    show_change_link = True
+    autocomplete_fields = ["institucion_responsable"]
+
+
+@admin.register(Eje)
+class EjeAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "plan", "peso"]
+    list_select_related = ["plan"]
+    list_filter = ["plan"]
+    search_fields = ["nombre"]
+    inlines = [CompromisoInline]
+
+
+class AccionInline(admin.StackedInline):
+    model = Accion
+    fields = [("numero", "peso"), "descripcion", "destacado", "entregable", ("fecha_inicio", "fecha_fin")]
+    extra = 0
+    show_change_link = True
+
+
+class EnlaceInline(admin.TabularInline):
+    model = EnlaceCompromiso
+    fields = ["url", "titulo", "orden"]
+    extra = 0
+
+
+@admin.register(Compromiso)
+class CompromisoAdmin(SimpleHistoryAdmin):
+    list_display = ["clave_display", "nombre", "institucion_responsable", "representante", "peso"]
+    list_select_related = ["eje__plan", "institucion_responsable", "representante"]
+    list_filter = ["eje__plan", "eje", "institucion_responsable"]
+    search_fields = ["nombre", "descripcion", "problema", "objetivo_principal"]
+    autocomplete_fields = ["institucion_responsable", "representante", "partes_cocreadoras"]
+    filter_horizontal = ["objetivos_ods", "metas_ods"]
+    fieldsets = [
+        (None, {"fields": ["eje", "numero", "nombre", "peso"]}),
+        (
+            _("Ficha del compromiso"),
+            {
+                "fields": [
+                    "descripcion",
+                    "problema",
+                    "objetivo_principal",
+                    "metas_verificables",
+                    "medios_verificacion",
+                    ("fecha_inicio", "fecha_conclusion"),
+                ]
+            },
+        ),
+        (_("Responsables"), {"fields": ["institucion_responsable", "representante", "partes_cocreadoras"]}),
+        (_("Alineación con la Agenda 2030"), {"fields": ["objetivos_ods", "metas_ods"]}),
+    ]
+    inlines = [AccionInline, EnlaceInline]
+
+    @admin.display(description=_("número"), ordering="eje__numero")
+    def clave_display(self, compromiso):
+        return compromiso.clave
+
+
+@admin.register(Accion)
+class AccionAdmin(SimpleHistoryAdmin):
+    list_display = ["clave_display", "descripcion_corta", "compromiso", "peso"]
+    list_select_related = ["compromiso__eje__plan"]
+    list_filter = ["compromiso__eje__plan", "compromiso__institucion_responsable"]
+    search_fields = ["descripcion", "entregable"]
+    autocomplete_fields = ["compromiso"]
+
+    @admin.display(description=_("número"), ordering="compromiso__eje__numero")
+    def clave_display(self, accion):
+        return accion.clave
+
+    @admin.display(description=_("descripción"))
+    def descripcion_corta(self, accion):
+        texto = " ".join(accion.descripcion.split())
+        return texto if len(texto) <= 90 else texto[:89] + "…"

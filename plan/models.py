@@ -1,0 +1,386 @@
+"""Estructura de un Plan de Acción Local: plan → ejes → compromisos → acciones.
+
+Los números que ve la ciudadanía ("1", "1.5", "1.5.3") se derivan de ``numero``
+en cada nivel: cada nivel guarda solo su propio número dentro de su padre y la
+base de datos garantiza que no se repita.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+PESO_POR_OMISION = Decimal("1")
+
+
+def _campo_peso():
+    return models.DecimalField(
+        _("peso"),
+        max_digits=9,
+        decimal_places=4,
+        default=PESO_POR_OMISION,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_(
+            "Peso relativo frente a sus pares (número no negativo; 1 por omisión). "
+            "Un peso 0 excluye el elemento del cálculo del avance."
+        ),
+    )
+
+
+def _restriccion_peso(nombre_modelo: str):
+    return models.CheckConstraint(
+        condition=Q(peso__gte=0), name=f"{nombre_modelo}_peso_no_negativo"
+    )
+
+
+class Institucion(models.Model):
+    class Tipo(models.TextChoices):
+        PODER_EJECUTIVO = "poder_ejecutivo", _("Poder ejecutivo")
+        PODER_LEGISLATIVO = "poder_legislativo", _("Poder legislativo")
+        PODER_JUDICIAL = "poder_judicial", _("Poder judicial")
+        ORGANISMO_AUTONOMO = "organismo_autonomo", _("Organismo autónomo")
+        MUNICIPIO = "municipio", _("Municipio")
+        ACADEMIA = "academia", _("Academia")
+        SOCIEDAD_CIVIL = "sociedad_civil", _("Sociedad civil")
+
+    nombre = models.CharField(_("nombre"), max_length=300, unique=True)
+    siglas = models.CharField(_("siglas"), max_length=40, blank=True)
+    tipo = models.CharField(_("tipo"), max_length=30, choices=Tipo.choices)
+    sitio_web = models.URLField(_("sitio web"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("institución")
+        verbose_name_plural = _("instituciones")
+        ordering = ["nombre"]
+
+    def __str__(self):
+        return f"{self.nombre} ({self.siglas})" if self.siglas else self.nombre
+
+    @property
+    def nombre_corto(self) -> str:
+        return self.siglas or self.nombre
+
+
+class Persona(models.Model):
+    """Funcionaria o representante de una institución (p. ej. un representante titular)."""
+
+    grado = models.CharField(
+        _("grado o tratamiento"), max_length=20, blank=True, help_text=_("Mtro., Dra., Lic., …")
+    )
+    nombre = models.CharField(_("nombre completo"), max_length=200)
+    cargo = models.CharField(_("cargo"), max_length=300, blank=True)
+    institucion = models.ForeignKey(
+        Institucion,
+        on_delete=models.PROTECT,
+        related_name="personas",
+        verbose_name=_("institución"),
+    )
+    usuario = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="persona",
+        verbose_name=_("cuenta de usuario"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("persona")
+        verbose_name_plural = _("personas")
+        ordering = ["nombre"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["nombre", "institucion"], name="persona_unica_por_institucion"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.grado} {self.nombre}".strip()
+
+
+class ObjetivoODS(models.Model):
+    """Objetivo de Desarrollo Sostenible de la Agenda 2030 (1 a 17)."""
+
+    numero = models.PositiveSmallIntegerField(_("número"), unique=True)
+    nombre = models.CharField(_("nombre"), max_length=200)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("objetivo de desarrollo sostenible")
+        verbose_name_plural = _("objetivos de desarrollo sostenible")
+        ordering = ["numero"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(numero__gte=1, numero__lte=17), name="ods_numero_1_a_17"
+            )
+        ]
+
+    def __str__(self):
+        return f"ODS {self.numero}. {self.nombre}"
+
+
+class MetaODS(models.Model):
+    """Meta de un ODS, p. ej. 16.6 o 16.10."""
+
+    objetivo = models.ForeignKey(
+        ObjetivoODS, on_delete=models.PROTECT, related_name="metas", verbose_name=_("objetivo")
+    )
+    clave = models.CharField(_("clave"), max_length=10, unique=True, help_text=_("p. ej. 16.6"))
+    descripcion = models.TextField(_("descripción"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("meta ODS")
+        verbose_name_plural = _("metas ODS")
+        ordering = ["objetivo__numero", "clave"]
+
+    def __str__(self):
+        return _("Meta %(clave)s") % {"clave": self.clave}
+
+
+class PlanQuerySet(models.QuerySet):
+    def vigentes_primero(self):
+        return self.order_by("-anio_fin", "nombre")
+
+
+class Plan(models.Model):
+    nombre = models.CharField(_("nombre"), max_length=300)
+    nombre_corto = models.CharField(
+        _("nombre corto"), max_length=60, blank=True, help_text=_("p. ej. PAL 2022-2024")
+    )
+    slug = models.SlugField(_("identificador en URL"), max_length=80, unique=True)
+    entidad = models.CharField(_("entidad federativa"), max_length=100)
+    anio_inicio = models.PositiveSmallIntegerField(_("año de inicio de la vigencia"))
+    anio_fin = models.PositiveSmallIntegerField(_("año de fin de la vigencia"))
+    fecha_meta = models.DateField(
+        _("fecha meta"),
+        null=True,
+        blank=True,
+        help_text=_("Fecha en que el plan debe alcanzar el 100 % (se muestra como mes y año)."),
+    )
+    descripcion = models.TextField(_("descripción"), blank=True)
+
+    history = HistoricalRecords()
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("plan de acción local")
+        verbose_name_plural = _("planes de acción local")
+        ordering = ["-anio_fin", "nombre"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(anio_inicio__lte=F("anio_fin")), name="plan_vigencia_en_orden"
+            )
+        ]
+
+    def __str__(self):
+        return self.nombre_corto or self.nombre
+
+    def get_absolute_url(self):
+        return reverse("plan:plan", kwargs={"slug": self.slug})
+
+    @property
+    def vigencia(self) -> str:
+        return f"{self.anio_inicio}-{self.anio_fin}"
+
+
+class Eje(models.Model):
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="ejes", verbose_name=_("plan")
+    )
+    numero = models.PositiveSmallIntegerField(_("número"))
+    nombre = models.CharField(_("nombre"), max_length=200)
+    descripcion = models.TextField(_("descripción"), blank=True)
+    peso = _campo_peso()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("eje")
+        verbose_name_plural = _("ejes")
+        ordering = ["plan", "numero"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "numero"], name="eje_numero_unico_en_plan"),
+            _restriccion_peso("eje"),
+        ]
+
+    def __str__(self):
+        return _("Eje %(clave)s. %(nombre)s") % {"clave": self.clave, "nombre": self.nombre}
+
+    @property
+    def clave(self) -> str:
+        return str(self.numero)
+
+
+class Compromiso(models.Model):
+    eje = models.ForeignKey(
+        Eje, on_delete=models.CASCADE, related_name="compromisos", verbose_name=_("eje")
+    )
+    numero = models.PositiveSmallIntegerField(
+        _("número dentro del eje"), help_text=_("El 5 de «1.5».")
+    )
+    nombre = models.CharField(_("nombre"), max_length=400)
+    descripcion = models.TextField(_("descripción y relevancia"), blank=True)
+    problema = models.TextField(_("problema"), blank=True)
+    objetivo_principal = models.TextField(_("objetivo principal"), blank=True)
+    metas_verificables = models.TextField(
+        _("propósito ciudadano (metas verificables)"), blank=True
+    )
+    medios_verificacion = models.TextField(_("medios de verificación"), blank=True)
+    fecha_inicio = models.DateField(_("fecha de inicio"), null=True, blank=True)
+    fecha_conclusion = models.DateField(_("fecha de conclusión"), null=True, blank=True)
+    objetivos_ods = models.ManyToManyField(
+        ObjetivoODS, blank=True, related_name="compromisos", verbose_name=_("objetivos ODS")
+    )
+    metas_ods = models.ManyToManyField(
+        MetaODS, blank=True, related_name="compromisos", verbose_name=_("metas ODS")
+    )
+    institucion_responsable = models.ForeignKey(
+        Institucion,
+        on_delete=models.PROTECT,
+        related_name="compromisos",
+        verbose_name=_("institución responsable"),
+    )
+    representante = models.ForeignKey(
+        Persona,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="compromisos",
+        verbose_name=_("representante titular"),
+    )
+    partes_cocreadoras = models.ManyToManyField(
+        Institucion,
+        blank=True,
+        related_name="compromisos_cocreados",
+        verbose_name=_("partes cocreadoras"),
+        help_text=_("Organizaciones de gobierno y de sociedad civil que cocrearon el compromiso."),
+    )
+    peso = _campo_peso()
+
+    history = HistoricalRecords(m2m_fields=[objetivos_ods, metas_ods, partes_cocreadoras])
+
+    class Meta:
+        verbose_name = _("compromiso")
+        verbose_name_plural = _("compromisos")
+        ordering = ["eje__plan", "eje__numero", "numero"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["eje", "numero"], name="compromiso_numero_unico_en_eje"
+            ),
+            _restriccion_peso("compromiso"),
+            models.CheckConstraint(
+                condition=Q(fecha_inicio__isnull=True)
+                | Q(fecha_conclusion__isnull=True)
+                | Q(fecha_inicio__lte=F("fecha_conclusion")),
+                name="compromiso_fechas_en_orden",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Compromiso %(clave)s. %(nombre)s") % {"clave": self.clave, "nombre": self.nombre}
+
+    @property
+    def clave(self) -> str:
+        return f"{self.eje.numero}.{self.numero}"
+
+
+class EnlaceCompromiso(models.Model):
+    """Enlace público de un compromiso (sitio, datos, evidencia citada en un informe)."""
+
+    compromiso = models.ForeignKey(
+        Compromiso, on_delete=models.CASCADE, related_name="enlaces", verbose_name=_("compromiso")
+    )
+    url = models.URLField(_("dirección (URL)"), max_length=500)
+    titulo = models.CharField(_("título"), max_length=200, blank=True)
+    orden = models.PositiveSmallIntegerField(_("orden"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("enlace del compromiso")
+        verbose_name_plural = _("enlaces del compromiso")
+        ordering = ["compromiso", "orden", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["compromiso", "url"], name="enlace_unico_por_compromiso")
+        ]
+
+    def __str__(self):
+        return self.titulo or self.url
+
+
+class AccionQuerySet(models.QuerySet):
+    def del_plan(self, plan):
+        return self.filter(compromiso__eje__plan=plan)
+
+    def de_institucion(self, institucion):
+        return self.filter(compromiso__institucion_responsable=institucion)
+
+
+class Accion(models.Model):
+    compromiso = models.ForeignKey(
+        Compromiso, on_delete=models.CASCADE, related_name="acciones", verbose_name=_("compromiso")
+    )
+    numero = models.PositiveSmallIntegerField(
+        _("número dentro del compromiso"), help_text=_("El 3 de «1.5.3».")
+    )
+    descripcion = models.TextField(_("descripción"))
+    destacado = models.CharField(
+        _("texto destacado"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Palabras de la descripción que el informe imprime en negritas "
+            "(deben aparecer tal cual en la descripción)."
+        ),
+    )
+    entregable = models.TextField(_("entregable"), blank=True)
+    fecha_inicio = models.DateField(_("fecha de inicio"), null=True, blank=True)
+    fecha_fin = models.DateField(_("fecha de fin"), null=True, blank=True)
+    peso = _campo_peso()
+
+    history = HistoricalRecords()
+    objects = AccionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("acción")
+        verbose_name_plural = _("acciones")
+        ordering = ["compromiso__eje__plan", "compromiso__eje__numero", "compromiso__numero", "numero"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["compromiso", "numero"], name="accion_numero_unico_en_compromiso"
+            ),
+            _restriccion_peso("accion"),
+            models.CheckConstraint(
+                condition=Q(fecha_inicio__isnull=True)
+                | Q(fecha_fin__isnull=True)
+                | Q(fecha_inicio__lte=F("fecha_fin")),
+                name="accion_fechas_en_orden",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Acción %(clave)s") % {"clave": self.clave}
+
+    @property
+    def clave(self) -> str:
+        return f"{self.compromiso.eje.numero}.{self.compromiso.numero}.{self.numero}"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.destacado and self.destacado not in (self.descripcion or ""):
+            raise ValidationError(
+                {"destacado": _("El texto destacado debe aparecer tal cual en la descripción.")}
+            )

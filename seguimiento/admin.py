@@ -1,0 +1,90 @@
+"""Oficina del STL: periodos, avances con evidencias e informes, con historial."""
+
+from django.contrib import admin
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from plan.models import Institucion
+
+from .models import Avance, CifraPublicada, Evidencia, Informe, Periodo
+
+
+@admin.register(Periodo)
+class PeriodoAdmin(SimpleHistoryAdmin):
+    list_display = ["nombre", "plan", "inicio", "fin", "fecha_limite", "fecha_publicacion", "estado"]
+    list_select_related = ["plan"]
+    list_filter = ["plan", "estado"]
+    search_fields = ["nombre"]
+    prepopulated_fields = {"slug": ["nombre"]}
+    date_hierarchy = "inicio"
+
+
+class EvidenciaInline(admin.TabularInline):
+    model = Evidencia
+    fields = ["descripcion", "url", "archivo"]
+    extra = 0
+
+
+class InstitucionFiltro(admin.SimpleListFilter):
+    title = _("institución responsable")
+    parameter_name = "institucion"
+
+    def lookups(self, request, model_admin):
+        return [(str(i.pk), i.nombre_corto) for i in Institucion.objects.filter(compromisos__isnull=False).distinct()]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(accion__compromiso__institucion_responsable_id=self.value())
+        return queryset
+
+
+@admin.register(Avance)
+class AvanceAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "accion_clave",
+        "periodo",
+        "porcentaje",
+        "etapa",
+        "nota_aclaratoria_marcada",
+        "estado",
+        "validado_por",
+    ]
+    list_select_related = ["accion__compromiso__eje__plan", "periodo", "validado_por"]
+    list_filter = ["periodo__plan", "periodo", "estado", InstitucionFiltro]
+    search_fields = ["accion__descripcion", "narrativa", "etapa"]
+    autocomplete_fields = ["accion"]
+    readonly_fields = ["capturado_por", "validado_por", "validado_en", "creado", "actualizado"]
+    fieldsets = [
+        (None, {"fields": ["accion", "periodo", "estado"]}),
+        (_("Avance"), {"fields": ["porcentaje", "etapa", "narrativa"]}),
+        (_("Nota aclaratoria"), {"fields": ["nota_aclaratoria_marcada", "nota_aclaratoria"]}),
+        (_("Registro"), {"fields": ["capturado_por", "validado_por", "validado_en", "creado", "actualizado"]}),
+    ]
+    inlines = [EvidenciaInline]
+
+    @admin.display(description=_("acción"), ordering="accion__compromiso__eje__numero")
+    def accion_clave(self, avance):
+        return avance.accion.clave
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.capturado_por_id is None:
+            obj.capturado_por = request.user
+        if "estado" in form.changed_data and obj.estado == Avance.Estado.VALIDADO:
+            obj.validado_por = request.user
+            obj.validado_en = timezone.now()
+        super().save_model(request, obj, form, change)
+
+
+class CifraPublicadaInline(admin.TabularInline):
+    model = CifraPublicada
+    fields = ["nivel", "eje", "compromiso", "porcentaje", "evidencias"]
+    extra = 0
+
+
+@admin.register(Informe)
+class InformeAdmin(SimpleHistoryAdmin):
+    list_display = ["titulo", "plan", "periodo_inicial", "periodo_final", "fecha_sesion", "estado"]
+    list_select_related = ["plan", "periodo_inicial", "periodo_final"]
+    list_filter = ["plan", "estado"]
+    inlines = [CifraPublicadaInline]

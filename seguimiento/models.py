@@ -1,0 +1,328 @@
+"""Seguimiento: periodos de reporte, avances, evidencias e informes."""
+
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from plan.models import Accion, Compromiso, Eje, Plan
+
+_PORCENTAJE_VALIDADORES = [MinValueValidator(0), MaxValueValidator(100)]
+
+
+def _campo_porcentaje(verbose_name, **kwargs):
+    return models.DecimalField(
+        verbose_name, max_digits=5, decimal_places=2, validators=_PORCENTAJE_VALIDADORES, **kwargs
+    )
+
+
+def _restriccion_porcentaje(campo: str, nombre: str):
+    return models.CheckConstraint(
+        condition=Q(**{f"{campo}__isnull": True})
+        | Q(**{f"{campo}__gte": 0, f"{campo}__lte": 100}),
+        name=nombre,
+    )
+
+
+class PeriodoQuerySet(models.QuerySet):
+    def publicados(self):
+        return self.filter(estado=Periodo.Estado.PUBLICADO)
+
+
+class Periodo(models.Model):
+    """Periodo de reporte (un bimestre, o el lapso que cubre un informe)."""
+
+    class Estado(models.TextChoices):
+        PROGRAMADO = "programado", _("Programado")
+        ABIERTO = "abierto", _("Abierto")
+        CERRADO = "cerrado", _("Cerrado")
+        PUBLICADO = "publicado", _("Publicado")
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="periodos", verbose_name=_("plan")
+    )
+    nombre = models.CharField(_("nombre"), max_length=100, help_text=_("p. ej. Agosto–noviembre 2023"))
+    slug = models.SlugField(_("identificador en URL"), max_length=100)
+    inicio = models.DateField(_("inicio"))
+    fin = models.DateField(_("fin"))
+    fecha_limite = models.DateField(
+        _("fecha límite de entrega"),
+        null=True,
+        blank=True,
+        help_text=_("Vacía solo en periodos históricos cuya fecha límite no consta."),
+    )
+    fecha_publicacion = models.DateField(_("fecha de publicación"), null=True, blank=True)
+    estado = models.CharField(
+        _("estado"), max_length=20, choices=Estado.choices, default=Estado.PROGRAMADO
+    )
+
+    history = HistoricalRecords()
+    objects = PeriodoQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("periodo de reporte")
+        verbose_name_plural = _("periodos de reporte")
+        ordering = ["plan", "inicio"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "slug"], name="periodo_slug_unico_en_plan"),
+            models.UniqueConstraint(fields=["plan", "inicio"], name="periodo_inicio_unico_en_plan"),
+            models.CheckConstraint(condition=Q(inicio__lte=F("fin")), name="periodo_fechas_en_orden"),
+            models.CheckConstraint(
+                condition=Q(fecha_limite__isnull=True) | Q(fecha_limite__gte=F("inicio")),
+                name="periodo_limite_despues_de_inicio",
+            ),
+            models.CheckConstraint(
+                condition=Q(fecha_publicacion__isnull=True)
+                | Q(fecha_publicacion__gte=F("inicio")),
+                name="periodo_publicacion_despues_de_inicio",
+            ),
+        ]
+
+    def __str__(self):
+        return self.nombre
+
+
+class AvanceQuerySet(models.QuerySet):
+    def validados(self):
+        return self.filter(estado=Avance.Estado.VALIDADO)
+
+    def publicados(self):
+        """Validados y de un periodo publicado: lo único que ve la ciudadanía."""
+        return self.validados().filter(periodo__estado=Periodo.Estado.PUBLICADO)
+
+    def del_plan(self, plan):
+        return self.filter(accion__compromiso__eje__plan=plan)
+
+
+class Avance(models.Model):
+    """Avance acumulado (0–100 %) de una acción en un periodo."""
+
+    class Estado(models.TextChoices):
+        BORRADOR = "borrador", _("Borrador")
+        ENVIADO = "enviado", _("Enviado")
+        DEVUELTO = "devuelto", _("Devuelto")
+        VALIDADO = "validado", _("Validado")
+
+    accion = models.ForeignKey(
+        Accion, on_delete=models.CASCADE, related_name="avances", verbose_name=_("acción")
+    )
+    periodo = models.ForeignKey(
+        Periodo, on_delete=models.PROTECT, related_name="avances", verbose_name=_("periodo")
+    )
+    porcentaje = _campo_porcentaje(_("porcentaje de avance acumulado"))
+    etapa = models.CharField(
+        _("etapa"), max_length=200, blank=True, help_text=_("p. ej. «En etapa de diseño del programa»")
+    )
+    narrativa = models.TextField(_("narrativa"), blank=True)
+    nota_aclaratoria_marcada = models.BooleanField(
+        _("lleva nota aclaratoria (*)"),
+        default=False,
+        help_text=_("El informe marca la cifra con un asterisco."),
+    )
+    nota_aclaratoria = models.TextField(
+        _("texto de la nota aclaratoria"),
+        blank=True,
+        help_text=_("Vacío si el informe publicado marca la nota pero no incluye su texto."),
+    )
+    estado = models.CharField(
+        _("estado de revisión"), max_length=20, choices=Estado.choices, default=Estado.BORRADOR
+    )
+    capturado_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="avances_capturados",
+        verbose_name=_("capturado por"),
+    )
+    validado_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="avances_validados",
+        verbose_name=_("validado por"),
+    )
+    validado_en = models.DateTimeField(_("validado el"), null=True, blank=True)
+    creado = models.DateTimeField(_("creado"), auto_now_add=True)
+    actualizado = models.DateTimeField(_("actualizado"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = AvanceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("avance")
+        verbose_name_plural = _("avances")
+        ordering = ["periodo__inicio", "accion"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["accion", "periodo"], name="avance_unico_por_accion_y_periodo"
+            ),
+            _restriccion_porcentaje("porcentaje", "avance_porcentaje_entre_0_y_100"),
+            models.CheckConstraint(
+                condition=Q(nota_aclaratoria="") | Q(nota_aclaratoria_marcada=True),
+                name="avance_nota_con_marca",
+            ),
+        ]
+
+    def __str__(self):
+        return _("Avance de la acción %(accion)s en %(periodo)s") % {
+            "accion": self.accion.clave,
+            "periodo": self.periodo.nombre,
+        }
+
+
+def _ruta_evidencia(instancia, nombre_original: str) -> str:
+    """Nombre de almacenamiento generado: nunca el nombre que subió la persona."""
+    extension = PurePath(nombre_original).suffix.lower()[:10]
+    return f"evidencias/{uuid.uuid4().hex}{extension}"
+
+
+class Evidencia(models.Model):
+    """Medio de verificación de un avance: un enlace o un archivo."""
+
+    avance = models.ForeignKey(
+        Avance, on_delete=models.CASCADE, related_name="evidencias", verbose_name=_("avance")
+    )
+    url = models.URLField(_("enlace"), max_length=500, blank=True)
+    archivo = models.FileField(_("archivo"), upload_to=_ruta_evidencia, blank=True)
+    nombre_original = models.CharField(_("nombre original del archivo"), max_length=255, blank=True)
+    descripcion = models.CharField(_("descripción"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("evidencia")
+        verbose_name_plural = _("evidencias")
+        ordering = ["avance", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(url="") & ~Q(archivo="")) | (~Q(url="") & Q(archivo="")),
+                name="evidencia_enlace_o_archivo",
+            )
+        ]
+
+    def __str__(self):
+        return self.descripcion or self.url or self.nombre_original or str(self.archivo)
+
+
+class Informe(models.Model):
+    """Informe parcial de un plan que cubre uno o varios periodos.
+
+    Las cifras que el informe publicó se guardan en ``CifraPublicada`` para que un
+    informe histórico conserve lo que dijo aunque los avances cambien después.
+    """
+
+    class Estado(models.TextChoices):
+        BORRADOR = "borrador", _("Borrador")
+        PUBLICADO = "publicado", _("Publicado")
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.PROTECT, related_name="informes", verbose_name=_("plan")
+    )
+    numero = models.PositiveSmallIntegerField(_("número"))
+    titulo = models.CharField(_("título"), max_length=200, help_text=_("p. ej. Primer Informe Parcial"))
+    periodo_inicial = models.ForeignKey(
+        Periodo,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("periodo inicial"),
+    )
+    periodo_final = models.ForeignKey(
+        Periodo,
+        on_delete=models.PROTECT,
+        related_name="informes",
+        verbose_name=_("periodo final"),
+        help_text=_("Las cifras se calculan con los avances validados hasta este periodo."),
+    )
+    sesion = models.CharField(
+        _("sesión del STL"), max_length=200, blank=True, help_text=_("p. ej. Cuarta Sesión Ordinaria 2023")
+    )
+    fecha_sesion = models.DateField(_("fecha de la sesión"), null=True, blank=True)
+    estado = models.CharField(
+        _("estado"), max_length=20, choices=Estado.choices, default=Estado.BORRADOR
+    )
+    meta_por_alcanzar_publicada = _campo_porcentaje(
+        _("meta por alcanzar publicada"), null=True, blank=True
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("informe")
+        verbose_name_plural = _("informes")
+        ordering = ["plan", "numero"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "numero"], name="informe_numero_unico_en_plan"),
+            _restriccion_porcentaje(
+                "meta_por_alcanzar_publicada", "informe_meta_por_alcanzar_entre_0_y_100"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.titulo} ({self.plan})"
+
+
+class CifraPublicada(models.Model):
+    """Cifra tal como la imprimió un informe, para el plan, un eje o un compromiso."""
+
+    class Nivel(models.TextChoices):
+        PLAN = "plan", _("Plan (avance global)")
+        EJE = "eje", _("Eje")
+        COMPROMISO = "compromiso", _("Compromiso")
+
+    informe = models.ForeignKey(
+        Informe, on_delete=models.CASCADE, related_name="cifras", verbose_name=_("informe")
+    )
+    nivel = models.CharField(_("nivel"), max_length=20, choices=Nivel.choices)
+    eje = models.ForeignKey(
+        Eje, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("eje")
+    )
+    compromiso = models.ForeignKey(
+        Compromiso,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("compromiso"),
+    )
+    porcentaje = _campo_porcentaje(
+        _("porcentaje publicado"),
+        null=True,
+        blank=True,
+        help_text=_("Vacío si el informe presentó el elemento sin cifra."),
+    )
+    evidencias = models.TextField(
+        _("texto de la columna Evidencias"),
+        blank=True,
+        help_text=_("Texto impreso en la columna «Evidencias», tal cual."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("cifra publicada")
+        verbose_name_plural = _("cifras publicadas")
+        ordering = ["informe", "nivel", "eje__numero", "compromiso__numero"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(nivel="plan") & Q(eje__isnull=True) & Q(compromiso__isnull=True))
+                | (Q(nivel="eje") & Q(eje__isnull=False) & Q(compromiso__isnull=True))
+                | (Q(nivel="compromiso") & Q(eje__isnull=True) & Q(compromiso__isnull=False)),
+                name="cifra_nivel_coherente",
+            ),
+            models.UniqueConstraint(
+                fields=["informe"], condition=Q(nivel="plan"), name="cifra_global_unica"
+            ),
+            models.UniqueConstraint(fields=["informe", "eje"], name="cifra_eje_unica"),
+            models.UniqueConstraint(fields=["informe", "compromiso"], name="cifra_compromiso_unica"),
+            _restriccion_porcentaje("porcentaje", "cifra_porcentaje_entre_0_y_100"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_nivel_display()}: {self.porcentaje}"

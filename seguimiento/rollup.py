@@ -1,0 +1,433 @@
+"""Avance ponderado de un plan: acciones → compromisos → ejes → plan.
+
+La fórmula, sus reglas y ejemplos están en ``ROLLUP.md`` (en esta misma
+carpeta). En resumen:
+
+* El avance de una acción en un periodo es el porcentaje de su último avance
+  **validado** en ese periodo o en uno anterior (con ``Alcance.PUBLICO``, además,
+  de un periodo publicado). Si no tiene ninguno está **sin reporte**.
+* Cada nivel superior es la media ponderada de sus hijos:
+  ``avance = Σ(peso × avance_hijo) / Σ peso``.
+* Una acción sin reporte cuenta como 0 en la media de su compromiso, y siempre se
+  dice cuántas hay (la ``Cobertura``). Un elemento sin ninguna acción con reporte
+  no tiene avance (``None``, «sin reporte») y cuenta como 0 en su padre, por la
+  misma regla.
+* Si los pesos de los hijos de un elemento suman 0 (o no tiene hijos), su avance
+  no se puede calcular: se registra un ``ErrorCalculo`` y el error se propaga a
+  sus ascendientes; nunca se lanza una excepción.
+* Aritmética ``Decimal`` sin redondeos intermedios; se redondea (mitad hacia
+  arriba) solo al mostrar, con ``redondear``.
+* Tres consultas por plan, sea cual sea su tamaño: ejes, compromisos y acciones
+  (estas con su último avance anotado).
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from plan.models import Accion, Compromiso, Eje, Plan
+
+from .models import Avance, CifraPublicada, Informe, Periodo
+
+CERO = Decimal("0")
+CIEN = Decimal("100")
+
+
+class Alcance(enum.Enum):
+    """Qué avances entran al cálculo."""
+
+    #: Validados y de un periodo publicado: lo que ve la ciudadanía.
+    PUBLICO = "publico"
+    #: Validados, se haya publicado o no su periodo: vista interna del STL.
+    INTERNO = "interno"
+
+
+def redondear(valor: Decimal | None, decimales: int = 0) -> Decimal | None:
+    """Redondeo para mostrar (mitad hacia arriba). Nunca se usa dentro del cálculo."""
+    if valor is None:
+        return None
+    return valor.quantize(Decimal(1).scaleb(-decimales), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Cobertura:
+    con_reporte: int
+    total: int
+
+    @property
+    def sin_reporte(self) -> int:
+        return self.total - self.con_reporte
+
+    @property
+    def completa(self) -> bool:
+        return self.con_reporte == self.total
+
+    def __add__(self, otra: Cobertura) -> Cobertura:
+        return Cobertura(self.con_reporte + otra.con_reporte, self.total + otra.total)
+
+    def __str__(self) -> str:
+        return ngettext(
+            "%(con)s de %(total)s acción con reporte",
+            "%(con)s de %(total)s acciones con reporte",
+            self.total,
+        ) % {"con": self.con_reporte, "total": self.total}
+
+
+@dataclass(frozen=True)
+class ErrorCalculo:
+    nivel: str
+    clave: str
+    mensaje: str
+
+    def __str__(self) -> str:
+        return self.mensaje
+
+
+@dataclass
+class ResultadoAccion:
+    id: int
+    numero: int
+    clave: str
+    descripcion: str
+    peso: Decimal
+    avance: Decimal | None
+    etapa: str = ""
+    nota_aclaratoria_marcada: bool = False
+    periodo_id: int | None = None
+
+    nivel = "accion"
+
+    @property
+    def sin_reporte(self) -> bool:
+        return self.avance is None
+
+    @property
+    def cobertura(self) -> Cobertura:
+        return Cobertura(0 if self.avance is None else 1, 1)
+
+    @property
+    def calculable(self) -> bool:
+        return True
+
+
+@dataclass
+class _Nodo:
+    id: int
+    numero: int
+    clave: str
+    nombre: str
+    peso: Decimal
+    avance: Decimal | None = None
+    cobertura: Cobertura = field(default_factory=lambda: Cobertura(0, 0))
+    error: ErrorCalculo | None = None
+
+    @property
+    def sin_reporte(self) -> bool:
+        return self.error is None and self.avance is None
+
+    @property
+    def calculable(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class ResultadoCompromiso(_Nodo):
+    acciones: list[ResultadoAccion] = field(default_factory=list)
+    nivel = "compromiso"
+
+    @property
+    def hijos(self):
+        return self.acciones
+
+
+@dataclass
+class ResultadoEje(_Nodo):
+    compromisos: list[ResultadoCompromiso] = field(default_factory=list)
+    nivel = "eje"
+
+    @property
+    def hijos(self):
+        return self.compromisos
+
+
+@dataclass
+class ResultadoPlan:
+    id: int
+    slug: str
+    nombre: str
+    alcance: Alcance
+    periodo_id: int | None
+    avance: Decimal | None = None
+    cobertura: Cobertura = field(default_factory=lambda: Cobertura(0, 0))
+    error: ErrorCalculo | None = None
+    ejes: list[ResultadoEje] = field(default_factory=list)
+    errores: list[ErrorCalculo] = field(default_factory=list)
+    nivel = "plan"
+    clave = ""
+
+    @property
+    def hijos(self):
+        return self.ejes
+
+    @property
+    def calculable(self) -> bool:
+        return self.error is None
+
+    @property
+    def sin_reporte(self) -> bool:
+        return self.error is None and self.avance is None
+
+    @property
+    def meta_por_alcanzar(self) -> Decimal | None:
+        return None if self.avance is None else CIEN - self.avance
+
+    def compromisos(self):
+        for eje in self.ejes:
+            yield from eje.compromisos
+
+    def acciones(self):
+        for compromiso in self.compromisos():
+            yield from compromiso.acciones
+
+
+def _describir(nodo) -> str:
+    if nodo.nivel == "plan":
+        return _("el plan")
+    if nodo.nivel == "eje":
+        return _("el eje %(clave)s") % {"clave": nodo.clave}
+    return _("el compromiso %(clave)s") % {"clave": nodo.clave}
+
+
+def _hijos_plural(nodo) -> str:
+    return {"plan": _("ejes"), "eje": _("compromisos"), "compromiso": _("acciones")}[nodo.nivel]
+
+
+def _agregar(nodo, errores: list[ErrorCalculo]) -> None:
+    """Calcula ``nodo.avance``, ``nodo.cobertura`` y ``nodo.error`` a partir de sus hijos.
+
+    Los hijos ya están calculados. Regla completa en ROLLUP.md.
+    """
+    hijos = list(nodo.hijos)
+    nodo.cobertura = sum((h.cobertura for h in hijos), Cobertura(0, 0))
+    ponderados = [h for h in hijos if h.peso > CERO]
+    no_calculables = [h for h in ponderados if not h.calculable]
+    if no_calculables:
+        nodo.error = ErrorCalculo(
+            nodo.nivel,
+            nodo.clave,
+            _("No se puede calcular %(nodo)s porque depende de %(hijos)s.")
+            % {
+                "nodo": _describir(nodo),
+                "hijos": ", ".join(_describir(h) for h in no_calculables),
+            },
+        )
+    elif not ponderados:
+        if hijos:
+            mensaje = _(
+                "Los pesos de los %(hijos)s de %(nodo)s suman 0: su avance no se puede "
+                "calcular. Asigne un peso mayor que 0 a al menos uno."
+            )
+        else:
+            mensaje = _("%(nodo)s no tiene %(hijos)s: su avance no se puede calcular.")
+        texto = mensaje % {"hijos": _hijos_plural(nodo), "nodo": _describir(nodo)}
+        nodo.error = ErrorCalculo(nodo.nivel, nodo.clave, texto[0].upper() + texto[1:])
+    if nodo.error is not None:
+        nodo.avance = None
+        errores.append(nodo.error)
+        return
+    if nodo.cobertura.con_reporte == 0:
+        nodo.avance = None  # sin reporte: ninguna acción debajo tiene reporte
+        return
+    with localcontext() as ctx:
+        ctx.prec = 28
+        suma_pesos = sum((h.peso for h in ponderados), CERO)
+        suma = sum((h.peso * (h.avance if h.avance is not None else CERO) for h in ponderados), CERO)
+        nodo.avance = suma / suma_pesos
+
+
+def _filtro_avances(*, alcance: Alcance, periodo: Periodo | None):
+    avances = Avance.objects.validados().filter(accion=OuterRef("pk"))
+    if alcance is Alcance.PUBLICO:
+        avances = avances.filter(periodo__estado=Periodo.Estado.PUBLICADO)
+    if periodo is not None:
+        avances = avances.filter(periodo__plan_id=periodo.plan_id, periodo__inicio__lte=periodo.inicio)
+    return avances.order_by("-periodo__inicio")
+
+
+def calcular_avance(
+    plan: Plan, *, periodo: Periodo | None = None, alcance: Alcance = Alcance.PUBLICO
+) -> ResultadoPlan:
+    """Calcula el árbol de avances de ``plan`` hasta ``periodo`` (incluido).
+
+    Sin ``periodo`` usa el último avance de cada acción que entre en ``alcance``.
+    Hace exactamente tres consultas.
+    """
+    if periodo is not None and periodo.plan_id != plan.pk:
+        raise ValueError("El periodo no pertenece al plan.")
+    ultimos = _filtro_avances(alcance=alcance, periodo=periodo)
+    # Consulta 1: ejes del plan.
+    ejes = {
+        fila["id"]: ResultadoEje(
+            id=fila["id"],
+            numero=fila["numero"],
+            clave=str(fila["numero"]),
+            nombre=fila["nombre"],
+            peso=fila["peso"],
+        )
+        for fila in Eje.objects.filter(plan=plan)
+        .order_by("numero")
+        .values("id", "numero", "nombre", "peso")
+    }
+    # Consulta 2: compromisos del plan.
+    compromisos = {}
+    for fila in (
+        Compromiso.objects.filter(eje__plan=plan)
+        .order_by("eje__numero", "numero")
+        .values("id", "eje_id", "numero", "nombre", "peso")
+    ):
+        eje = ejes[fila["eje_id"]]
+        compromiso = ResultadoCompromiso(
+            id=fila["id"],
+            numero=fila["numero"],
+            clave=f"{eje.numero}.{fila['numero']}",
+            nombre=fila["nombre"],
+            peso=fila["peso"],
+        )
+        compromisos[compromiso.id] = compromiso
+        eje.compromisos.append(compromiso)
+    # Consulta 3: acciones del plan, cada una con su último avance que cuenta.
+    acciones = (
+        Accion.objects.del_plan(plan)
+        .order_by("compromiso__eje__numero", "compromiso__numero", "numero")
+        .annotate(
+            _porcentaje=Subquery(ultimos.values("porcentaje")[:1]),
+            _etapa=Subquery(ultimos.values("etapa")[:1]),
+            _nota=Subquery(ultimos.values("nota_aclaratoria_marcada")[:1]),
+            _periodo=Subquery(ultimos.values("periodo_id")[:1]),
+        )
+        .values(
+            "id", "compromiso_id", "numero", "descripcion", "peso",
+            "_porcentaje", "_etapa", "_nota", "_periodo",
+        )
+    )
+    for fila in acciones:
+        compromiso = compromisos[fila["compromiso_id"]]
+        porcentaje = fila["_porcentaje"]
+        compromiso.acciones.append(
+            ResultadoAccion(
+                id=fila["id"],
+                numero=fila["numero"],
+                clave=f"{compromiso.clave}.{fila['numero']}",
+                descripcion=fila["descripcion"],
+                peso=fila["peso"],
+                # SQLite devuelve el Decimal de una subconsulta como número: se normaliza.
+                avance=None if porcentaje is None else Decimal(str(porcentaje)),
+                etapa=fila["_etapa"] or "",
+                nota_aclaratoria_marcada=bool(fila["_nota"]),
+                periodo_id=fila["_periodo"],
+            )
+        )
+
+    resultado = ResultadoPlan(
+        id=plan.pk,
+        slug=plan.slug,
+        nombre=plan.nombre,
+        alcance=alcance,
+        periodo_id=periodo.pk if periodo else None,
+        ejes=list(ejes.values()),
+    )
+    for eje in resultado.ejes:
+        for compromiso in eje.compromisos:
+            _agregar(compromiso, resultado.errores)
+        _agregar(eje, resultado.errores)
+    _agregar(resultado, resultado.errores)
+    return resultado
+
+
+@dataclass(frozen=True)
+class Comparacion:
+    """Una cifra publicada en un informe frente a la calculada con los avances publicados."""
+
+    nivel: str
+    clave: str
+    nombre: str
+    publicado: Decimal | None
+    calculado: Decimal | None
+
+    @property
+    def calculado_redondeado(self) -> Decimal | None:
+        return redondear(self.calculado)
+
+    @property
+    def coincide(self) -> bool:
+        return self.publicado is not None and self.calculado_redondeado == redondear(self.publicado)
+
+    @property
+    def diferencia(self) -> Decimal | None:
+        """Calculado (sin redondear) menos publicado, en puntos porcentuales."""
+        if self.publicado is None or self.calculado is None:
+            return None
+        return self.calculado - self.publicado
+
+    @property
+    def explicacion(self) -> str:
+        if self.coincide:
+            return _("El cálculo reproduce la cifra publicada.")
+        if self.publicado is None:
+            return _("El informe no publicó una cifra para este elemento.")
+        if self.calculado is None:
+            return _("No hay avances publicados con los que calcular este elemento.")
+        return _(
+            "La cifra publicada no se obtiene de los avances de sus acciones con los "
+            "pesos registrados; se muestran ambas."
+        )
+
+
+def informe_publicado_del_periodo(plan: Plan, periodo: Periodo | None) -> Informe | None:
+    """El informe publicado más reciente cuyo periodo final es ``periodo``."""
+    if periodo is None:
+        return None
+    return (
+        Informe.objects.filter(plan=plan, periodo_final=periodo, estado=Informe.Estado.PUBLICADO)
+        .order_by("-numero")
+        .first()
+    )
+
+
+def comparar_con_informe(resultado: ResultadoPlan, informe: Informe) -> dict[tuple[str, str], Comparacion]:
+    """Empareja las cifras publicadas por ``informe`` con el cálculo (una consulta).
+
+    Devuelve un diccionario ``(nivel, clave) → Comparacion``; la clave del plan es "".
+    """
+    por_id = {("plan", resultado.id): resultado}
+    for eje in resultado.ejes:
+        por_id[("eje", eje.id)] = eje
+        for compromiso in eje.compromisos:
+            por_id[("compromiso", compromiso.id)] = compromiso
+    comparaciones = {}
+    for cifra in CifraPublicada.objects.filter(informe=informe).values(
+        "nivel", "eje_id", "compromiso_id", "porcentaje"
+    ):
+        nivel = cifra["nivel"]
+        objetivo = {
+            "plan": resultado.id,
+            "eje": cifra["eje_id"],
+            "compromiso": cifra["compromiso_id"],
+        }[nivel]
+        nodo = por_id.get((nivel, objetivo))
+        if nodo is None:  # una cifra de otro plan no se compara
+            continue
+        comparaciones[(nivel, nodo.clave)] = Comparacion(
+            nivel=nivel,
+            clave=nodo.clave,
+            nombre=nodo.nombre,
+            publicado=cifra["porcentaje"],
+            calculado=nodo.avance,
+        )
+    return comparaciones
