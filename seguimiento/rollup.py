@@ -196,7 +196,8 @@ class ResultadoPlan:
             yield from compromiso.acciones
 
 
-def _describir(nodo) -> str:
+def _nombre(nodo) -> str:
+    """«el plan», «el eje 1», «el compromiso 1.5»."""
     if nodo.nivel == "plan":
         return _("el plan")
     if nodo.nivel == "eje":
@@ -204,8 +205,33 @@ def _describir(nodo) -> str:
     return _("el compromiso %(clave)s") % {"clave": nodo.clave}
 
 
-def _hijos_plural(nodo) -> str:
-    return {"plan": _("ejes"), "eje": _("compromisos"), "compromiso": _("acciones")}[nodo.nivel]
+def _mensaje_pesos_cero(nodo) -> str:
+    if nodo.nivel == "plan":
+        return _(
+            "Los pesos de los ejes del plan suman 0: su avance global no se puede "
+            "calcular. Asigne un peso mayor que 0 a al menos un eje."
+        )
+    if nodo.nivel == "eje":
+        return _(
+            "Los pesos de los compromisos del eje %(clave)s suman 0: su avance no se "
+            "puede calcular. Asigne un peso mayor que 0 a al menos un compromiso."
+        ) % {"clave": nodo.clave}
+    return _(
+        "Los pesos de las acciones del compromiso %(clave)s suman 0: su avance no se "
+        "puede calcular. Asigne un peso mayor que 0 a al menos una acción."
+    ) % {"clave": nodo.clave}
+
+
+def _mensaje_sin_hijos(nodo) -> str:
+    if nodo.nivel == "plan":
+        return _("El plan no tiene ejes: su avance global no se puede calcular.")
+    if nodo.nivel == "eje":
+        return _("El eje %(clave)s no tiene compromisos: su avance no se puede calcular.") % {
+            "clave": nodo.clave
+        }
+    return _("El compromiso %(clave)s no tiene acciones: su avance no se puede calcular.") % {
+        "clave": nodo.clave
+    }
 
 
 def _agregar(nodo, errores: list[ErrorCalculo]) -> None:
@@ -218,25 +244,29 @@ def _agregar(nodo, errores: list[ErrorCalculo]) -> None:
     ponderados = [h for h in hijos if h.peso > CERO]
     no_calculables = [h for h in ponderados if not h.calculable]
     if no_calculables:
+        claves = [h.clave for h in no_calculables]
+        claves = claves[0] if len(claves) == 1 else ", ".join(claves[:-1]) + _(" y ") + claves[-1]
+        if no_calculables[0].nivel == "eje":
+            dependencia = ngettext(
+                "del eje %(claves)s, que no se puede calcular",
+                "de los ejes %(claves)s, que no se pueden calcular",
+                len(no_calculables),
+            )
+        else:
+            dependencia = ngettext(
+                "del compromiso %(claves)s, que no se puede calcular",
+                "de los compromisos %(claves)s, que no se pueden calcular",
+                len(no_calculables),
+            )
         nodo.error = ErrorCalculo(
             nodo.nivel,
             nodo.clave,
-            _("No se puede calcular %(nodo)s porque depende de %(hijos)s.")
-            % {
-                "nodo": _describir(nodo),
-                "hijos": ", ".join(_describir(h) for h in no_calculables),
-            },
+            _("No se puede calcular %(nodo)s: depende %(dependencia)s.")
+            % {"nodo": _nombre(nodo), "dependencia": dependencia % {"claves": claves}},
         )
     elif not ponderados:
-        if hijos:
-            mensaje = _(
-                "Los pesos de los %(hijos)s de %(nodo)s suman 0: su avance no se puede "
-                "calcular. Asigne un peso mayor que 0 a al menos uno."
-            )
-        else:
-            mensaje = _("%(nodo)s no tiene %(hijos)s: su avance no se puede calcular.")
-        texto = mensaje % {"hijos": _hijos_plural(nodo), "nodo": _describir(nodo)}
-        nodo.error = ErrorCalculo(nodo.nivel, nodo.clave, texto[0].upper() + texto[1:])
+        mensaje = _mensaje_pesos_cero(nodo) if hijos else _mensaje_sin_hijos(nodo)
+        nodo.error = ErrorCalculo(nodo.nivel, nodo.clave, mensaje)
     if nodo.error is not None:
         nodo.avance = None
         errores.append(nodo.error)
