@@ -18,6 +18,13 @@ from simple_history.models import HistoricalRecords
 PESO_POR_OMISION = Decimal("1")
 
 
+class EnlaceField(models.URLField):
+    """URL pública; en los formularios, un enlace escrito sin esquema se entiende como https://."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"assume_scheme": "https", **kwargs})
+
+
 def _campo_peso():
     return models.DecimalField(
         _("peso"),
@@ -51,7 +58,7 @@ class Institucion(models.Model):
     nombre = models.CharField(_("nombre"), max_length=300, unique=True)
     siglas = models.CharField(_("siglas"), max_length=40, blank=True)
     tipo = models.CharField(_("tipo"), max_length=30, choices=Tipo.choices)
-    sitio_web = models.URLField(_("sitio web"), blank=True)
+    sitio_web = EnlaceField(_("sitio web"), blank=True)
 
     history = HistoricalRecords()
 
@@ -302,7 +309,7 @@ class EnlaceCompromiso(models.Model):
     compromiso = models.ForeignKey(
         Compromiso, on_delete=models.CASCADE, related_name="enlaces", verbose_name=_("compromiso")
     )
-    url = models.URLField(_("dirección (URL)"), max_length=500)
+    url = EnlaceField(_("dirección (URL)"), max_length=500)
     titulo = models.CharField(_("título"), max_length=200, blank=True)
     orden = models.PositiveSmallIntegerField(_("orden"), default=0)
 

@@ -1,4 +1,6 @@
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from seguimiento.models import Periodo
 from seguimiento.rollup import calcular_avance, comparar_con_informe, informe_publicado_del_periodo
@@ -36,5 +38,7 @@ def inicio(request):
 
 def plan_detalle(request, slug):
     planes = list(Plan.objects.vigentes_primero())
-    plan = get_object_or_404(Plan, slug=slug)
+    plan = next((p for p in planes if p.slug == slug), None)
+    if plan is None:
+        raise Http404(_("No existe el plan «%(slug)s».") % {"slug": slug})
     return _pagina_plan(request, plan, planes)

@@ -10,7 +10,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from plan.models import Accion, Compromiso, Eje, Plan
+from plan.models import Accion, Compromiso, EnlaceField, Eje, Plan
 
 _PORCENTAJE_VALIDADORES = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -189,7 +189,7 @@ class Evidencia(models.Model):
     avance = models.ForeignKey(
         Avance, on_delete=models.CASCADE, related_name="evidencias", verbose_name=_("avance")
     )
-    url = models.URLField(_("enlace"), max_length=500, blank=True)
+    url = EnlaceField(_("enlace"), max_length=500, blank=True)
     archivo = models.FileField(_("archivo"), upload_to=_ruta_evidencia, blank=True)
     nombre_original = models.CharField(_("nombre original del archivo"), max_length=255, blank=True)
     descripcion = models.CharField(_("descripción"), max_length=500, blank=True)

@@ -1,3 +1,5 @@
+from io import StringIO
+
 import pytest
 from django.core.management import call_command
 
@@ -6,8 +8,9 @@ from plan.models import Plan
 
 @pytest.fixture
 def pal(db):
-    """El PAL 2022-2024 real, cargado del fixture con loaddata como lo haría el STL."""
-    call_command("loaddata", "pal_2022_2024", verbosity=0)
+    """El PAL 2022-2024 real, cargado como en el README: ``manage.py preparar``
+    (loaddata del fixture y registro inicial de historial)."""
+    call_command("preparar", verbosity=0, stdout=StringIO())
     return Plan.objects.get(slug="pal-2022-2024")
 
 

@@ -11,6 +11,10 @@ os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 
 from estado_abierto.settings import *  # noqa: E402,F401,F403
 
+import tempfile  # noqa: E402
+
+# WhiteNoise (activo con DEBUG=false) espera la carpeta de collectstatic.
+STATIC_ROOT = tempfile.mkdtemp(prefix="estado-abierto-static-")
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     **STORAGES,  # noqa: F405
