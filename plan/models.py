@@ -45,6 +45,16 @@ def _restriccion_peso(nombre_modelo: str):
     )
 
 
+def _fechas_opcionales_en_orden(inicio: str, fin: str, nombre: str):
+    """Si ambas fechas constan, ``inicio`` no puede ser posterior a ``fin``."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{inicio}__isnull": True})
+        | Q(**{f"{fin}__isnull": True})
+        | Q(**{f"{inicio}__lte": F(fin)}),
+        name=nombre,
+    )
+
+
 class Institucion(models.Model):
     class Tipo(models.TextChoices):
         PODER_EJECUTIVO = "poder_ejecutivo", _("Poder ejecutivo")
@@ -287,12 +297,7 @@ class Compromiso(models.Model):
                 fields=["eje", "numero"], name="compromiso_numero_unico_en_eje"
             ),
             _restriccion_peso("compromiso"),
-            models.CheckConstraint(
-                condition=Q(fecha_inicio__isnull=True)
-                | Q(fecha_conclusion__isnull=True)
-                | Q(fecha_inicio__lte=F("fecha_conclusion")),
-                name="compromiso_fechas_en_orden",
-            ),
+            _fechas_opcionales_en_orden("fecha_inicio", "fecha_conclusion", "compromiso_fechas_en_orden"),
         ]
 
     def __str__(self):
@@ -369,12 +374,7 @@ class Accion(models.Model):
                 fields=["compromiso", "numero"], name="accion_numero_unico_en_compromiso"
             ),
             _restriccion_peso("accion"),
-            models.CheckConstraint(
-                condition=Q(fecha_inicio__isnull=True)
-                | Q(fecha_fin__isnull=True)
-                | Q(fecha_inicio__lte=F("fecha_fin")),
-                name="accion_fechas_en_orden",
-            ),
+            _fechas_opcionales_en_orden("fecha_inicio", "fecha_fin", "accion_fechas_en_orden"),
         ]
 
     def __str__(self):

@@ -10,10 +10,10 @@ register = template.Library()
 
 @register.filter
 def pct(valor, decimales=0):
-    """``Decimal`` → «45 %»; ``None`` → «sin reporte»."""
+    """``Decimal`` → «45\u00a0%»; ``None`` → «sin reporte»."""
     if valor is None:
         return _("sin reporte")
-    return f"{redondear(valor, int(decimales))} %"
+    return f"{redondear(valor, int(decimales))}\u00a0%"  # espacio no separable: «45 %» no se parte
 
 
 @register.filter
