@@ -167,6 +167,8 @@ STORAGES = {
 
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
+# Tamaño máximo de cada archivo de evidencia, en MB.
+EVIDENCIA_TAMANO_MAXIMO_MB = env_entero("EVIDENCIA_TAMANO_MAXIMO_MB", 10)
 
 # Seguridad en producción (DEBUG=false).
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)

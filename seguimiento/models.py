@@ -12,6 +12,8 @@ from simple_history.models import HistoricalRecords
 
 from plan.models import Accion, Compromiso, EnlaceField, Eje, Plan
 
+from .archivos import PERMITIDOS, detectar_tipo, validar_evidencia
+
 _PORCENTAJE_VALIDADORES = [MinValueValidator(0), MaxValueValidator(100)]
 
 
@@ -178,9 +180,12 @@ class Avance(models.Model):
 
 
 def _ruta_evidencia(instancia, nombre_original: str) -> str:
-    """Nombre de almacenamiento generado: nunca el nombre que subió la persona."""
-    extension = PurePath(nombre_original).suffix.lower()[:10]
-    return f"evidencias/{uuid.uuid4().hex}{extension}"
+    """Nombre de almacenamiento generado: nunca el nombre que subió la persona.
+
+    La extensión es la del tipo detectado por el contenido, no la del nombre.
+    """
+    tipo = detectar_tipo(instancia.archivo.file, nombre_original)
+    return f"evidencias/{uuid.uuid4().hex}{tipo.extension}"
 
 
 class Evidencia(models.Model):
@@ -190,7 +195,13 @@ class Evidencia(models.Model):
         Avance, on_delete=models.CASCADE, related_name="evidencias", verbose_name=_("avance")
     )
     url = EnlaceField(_("enlace"), max_length=500, blank=True)
-    archivo = models.FileField(_("archivo"), upload_to=_ruta_evidencia, blank=True)
+    archivo = models.FileField(
+        _("archivo"),
+        upload_to=_ruta_evidencia,
+        blank=True,
+        validators=[validar_evidencia],
+        help_text=PERMITIDOS,
+    )
     nombre_original = models.CharField(_("nombre original del archivo"), max_length=255, blank=True)
     descripcion = models.CharField(_("descripción"), max_length=500, blank=True)
 
@@ -209,6 +220,11 @@ class Evidencia(models.Model):
 
     def __str__(self):
         return self.descripcion or self.url or self.nombre_original or str(self.archivo)
+
+    def save(self, *args, **kwargs):
+        if self.archivo and not self.archivo._committed:
+            self.nombre_original = PurePath(self.archivo.name).name[:255]
+        super().save(*args, **kwargs)
 
 
 class Informe(models.Model):
