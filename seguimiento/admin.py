@@ -70,9 +70,10 @@ class AvanceAdmin(SimpleHistoryAdmin):
     def save_model(self, request, obj, form, change):
         if not change and obj.capturado_por_id is None:
             obj.capturado_por = request.user
-        if "estado" in form.changed_data and obj.estado == Avance.Estado.VALIDADO:
-            obj.validado_por = request.user
-            obj.validado_en = timezone.now()
+        if "estado" in form.changed_data:
+            validado = obj.estado == Avance.Estado.VALIDADO
+            obj.validado_por = request.user if validado else None
+            obj.validado_en = timezone.now() if validado else None
         super().save_model(request, obj, form, change)
 
 

@@ -116,8 +116,23 @@ class ResultadoAccion:
         return True
 
 
+class _Agregado:
+    """Estado común de un nivel agregado (compromiso, eje o plan)."""
+
+    avance: Decimal | None
+    error: ErrorCalculo | None
+
+    @property
+    def sin_reporte(self) -> bool:
+        return self.error is None and self.avance is None
+
+    @property
+    def calculable(self) -> bool:
+        return self.error is None
+
+
 @dataclass
-class _Nodo:
+class _Nodo(_Agregado):
     id: int
     numero: int
     clave: str
@@ -127,13 +142,6 @@ class _Nodo:
     cobertura: Cobertura = field(default_factory=lambda: Cobertura(0, 0))
     error: ErrorCalculo | None = None
 
-    @property
-    def sin_reporte(self) -> bool:
-        return self.error is None and self.avance is None
-
-    @property
-    def calculable(self) -> bool:
-        return self.error is None
 
 
 @dataclass
@@ -157,7 +165,7 @@ class ResultadoEje(_Nodo):
 
 
 @dataclass
-class ResultadoPlan:
+class ResultadoPlan(_Agregado):
     id: int
     slug: str
     nombre: str
@@ -174,14 +182,6 @@ class ResultadoPlan:
     @property
     def hijos(self):
         return self.ejes
-
-    @property
-    def calculable(self) -> bool:
-        return self.error is None
-
-    @property
-    def sin_reporte(self) -> bool:
-        return self.error is None and self.avance is None
 
     @property
     def meta_por_alcanzar(self) -> Decimal | None:
