@@ -1,7 +1,7 @@
 """Revisión de archivos de evidencia por su contenido (nunca por su nombre).
 
 Se aceptan PDF, imágenes (PNG, JPEG, GIF, WebP), documentos de Office (Word, Excel,
-PowerPoint; OOXML y el formato binario antiguo), OpenDocument y CSV. Todo lo demás —
+PowerPoint; OOXML y el formato binario antiguo), OpenDocument y CSV. Cualquier otro tipo —
 en particular HTML o SVG disfrazados con otra extensión— se rechaza con un mensaje
 en español que nombra el archivo. El tamaño máximo sale de la configuración
 (``EVIDENCIA_TAMANO_MAXIMO_MB``) y un ZIP de Office que se descomprime en exceso
