@@ -23,8 +23,8 @@ def _pagina_plan(request, plan, planes):
             "periodo": periodo,
             "resultado": resultado,
             "informe": informe,
-            "comparaciones": comparaciones,
             "global_publicado": comparaciones.get(("plan", "")),
+            "ejes": [(eje, comparaciones.get(("eje", eje.clave))) for eje in resultado.ejes],
         },
     )
 

@@ -27,11 +27,9 @@ from .models import Informe, Periodo
 from .rollup import Comparacion, ResultadoPlan, redondear
 
 
-def _numero(valor: Decimal | None, decimales: int = 1):
-    if valor is None:
-        return None
-    redondeado = redondear(valor, decimales)
-    return int(redondeado) if decimales == 0 else float(redondeado)
+def _numero(valor: Decimal | None) -> float | None:
+    """Cifra para JSON: un decimal, redondeo mitad hacia arriba."""
+    return None if valor is None else float(redondear(valor, 1))
 
 
 def _peso(valor: Decimal):

@@ -23,11 +23,3 @@ def ancho(valor):
         return 0
     return int(redondear(min(max(valor, 0), 100)))
 
-
-@register.filter
-def comparacion(comparaciones, clave):
-    """Busca la comparación de un nodo: ``comparaciones|comparacion:"eje:1"``."""
-    if not comparaciones:
-        return None
-    nivel, _sep, resto = clave.partition(":")
-    return comparaciones.get((nivel, resto))
