@@ -257,6 +257,11 @@ class Compromiso(models.Model):
     medios_verificacion = models.TextField(_("medios de verificación"), blank=True)
     fecha_inicio = models.DateField(_("fecha de inicio"), null=True, blank=True)
     fecha_conclusion = models.DateField(_("fecha de conclusión"), null=True, blank=True)
+    alineacion_agenda_2030 = models.TextField(
+        _("alineación con la Agenda 2030"),
+        blank=True,
+        help_text=_("Texto de la ficha sobre su alineación con los ODS y sus metas, tal cual."),
+    )
     objetivos_ods = models.ManyToManyField(
         ObjetivoODS, blank=True, related_name="compromisos", verbose_name=_("objetivos ODS")
     )

@@ -342,3 +342,65 @@ class CifraPublicada(models.Model):
 
     def __str__(self):
         return f"{self.get_nivel_display()}: {self.porcentaje}"
+
+
+class EstatusCompromiso(models.Model):
+    """Estatus narrativo de un compromiso tal como lo publicó su institución, sin porcentaje.
+
+    Planes históricos (p. ej. el PAL 2019-2021) reportaron su seguimiento con texto
+    («Estatus», «desfase en su calendario») y no con avances porcentuales. El texto se
+    guarda tal cual y se muestra con su fecha y su fuente; no entra al cálculo del avance,
+    así que esos compromisos siguen «sin reporte».
+    """
+
+    compromiso = models.ForeignKey(
+        Compromiso, on_delete=models.CASCADE, related_name="estatus", verbose_name=_("compromiso")
+    )
+    fecha = models.DateField(_("fecha del reporte"))
+    fuente = models.CharField(
+        _("fuente"),
+        max_length=300,
+        help_text=_("Documento que publicó el estatus, p. ej. «Seguimiento a compromisos, septiembre 2020»."),
+    )
+    texto = models.TextField(_("estatus"))
+    con_desfase = models.BooleanField(
+        _("con desfase en su calendario"),
+        default=False,
+        help_text=_("La fuente declara un desfase del calendario del compromiso."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("estatus narrativo de un compromiso")
+        verbose_name_plural = _("estatus narrativos de compromisos")
+        ordering = ["compromiso", "fecha", "pk"]
+
+    def __str__(self):
+        return _("Estatus de %(compromiso)s (%(fecha)s)") % {
+            "compromiso": self.compromiso.clave,
+            "fecha": self.fecha,
+        }
+
+
+class VersionPublica(models.Model):
+    """Contador único que cambia con cada escritura que puede alterar una página pública.
+
+    Las páginas públicas se guardan en caché bajo una clave que incluye este número
+    (ver ``seguimiento/publicacion.py``): al publicarse o corregirse algo, el número sube
+    y ninguna página vieja se vuelve a servir, en ningún proceso del servidor.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1, editable=False)
+    numero = models.PositiveBigIntegerField(_("número de versión"), default=0)
+    actualizada = models.DateTimeField(_("actualizada"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("versión de lo publicado")
+        verbose_name_plural = _("versión de lo publicado")
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="version_publica_fila_unica")
+        ]
+
+    def __str__(self):
+        return str(self.numero)
