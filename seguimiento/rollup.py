@@ -23,6 +23,7 @@ carpeta). En resumen:
 
 from __future__ import annotations
 
+import datetime
 import enum
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
@@ -100,6 +101,8 @@ class ResultadoAccion:
     etapa: str = ""
     nota_aclaratoria_marcada: bool = False
     periodo_id: int | None = None
+    fecha_inicio: datetime.date | None = None
+    fecha_fin: datetime.date | None = None
 
     nivel = "accion"
 
@@ -147,6 +150,8 @@ class _Nodo(_Agregado):
 @dataclass
 class ResultadoCompromiso(_Nodo):
     acciones: list[ResultadoAccion] = field(default_factory=list)
+    fecha_inicio: datetime.date | None = None
+    fecha_conclusion: datetime.date | None = None
     nivel = "compromiso"
 
     @property
@@ -157,6 +162,7 @@ class ResultadoCompromiso(_Nodo):
 @dataclass
 class ResultadoEje(_Nodo):
     compromisos: list[ResultadoCompromiso] = field(default_factory=list)
+    plan_id: int | None = None
     nivel = "eje"
 
     @property
@@ -300,26 +306,42 @@ def calcular_avance(
     """
     if periodo is not None and periodo.plan_id != plan.pk:
         raise ValueError("El periodo no pertenece al plan.")
+    return _calcular([plan], periodo=periodo, alcance=alcance)[plan.pk]
+
+
+def calcular_avances(planes, *, alcance: Alcance = Alcance.PUBLICO) -> dict[int, ResultadoPlan]:
+    """El árbol de cada plan de ``planes``, con el último avance de cada acción que entre en
+    ``alcance`` (como ``calcular_avance`` sin periodo). ``{plan.pk: ResultadoPlan}``.
+
+    Hace exactamente tres consultas, sean cuantos sean los planes y su tamaño.
+    """
+    return _calcular(list(planes), periodo=None, alcance=alcance)
+
+
+def _calcular(planes: list[Plan], *, periodo: Periodo | None, alcance: Alcance) -> dict[int, ResultadoPlan]:
+    ids = [plan.pk for plan in planes]
     ultimos = _filtro_avances(alcance=alcance, periodo=periodo)
-    # Consulta 1: ejes del plan.
-    ejes = {
-        fila["id"]: ResultadoEje(
+    # Consulta 1: ejes de los planes.
+    ejes = {}
+    for fila in (
+        Eje.objects.filter(plan_id__in=ids)
+        .order_by("plan_id", "numero")
+        .values("id", "plan_id", "numero", "nombre", "peso")
+    ):
+        ejes[fila["id"]] = ResultadoEje(
             id=fila["id"],
             numero=fila["numero"],
             clave=str(fila["numero"]),
             nombre=fila["nombre"],
             peso=fila["peso"],
+            plan_id=fila["plan_id"],
         )
-        for fila in Eje.objects.filter(plan=plan)
-        .order_by("numero")
-        .values("id", "numero", "nombre", "peso")
-    }
-    # Consulta 2: compromisos del plan.
+    # Consulta 2: compromisos de los planes.
     compromisos = {}
     for fila in (
-        Compromiso.objects.filter(eje__plan=plan)
+        Compromiso.objects.filter(eje__plan_id__in=ids)
         .order_by("eje__numero", "numero")
-        .values("id", "eje_id", "numero", "nombre", "peso")
+        .values("id", "eje_id", "numero", "nombre", "peso", "fecha_inicio", "fecha_conclusion")
     ):
         eje = ejes[fila["eje_id"]]
         compromiso = ResultadoCompromiso(
@@ -328,12 +350,14 @@ def calcular_avance(
             clave=f"{eje.numero}.{fila['numero']}",
             nombre=fila["nombre"],
             peso=fila["peso"],
+            fecha_inicio=fila["fecha_inicio"],
+            fecha_conclusion=fila["fecha_conclusion"],
         )
         compromisos[compromiso.id] = compromiso
         eje.compromisos.append(compromiso)
-    # Consulta 3: acciones del plan, cada una con su último avance que cuenta.
+    # Consulta 3: acciones de los planes, cada una con su último avance que cuenta.
     acciones = (
-        Accion.objects.del_plan(plan)
+        Accion.objects.filter(compromiso__eje__plan_id__in=ids)
         .order_by("compromiso__eje__numero", "compromiso__numero", "numero")
         .annotate(
             _porcentaje=Subquery(ultimos.values("porcentaje")[:1]),
@@ -342,7 +366,7 @@ def calcular_avance(
             _periodo=Subquery(ultimos.values("periodo_id")[:1]),
         )
         .values(
-            "id", "compromiso_id", "numero", "descripcion", "peso",
+            "id", "compromiso_id", "numero", "descripcion", "peso", "fecha_inicio", "fecha_fin",
             "_porcentaje", "_etapa", "_nota", "_periodo",
         )
     )
@@ -361,23 +385,31 @@ def calcular_avance(
                 etapa=fila["_etapa"] or "",
                 nota_aclaratoria_marcada=bool(fila["_nota"]),
                 periodo_id=fila["_periodo"],
+                fecha_inicio=fila["fecha_inicio"],
+                fecha_fin=fila["fecha_fin"],
             )
         )
 
-    resultado = ResultadoPlan(
-        id=plan.pk,
-        slug=plan.slug,
-        nombre=plan.nombre,
-        alcance=alcance,
-        periodo_id=periodo.pk if periodo else None,
-        ejes=list(ejes.values()),
-    )
-    for eje in resultado.ejes:
-        for compromiso in eje.compromisos:
-            _agregar(compromiso, resultado.errores)
-        _agregar(eje, resultado.errores)
-    _agregar(resultado, resultado.errores)
-    return resultado
+    ejes_por_plan: dict[int, list[ResultadoEje]] = {}
+    for eje in ejes.values():
+        ejes_por_plan.setdefault(eje.plan_id, []).append(eje)
+    resultados = {}
+    for plan in planes:
+        resultados[plan.pk] = ResultadoPlan(
+            id=plan.pk,
+            slug=plan.slug,
+            nombre=plan.nombre,
+            alcance=alcance,
+            periodo_id=periodo.pk if periodo else None,
+            ejes=ejes_por_plan.get(plan.pk, []),
+        )
+    for resultado in resultados.values():
+        for eje in resultado.ejes:
+            for compromiso in eje.compromisos:
+                _agregar(compromiso, resultado.errores)
+            _agregar(eje, resultado.errores)
+        _agregar(resultado, resultado.errores)
+    return resultados
 
 
 @dataclass(frozen=True)
@@ -461,3 +493,100 @@ def comparar_con_informe(resultado: ResultadoPlan, informe: Informe) -> dict[tup
             calculado=nodo.avance,
         )
     return comparaciones
+
+
+@dataclass(frozen=True)
+class PuntoSerie:
+    """Avance de un compromiso al cierre de un periodo publicado."""
+
+    periodo_id: int
+    periodo: str
+    fin: datetime.date
+    avance: Decimal | None
+    cobertura: Cobertura
+
+
+def serie_del_compromiso(compromiso: ResultadoCompromiso, periodos, avances) -> list[PuntoSerie]:
+    """Avance de ``compromiso`` al cierre de cada periodo de ``periodos`` (en orden).
+
+    ``avances``: filas ``{"accion_id", "periodo_id", "porcentaje"}`` de los avances que
+    cuentan (validados y, para la ciudadanía, de periodos publicados) de sus acciones.
+    Aplica la misma regla que ``calcular_avance`` (último avance a la fecha, sin reporte
+    como 0 con su cobertura, pesos), sin consultas: el llamador trae las filas.
+    """
+    orden = {periodo.pk: indice for indice, periodo in enumerate(periodos)}
+    por_accion: dict[int, list[tuple[int, Decimal]]] = {}
+    for fila in avances:
+        if fila["periodo_id"] in orden:
+            por_accion.setdefault(fila["accion_id"], []).append(
+                (orden[fila["periodo_id"]], Decimal(str(fila["porcentaje"])))
+            )
+    serie = []
+    for indice, periodo in enumerate(periodos):
+        copia = ResultadoCompromiso(
+            id=compromiso.id,
+            numero=compromiso.numero,
+            clave=compromiso.clave,
+            nombre=compromiso.nombre,
+            peso=compromiso.peso,
+        )
+        for accion in compromiso.acciones:
+            previos = [(i, p) for i, p in por_accion.get(accion.id, []) if i <= indice]
+            copia.acciones.append(
+                ResultadoAccion(
+                    id=accion.id,
+                    numero=accion.numero,
+                    clave=accion.clave,
+                    descripcion=accion.descripcion,
+                    peso=accion.peso,
+                    avance=max(previos)[1] if previos else None,
+                )
+            )
+        _agregar(copia, [])
+        serie.append(PuntoSerie(periodo.pk, periodo.nombre, periodo.fin, copia.avance, copia.cobertura))
+    return serie
+
+
+@dataclass(frozen=True)
+class Termino:
+    """Un hijo en la media ponderada de su padre, como se escribe la cuenta."""
+
+    hijo: object
+    peso: Decimal
+    #: Valor que entra a la media: el avance del hijo, o 0 si está sin reporte.
+    valor: Decimal
+    producto: Decimal
+
+    @property
+    def sin_reporte(self) -> bool:
+        return self.hijo.avance is None
+
+    @property
+    def excluido(self) -> bool:
+        """Peso 0: no entra ni al numerador ni al denominador."""
+        return self.peso == CERO
+
+
+@dataclass(frozen=True)
+class Desglose:
+    terminos: list[Termino]
+    suma_productos: Decimal
+    suma_pesos: Decimal
+
+
+def desglose(nodo) -> Desglose:
+    """La cuenta de ``nodo.avance`` = Σ peso × avance / Σ peso, término a término.
+
+    Sirve para mostrar la aritmética («¿Cómo se calcula?»); usa los mismos valores que
+    ``_agregar`` y no hace consultas.
+    """
+    terminos = []
+    for hijo in nodo.hijos:
+        valor = hijo.avance if hijo.avance is not None else CERO
+        terminos.append(Termino(hijo, hijo.peso, valor, hijo.peso * valor))
+    incluidos = [t for t in terminos if not t.excluido]
+    return Desglose(
+        terminos,
+        sum((t.producto for t in incluidos), CERO),
+        sum((t.peso for t in incluidos), CERO),
+    )

@@ -224,3 +224,38 @@ def test_mensajes_de_error_de_los_niveles_superiores():
         "Asigne un peso mayor que 0 a al menos un compromiso.",
         "No se puede calcular el plan: depende de los ejes 1 y 2, que no se pueden calcular.",
     ]
+
+
+def test_varios_planes_en_las_mismas_tres_consultas(django_assert_num_queries):
+    from seguimiento.rollup import calcular_avances
+
+    uno, _ = construir_plan([(1, [(1, [(1, 60), (1, 0)])])])
+    dos, _ = construir_plan([(1, [(1, [(1, 80)])]), (1, [(1, [(1, None)])])])
+    otros = [plan_generado(3, 3, 3)[0] for _ in range(3)]
+    with django_assert_num_queries(3):
+        # 1. ejes de todos los planes  2. sus compromisos  3. sus acciones con su último avance
+        resultados = calcular_avances([uno, dos, *otros])
+    assert resultados[uno.pk].avance == Decimal(30)
+    assert resultados[dos.pk].avance == Decimal(40)
+    for plan in otros:
+        assert resultados[plan.pk].avance == calcular_avance(plan).avance
+
+
+def test_serie_del_compromiso_aplica_la_misma_regla_en_cada_periodo():
+    from seguimiento.rollup import serie_del_compromiso
+
+    plan, p1 = construir_plan([(1, [(1, [(3, 20), (1, None)])])])
+    p2 = crear_periodo(plan, datetime.date(2023, 10, 1), nombre="P2", slug="p2")
+    p3 = crear_periodo(plan, datetime.date(2023, 12, 1), nombre="P3", slug="p3")
+    a1, a2 = Accion.objects.filter(compromiso__eje__plan=plan).order_by("numero")
+    Avance.objects.create(accion=a2, periodo=p2, porcentaje=40, estado=Avance.Estado.VALIDADO)
+    Avance.objects.create(accion=a1, periodo=p3, porcentaje=60, estado=Avance.Estado.VALIDADO)
+    compromiso = _compromiso(calcular_avance(plan), "1.1")
+    avances = Avance.objects.publicados().filter(accion__compromiso__eje__plan=plan).values(
+        "accion_id", "periodo_id", "porcentaje"
+    )
+    serie = serie_del_compromiso(compromiso, [p1, p2, p3], avances)
+    # P1: (3×20 + 1×0)/4 = 15 (1 de 2 con reporte); P2: (60 + 40)/4 = 25; P3: (180 + 40)/4 = 55.
+    assert [punto.avance for punto in serie] == [Decimal(15), Decimal(25), Decimal(55)]
+    assert [punto.cobertura for punto in serie] == [Cobertura(1, 2), Cobertura(2, 2), Cobertura(2, 2)]
+    assert serie[-1].avance == compromiso.avance

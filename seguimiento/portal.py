@@ -1,0 +1,64 @@
+"""Lo que la ciudadanía ve de uno o varios planes, en un número fijo de consultas.
+
+Las vistas públicas (``plan/views.py``, ``plan/explorar.py``, ``seguimiento/datos.py``)
+parten de aquí: el último periodo publicado de cada plan, su árbol de avances con el
+alcance público y el semáforo de cada compromiso. Cuatro consultas en total, sean cuantos
+sean los planes y su tamaño.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from plan.models import Plan
+
+from .models import Periodo
+from .rollup import Alcance, ResultadoCompromiso, ResultadoPlan, calcular_avances
+from .semaforo import Semaforo, evaluar
+
+
+@dataclass
+class EstadoPublico:
+    plan: Plan
+    #: Último periodo publicado del plan (``None`` si no hay ninguno).
+    periodo: Periodo | None
+    resultado: ResultadoPlan
+    semaforos: dict[int, Semaforo] = field(default_factory=dict)
+
+    def semaforo(self, compromiso: ResultadoCompromiso) -> Semaforo:
+        return self.semaforos[compromiso.id]
+
+    def compromiso(self, clave: str) -> ResultadoCompromiso | None:
+        return next((c for c in self.resultado.compromisos() if c.clave == clave), None)
+
+
+def ultimos_periodos_publicados(planes) -> dict[int, Periodo]:
+    """``{plan.pk: último periodo publicado}`` en una consulta."""
+    ultimos: dict[int, Periodo] = {}
+    for periodo in Periodo.objects.publicados().filter(plan__in=planes).order_by("plan_id", "-inicio"):
+        ultimos.setdefault(periodo.plan_id, periodo)
+    return ultimos
+
+
+def estado_publico(planes) -> dict[int, EstadoPublico]:
+    """``{plan.pk: EstadoPublico}``. Cuatro consultas: periodos publicados y el roll-up (3).
+
+    El árbol usa el último avance validado de un periodo publicado de cada acción, que es
+    el avance al último periodo publicado del plan.
+    """
+    planes = list(planes)
+    periodos = ultimos_periodos_publicados(planes)
+    resultados = calcular_avances(planes, alcance=Alcance.PUBLICO)
+    estados = {}
+    for plan in planes:
+        periodo = periodos.get(plan.pk)
+        resultado = resultados[plan.pk]
+        resultado.periodo_id = periodo.pk if periodo else None
+        corte = periodo.fin if periodo else None
+        estados[plan.pk] = EstadoPublico(
+            plan=plan,
+            periodo=periodo,
+            resultado=resultado,
+            semaforos={c.id: evaluar(c, plan, corte) for c in resultado.compromisos()},
+        )
+    return estados
