@@ -9,6 +9,8 @@ Variables (ver README):
   por omisión SQLite en ``db.sqlite3``.
 - ``STATIC_ROOT``, ``MEDIA_ROOT``: carpetas de estáticos y archivos subidos.
 - ``CSRF_TRUSTED_ORIGINS``, ``BEHIND_HTTPS_PROXY``, ``CONN_MAX_AGE``, ``LOG_LEVEL``.
+- ``PAGINAS_EN_CACHE`` (true), ``PAGINAS_CACHE_SEGUNDOS``, ``CACHE_MAX_ENTRADAS``: caché de
+  las páginas públicas.
 """
 
 import os
@@ -164,6 +166,17 @@ STORAGES = {
         )
     },
 }
+
+# Páginas públicas en caché, por versión de lo publicado (seguimiento/publicacion.py).
+# La caché de cada proceso basta: la versión vive en la base de datos.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": env_entero("CACHE_MAX_ENTRADAS", 5000)},
+    }
+}
+PAGINAS_EN_CACHE = env_bool("PAGINAS_EN_CACHE", True)
+PAGINAS_CACHE_SEGUNDOS = env_entero("PAGINAS_CACHE_SEGUNDOS", 24 * 60 * 60)
 
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class SeguimientoConfig(AppConfig):
     name = "seguimiento"
     verbose_name = _("Seguimiento y avances")
+
+    def ready(self):
+        from .publicacion import conectar_senales
+
+        conectar_senales()

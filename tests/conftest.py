@@ -17,3 +17,14 @@ def pal(db):
 @pytest.fixture
 def superusuario(db, django_user_model):
     return django_user_model.objects.create_superuser("facilitadora", "stl@example.org", "clave-segura-123")
+
+
+@pytest.fixture(autouse=True)
+def _cache_limpia():
+    """Cada prueba empieza sin páginas en caché: la versión publicada vuelve a su valor
+    inicial al deshacerse la transacción de la prueba anterior, y la caché en memoria no."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
