@@ -8,5 +8,6 @@ admin.site.index_title = _("Administración del plan y su seguimiento")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("seguimiento.urls")),
     path("", include("plan.urls")),
 ]

@@ -1,26 +1,50 @@
+"""Páginas públicas del plan: portada, plan, eje, compromiso, acción y «¿Cómo se calcula?».
+
+Cada página usa ``seguimiento.portal.estado_publico`` (cuatro consultas para el árbol con
+el alcance público) más unas pocas consultas fijas para sus detalles: el número de
+consultas no depende del tamaño del plan (ver las pruebas en tests/plan/test_paginas.py).
+"""
+
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from seguimiento.models import Periodo
-from seguimiento.rollup import calcular_avance, comparar_con_informe, informe_publicado_del_periodo
+from seguimiento.bitacora import bitacora_de_accion
+from seguimiento.models import Avance, Evidencia
+from seguimiento.portal import estado_publico
+from seguimiento.publicacion import pagina_publica
+from seguimiento.rollup import comparar_con_informe, informe_publicado_del_periodo, serie_del_compromiso
+from seguimiento.semaforo import TOLERANCIA, UMBRAL_RETRASO
 
-from .models import Plan
+from .models import Accion, Compromiso, Plan
+
+
+def _plan_o_404(slug) -> Plan:
+    try:
+        return Plan.objects.get(slug=slug)
+    except Plan.DoesNotExist:
+        raise Http404(_("No existe el plan «%(slug)s».") % {"slug": slug}) from None
+
+
+def _estado_y_comparaciones(plan):
+    """Estado público del plan y las cifras del informe publicado de su último periodo."""
+    estado = estado_publico([plan])[plan.pk]
+    informe = informe_publicado_del_periodo(plan, estado.periodo)
+    comparaciones = comparar_con_informe(estado.resultado, informe) if informe else {}
+    return estado, informe, comparaciones
 
 
 def _pagina_plan(request, plan, planes):
-    # El último periodo publicado es el que ve la ciudadanía.
-    periodo = Periodo.objects.filter(plan=plan).publicados().order_by("-inicio").first()
-    resultado = calcular_avance(plan, periodo=periodo)
-    informe = informe_publicado_del_periodo(plan, periodo)
-    comparaciones = comparar_con_informe(resultado, informe) if informe else {}
+    estado, informe, comparaciones = _estado_y_comparaciones(plan)
+    resultado = estado.resultado
     return render(
         request,
         "plan/plan.html",
         {
             "plan": plan,
             "planes": planes,
-            "periodo": periodo,
+            "periodo": estado.periodo,
             "resultado": resultado,
             "informe": informe,
             "global_publicado": comparaciones.get(("plan", "")),
@@ -29,6 +53,7 @@ def _pagina_plan(request, plan, planes):
     )
 
 
+@pagina_publica
 def inicio(request):
     planes = list(Plan.objects.vigentes_primero())
     if not planes:
@@ -36,9 +61,161 @@ def inicio(request):
     return _pagina_plan(request, planes[0], planes)
 
 
+@pagina_publica
 def plan_detalle(request, slug):
     planes = list(Plan.objects.vigentes_primero())
     plan = next((p for p in planes if p.slug == slug), None)
     if plan is None:
         raise Http404(_("No existe el plan «%(slug)s».") % {"slug": slug})
     return _pagina_plan(request, plan, planes)
+
+
+@pagina_publica
+def eje(request, slug, numero):
+    plan = _plan_o_404(slug)
+    estado, informe, comparaciones = _estado_y_comparaciones(plan)
+    eje = next((e for e in estado.resultado.ejes if e.numero == numero), None)
+    if eje is None:
+        raise Http404(_("El plan no tiene un eje %(numero)s.") % {"numero": numero})
+    detalles = Compromiso.objects.filter(eje_id=eje.id).select_related(
+        "institucion_responsable", "representante"
+    ).in_bulk()
+    filas = [
+        {
+            "resultado": compromiso,
+            "compromiso": detalles[compromiso.id],
+            "semaforo": estado.semaforo(compromiso),
+            "publicado": comparaciones.get(("compromiso", compromiso.clave)),
+        }
+        for compromiso in eje.compromisos
+    ]
+    return render(
+        request,
+        "plan/eje.html",
+        {
+            "plan": plan,
+            "periodo": estado.periodo,
+            "informe": informe,
+            "eje": eje,
+            "publicado": comparaciones.get(("eje", eje.clave)),
+            "filas": filas,
+        },
+    )
+
+
+def _evidencias_por_accion(acciones):
+    """Evidencias del avance que cuenta de cada acción: ``{accion_id: [Evidencia]}`` (1 consulta)."""
+    periodos = {a.id: a.periodo_id for a in acciones if a.periodo_id}
+    evidencias: dict[int, list[Evidencia]] = {}
+    for evidencia in Evidencia.objects.filter(
+        avance__accion_id__in=list(periodos), avance__estado=Avance.Estado.VALIDADO
+    ).select_related("avance"):
+        if periodos.get(evidencia.avance.accion_id) == evidencia.avance.periodo_id:
+            evidencias.setdefault(evidencia.avance.accion_id, []).append(evidencia)
+    return evidencias
+
+
+@pagina_publica
+def compromiso(request, slug, clave):
+    plan = _plan_o_404(slug)
+    estado, informe, comparaciones = _estado_y_comparaciones(plan)
+    resultado = estado.compromiso(clave)
+    if resultado is None:
+        raise Http404(_("El plan no tiene un compromiso %(clave)s.") % {"clave": clave})
+    compromiso = (
+        Compromiso.objects.select_related(
+            "eje", "institucion_responsable", "representante__institucion"
+        )
+        .prefetch_related("objetivos_ods", "metas_ods__objetivo", "partes_cocreadoras", "enlaces", "estatus")
+        .get(pk=resultado.id)
+    )
+    periodos = list(plan.periodos.publicados().order_by("inicio"))
+    avances = Avance.objects.publicados().filter(accion__compromiso_id=resultado.id).values(
+        "accion_id", "periodo_id", "porcentaje"
+    )
+    serie = serie_del_compromiso(resultado, periodos, avances)
+    evidencias = _evidencias_por_accion(resultado.acciones)
+    acciones = [(accion, evidencias.get(accion.id, [])) for accion in resultado.acciones]
+    return render(
+        request,
+        "plan/compromiso.html",
+        {
+            "plan": plan,
+            "periodo": estado.periodo,
+            "informe": informe,
+            "resultado": resultado,
+            "compromiso": compromiso,
+            "semaforo": estado.semaforo(resultado),
+            "tolerancia": TOLERANCIA,
+            "umbral_retraso": UMBRAL_RETRASO,
+            "publicado": comparaciones.get(("compromiso", resultado.clave)),
+            "acciones": acciones,
+            "hay_notas": any(accion.nota_aclaratoria_marcada for accion in resultado.acciones),
+            "serie": serie,
+        },
+    )
+
+
+@pagina_publica
+def accion(request, slug, clave):
+    plan = _plan_o_404(slug)
+    estado = estado_publico([plan])[plan.pk]
+    resultado = next((a for a in estado.resultado.acciones() if a.clave == clave), None)
+    if resultado is None:
+        raise Http404(_("El plan no tiene una acción %(clave)s.") % {"clave": clave})
+    compromiso = next(c for c in estado.resultado.compromisos() if any(a is resultado for a in c.acciones))
+    accion = Accion.objects.select_related("compromiso__eje").get(pk=resultado.id)
+    avances = list(
+        Avance.objects.publicados()
+        .filter(accion=accion)
+        .select_related("periodo")
+        .prefetch_related(Prefetch("evidencias", queryset=Evidencia.objects.order_by("pk")))
+        .order_by("-periodo__inicio")
+    )
+    return render(
+        request,
+        "plan/accion.html",
+        {
+            "plan": plan,
+            "periodo": estado.periodo,
+            "resultado": resultado,
+            "compromiso": compromiso,
+            "accion": accion,
+            "avances": avances,
+            "bitacora": bitacora_de_accion(accion),
+        },
+    )
+
+
+@pagina_publica
+def calculo(request, slug):
+    plan = _plan_o_404(slug)
+    estado, informe, comparaciones = _estado_y_comparaciones(plan)
+    return render(
+        request,
+        "plan/calculo.html",
+        {
+            "plan": plan,
+            "periodo": estado.periodo,
+            "informe": informe,
+            "resultado": estado.resultado,
+            "global_publicado": comparaciones.get(("plan", "")),
+            "ejes": [
+                {
+                    "nodo": eje,
+                    "publicado": comparaciones.get(("eje", eje.clave)),
+                    "compromisos": [
+                        {
+                            "nodo": compromiso,
+                            "publicado": comparaciones.get(("compromiso", compromiso.clave)),
+                            "semaforo": estado.semaforo(compromiso),
+                        }
+                        for compromiso in eje.compromisos
+                    ],
+                }
+                for eje in estado.resultado.ejes
+            ],
+            "tolerancia": TOLERANCIA,
+            "umbral_retraso": UMBRAL_RETRASO,
+        },
+    )

@@ -1,0 +1,15 @@
+"""Convertidores de URL para las claves que imprime el plan: «1.5» y «1.5.3»."""
+
+
+class ClaveCompromiso:
+    regex = r"[0-9]{1,4}\.[0-9]{1,4}"
+
+    def to_python(self, valor: str) -> str:
+        return valor
+
+    def to_url(self, valor) -> str:
+        return str(valor)
+
+
+class ClaveAccion(ClaveCompromiso):
+    regex = r"[0-9]{1,4}\.[0-9]{1,4}\.[0-9]{1,4}"

@@ -1,0 +1,261 @@
+"""Páginas públicas de eje, compromiso, acción y «¿Cómo se calcula?» con el plan real."""
+
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from plan.models import Accion, Persona
+from seguimiento.models import Avance, Evidencia, Periodo
+from tests.fabricas import crear_periodo, plan_generado
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _texto(respuesta):
+    html = respuesta.content.decode()
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def _url(plan, *partes):
+    return "/".join([f"/planes/{plan.slug}", *partes]) + "/"
+
+
+def test_pagina_del_eje_con_sus_compromisos_responsables_y_estado(client, pal):
+    respuesta = client.get(_url(pal, "ejes", "1"))
+    assert respuesta.status_code == 200
+    texto = _texto(respuesta)
+    assert "Eje 1. Gobierno Abierto" in texto
+    assert "Avance del eje 53 %" in texto
+    assert "El Primer Informe Parcial publicó 51 %" in texto
+    assert "5 compromisos · 10 de 10 acciones con reporte" in texto
+    assert "Compromiso 1.5. Sistema de vigilancia" in texto
+    assert "Responsable: OUSANEG · Dra. Rebeca Monroy Torres, Presidente Fundadora del OUSANEG" in texto
+    # Semáforo con la vigencia del plan: 1.3 está al 100 %, 1.1 (30 %) muy por debajo del 72 % esperado.
+    bloque_13 = texto[texto.index("Compromiso 1.3.") : texto.index("Compromiso 1.4.")]
+    assert "Estado: Concluido" in bloque_13
+    bloque_11 = texto[texto.index("Compromiso 1.1.") : texto.index("Compromiso 1.2.")]
+    assert "Estado: Con retraso" in bloque_11
+    html = respuesta.content.decode()
+    assert 'href="/planes/pal-2022-2024/compromisos/1.5/"' in html
+    assert 'href="/planes/pal-2022-2024/como-se-calcula/#e-1"' in html
+
+
+def test_pagina_del_compromiso_con_acciones_etapas_grafica_y_ficha(client, pal):
+    respuesta = client.get(_url(pal, "compromisos", "1.5"))
+    assert respuesta.status_code == 200
+    texto = _texto(respuesta)
+    assert "Compromiso 1.5. Sistema de vigilancia para la transformación de la producción de ladrillo" in texto
+    assert "Avance del compromiso 36 %" in texto
+    assert "4 de 4 acciones con reporte" in texto
+    assert "El Primer Informe Parcial publicó 23 %" in texto
+    for clave, cifra in [("1.5.1", "35 %"), ("1.5.2", "10 %"), ("1.5.3", "100 %"), ("1.5.4", "0 %")]:
+        assert re.search(rf"{re.escape(clave)} .*? {cifra}", texto), clave
+    assert "En etapa de diseño de las mesas" in texto
+    # Estado con la regla escrita: 72 % del plazo transcurrido, 36 % publicado.
+    assert "Estado: Con retraso" in texto
+    assert "Al 30 de noviembre de 2023 había transcurrido el 72 % del plazo del 1 de enero de 2022 al 31 de agosto de 2024" in texto
+    assert "la vigencia del plan (el compromiso no registra fechas)" in texto
+    # Gráfica SVG en línea con alternativa de texto y tabla de datos.
+    html = respuesta.content.decode()
+    assert '<svg viewBox="0 0 640 260" role="img"' in html
+    assert "<desc id=\"grafica-desc\">Agosto–noviembre 2023: 36 %</desc>" in html.replace("\u00a0", " ")
+    assert "Datos de la gráfica" in texto
+    # Ficha: representante titular con cargo e institución; lo no impreso se dice.
+    assert "Dra. Rebeca Monroy Torres, Presidente Fundadora del OUSANEG · Observatorio Universitario" in texto
+    assert "Problema No registrado en el plan." in texto
+
+
+def test_compromiso_con_notas_aclaratorias_y_enlaces_de_evidencia(client, pal):
+    texto = _texto(client.get(_url(pal, "compromisos", "3.3")))
+    assert "100 % *" in texto
+    assert "* Nota aclaratoria" in texto
+    html = client.get(_url(pal, "compromisos", "6.1")).content.decode()
+    assert 'href="https://www.ugto.mx/antenauniversitariaug/"' in html
+    # Sin asteriscos no se explica una nota que no está.
+    assert "* Nota aclaratoria" not in _texto(client.get(_url(pal, "compromisos", "1.1")))
+
+
+def test_pagina_de_la_accion_con_avances_evidencias_y_bitacora(client, pal, django_user_model):
+    accion = Accion.objects.get(compromiso__eje__plan=pal, compromiso__eje__numero=1, compromiso__numero=5, numero=1)
+    avance = accion.avances.get()
+    avance.narrativa = "Se impartieron tres talleres sobre la PNT."
+    avance.save()
+    Evidencia.objects.create(avance=avance, url="https://example.org/talleres", descripcion="Memoria de los talleres")
+    Evidencia.objects.create(avance=avance, archivo=SimpleUploadedFile("lista.pdf", PDF), descripcion="Lista de asistencia")
+    # Un cambio hecho por la cuenta de una institución se atribuye a la institución, no a la persona.
+    usuario = django_user_model.objects.create_user("enlace-ousaneg", password="x")
+    Persona.objects.filter(nombre="Rebeca Monroy Torres").update(usuario=usuario)
+    accion = Accion.objects.get(pk=accion.pk)
+    accion._history_user = usuario
+    accion.entregable = "Informe de la campaña"
+    accion.save()
+    # Un borrador de un periodo sin publicar nunca aparece.
+    siguiente = crear_periodo(pal, datetime.date(2023, 12, 1), estado=Periodo.Estado.ABIERTO)
+    Avance.objects.create(accion=accion, periodo=siguiente, porcentaje=Decimal(90), narrativa="BORRADOR SECRETO")
+
+    respuesta = client.get(_url(pal, "acciones", "1.5.1"))
+    assert respuesta.status_code == 200
+    texto = _texto(respuesta)
+    assert "Acción 1.5.1" in texto
+    assert "Diseñar una campaña de comunicación" in texto
+    assert "Agosto–noviembre 2023: 35 %" in texto
+    assert "Se impartieron tres talleres sobre la PNT." in texto
+    assert "Memoria de los talleres" in texto and "Lista de asistencia" in texto
+    assert "BORRADOR SECRETO" not in texto and "90 %" not in texto
+    assert "Entregable Informe de la campaña" in texto
+    # Bitácora: qué cambió, cuándo y qué institución, sin nombres de usuario.
+    assert "OUSANEG: Cambió la acción." in texto
+    assert "Entregable: «(vacío)» → «Informe de la campaña»" in texto
+    assert "Avance del periodo Agosto–noviembre 2023 validado: 35 %." in texto
+    assert "Se corrigió el avance validado del periodo Agosto–noviembre 2023." in texto
+    assert "enlace-ousaneg" not in respuesta.content.decode()
+    html = respuesta.content.decode()
+    evidencia = Evidencia.objects.get(descripcion="Lista de asistencia")
+    assert f'href="/evidencias/{evidencia.pk}/" download' in html
+
+
+def test_como_se_calcula_muestra_la_aritmetica_de_cada_cifra(client, pal):
+    texto = _texto(client.get(_url(pal, "como-se-calcula")))
+    assert "317.3333 ÷ 7 = 45.3333 → se muestra 45 %" in texto
+    assert "Meta por alcanzar = 100 − 45.3333 = 54.6667 → 55 %" in texto
+    assert "266.25 ÷ 5 = 53.25 → se muestra 53 %" in texto
+    assert "145 ÷ 4 = 36.25 → se muestra 36 %" in texto
+    assert "183 ÷ 3 = 61 → se muestra 61 %" in texto
+    assert "El Primer Informe Parcial publicó 23 %" in texto
+    assert "Rezago de más de 10 y hasta 25 puntos En riesgo" in texto
+    assert "Plazo vencido sin concluir, o rezago de más de 25 puntos Con retraso" in texto
+
+
+def test_como_se_calcula_dice_lo_que_esta_sin_reporte(client, pal):
+    Avance.objects.filter(accion__compromiso__eje__numero=1, accion__compromiso__numero=5, accion__numero=2).update(
+        estado=Avance.Estado.DEVUELTO
+    )
+    texto = _texto(client.get(_url(pal, "como-se-calcula")))
+    assert "sin reporte → 0" in texto
+    assert "135 ÷ 4 = 33.75 → se muestra 34 %" in texto
+    compromiso = _texto(client.get(_url(pal, "compromisos", "1.5")))
+    assert "3 de 4 acciones con reporte; las acciones sin reporte cuentan como 0 %" in compromiso
+    assert re.search(r"1\.5\.2 .*? sin reporte", compromiso)
+
+
+@pytest.mark.parametrize(
+    "ruta",
+    [
+        "/planes/no-existe/ejes/1/",
+        "/planes/pal-2022-2024/ejes/99/",
+        "/planes/pal-2022-2024/compromisos/9.9/",
+        "/planes/pal-2022-2024/compromisos/1.x/",
+        "/planes/pal-2022-2024/acciones/1.1.9/",
+        "/planes/pal-2022-2024/acciones/1.1/",
+        "/planes/no-existe/como-se-calcula/",
+    ],
+)
+def test_direcciones_que_no_existen_dan_404_en_espanol(client, pal, ruta):
+    respuesta = client.get(ruta)
+    assert respuesta.status_code == 404
+
+
+def test_la_pagina_se_renueva_al_publicar_aunque_este_en_cache(client, pal):
+    url = _url(pal, "compromisos", "1.5")
+    primera = client.get(url)
+    assert "Avance del compromiso 36 %" in _texto(primera)
+    etag = primera["ETag"]
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    # El STL valida y publica un nuevo periodo: la página cambia en la siguiente petición.
+    periodo = crear_periodo(pal, datetime.date(2023, 12, 1), estado=Periodo.Estado.CERRADO)
+    accion = Accion.objects.get(compromiso__eje__plan=pal, compromiso__eje__numero=1, compromiso__numero=5, numero=2)
+    Avance.objects.create(accion=accion, periodo=periodo, porcentaje=Decimal(50), estado=Avance.Estado.VALIDADO)
+    assert "Avance del compromiso 36 %" in _texto(client.get(url))  # validado pero sin publicar
+    periodo.estado = Periodo.Estado.PUBLICADO
+    periodo.save()
+    segunda = client.get(url)
+    assert segunda["ETag"] != etag
+    assert "Avance del compromiso 46 %" in _texto(segunda)  # (35 + 50 + 100 + 0) / 4 = 46.25
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
+
+
+def _evidencia_archivo(avance):
+    return Evidencia.objects.create(avance=avance, archivo=SimpleUploadedFile("acta.pdf", PDF))
+
+
+def test_evidencia_publicada_se_descarga_como_adjunto(client, pal, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    evidencia = _evidencia_archivo(Avance.objects.del_plan(pal).first())
+    respuesta = client.get(f"/evidencias/{evidencia.pk}/")
+    assert respuesta.status_code == 200
+    assert respuesta["Content-Type"] == "application/pdf"
+    assert respuesta["Content-Disposition"] == 'attachment; filename="acta.pdf"'
+    assert respuesta["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(respuesta.streaming_content) == PDF
+
+
+@pytest.mark.parametrize("estado", [Avance.Estado.BORRADOR, Avance.Estado.ENVIADO, Avance.Estado.DEVUELTO])
+def test_evidencia_de_un_avance_no_validado_no_existe_para_la_ciudadania(client, pal, settings, tmp_path, estado):
+    settings.MEDIA_ROOT = tmp_path
+    avance = Avance.objects.del_plan(pal).first()
+    evidencia = _evidencia_archivo(avance)
+    Avance.objects.filter(pk=avance.pk).update(estado=estado)
+    assert client.get(f"/evidencias/{evidencia.pk}/").status_code == 404
+
+
+def test_evidencia_de_un_periodo_sin_publicar_no_existe_para_la_ciudadania(client, pal, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    periodo = crear_periodo(pal, datetime.date(2023, 12, 1), estado=Periodo.Estado.CERRADO)
+    avance = Avance.objects.create(
+        accion=Accion.objects.del_plan(pal).first(), periodo=periodo, porcentaje=70, estado=Avance.Estado.VALIDADO
+    )
+    evidencia = _evidencia_archivo(avance)
+    assert client.get(f"/evidencias/{evidencia.pk}/").status_code == 404
+    enlace = Evidencia.objects.create(avance=avance, url="https://example.org/x")
+    assert client.get(f"/evidencias/{enlace.pk}/").status_code == 404
+
+
+@pytest.fixture(params=["real", "600-acciones"])
+def plan_medido(request, pal):
+    if request.param == "real":
+        return pal, True
+    plan, _ = plan_generado(10, 10, 6)
+    return plan, False
+
+
+def test_eje_en_consultas_constantes(client, plan_medido, django_assert_num_queries):
+    plan, con_informe = plan_medido
+    # 1. versión publicada  2. plan  3. último periodo publicado  4-6. roll-up (ejes,
+    # compromisos, acciones)  7. informe publicado del periodo  [8. sus cifras, si lo hay]
+    # 8/9. compromisos del eje con institución y representante
+    with django_assert_num_queries(9 if con_informe else 8):
+        assert client.get(_url(plan, "ejes", "1")).status_code == 200
+
+
+def test_compromiso_en_consultas_constantes(client, plan_medido, django_assert_num_queries):
+    plan, con_informe = plan_medido
+    # 1. versión  2. plan  3. último periodo publicado  4-6. roll-up  7. informe  [8. cifras]
+    # compromiso con eje, institución y representante; sus ODS, metas, partes cocreadoras,
+    # enlaces y estatus (5 prefetch); periodos publicados (gráfica); avances publicados de
+    # sus acciones (gráfica); evidencias de los avances mostrados.
+    with django_assert_num_queries(17 if con_informe else 16):
+        assert client.get(_url(plan, "compromisos", "1.2")).status_code == 200
+
+
+def test_accion_en_consultas_constantes(client, plan_medido, django_assert_num_queries):
+    plan, _ = plan_medido
+    # 1. versión  2. plan  3. último periodo publicado  4-6. roll-up  7. la acción con su
+    # compromiso y eje  8. sus avances publicados con periodo  9. sus evidencias
+    # 10. historial de la acción  11. historial de sus avances validados y publicados
+    with django_assert_num_queries(11):
+        assert client.get(_url(plan, "acciones", "1.2.1")).status_code == 200
+
+
+def test_como_se_calcula_en_consultas_constantes(client, plan_medido, django_assert_num_queries):
+    plan, con_informe = plan_medido
+    # 1. versión  2. plan  3. último periodo publicado  4-6. roll-up  7. informe  [8. cifras]
+    with django_assert_num_queries(8 if con_informe else 7):
+        assert client.get(_url(plan, "como-se-calcula")).status_code == 200
+    with django_assert_num_queries(1):
+        # 1. versión: la segunda vez sale de la caché
+        assert client.get(_url(plan, "como-se-calcula")).status_code == 200
