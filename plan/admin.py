@@ -5,6 +5,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from seguimiento.models import EstatusCompromiso
+
 from .models import (
     Accion,
     Compromiso,
@@ -129,6 +131,14 @@ class EnlaceInline(admin.TabularInline):
     extra = 0
 
 
+class EstatusInline(admin.StackedInline):
+    """Estatus narrativos publicados sin porcentaje (planes históricos)."""
+
+    model = EstatusCompromiso
+    fields = [("fecha", "con_desfase"), "fuente", "texto"]
+    extra = 0
+
+
 @admin.register(Compromiso)
 class CompromisoAdmin(SimpleHistoryAdmin):
     list_display = ["clave_display", "nombre", "institucion_responsable", "representante", "peso"]
@@ -153,9 +163,12 @@ class CompromisoAdmin(SimpleHistoryAdmin):
             },
         ),
         (_("Responsables"), {"fields": ["institucion_responsable", "representante", "partes_cocreadoras"]}),
-        (_("Alineación con la Agenda 2030"), {"fields": ["objetivos_ods", "metas_ods"]}),
+        (
+            _("Alineación con la Agenda 2030"),
+            {"fields": ["objetivos_ods", "metas_ods", "alineacion_agenda_2030"]},
+        ),
     ]
-    inlines = [AccionInline, EnlaceInline]
+    inlines = [AccionInline, EnlaceInline, EstatusInline]
 
     @admin.display(description=_("número"), ordering="eje__numero")
     def clave_display(self, compromiso):

@@ -68,6 +68,10 @@ def _datos_compromiso(compromiso, **cambios):
         "enlaces-INITIAL_FORMS": 0,
         "enlaces-MIN_NUM_FORMS": 0,
         "enlaces-MAX_NUM_FORMS": 1000,
+        "estatus-TOTAL_FORMS": 0,
+        "estatus-INITIAL_FORMS": 0,
+        "estatus-MIN_NUM_FORMS": 0,
+        "estatus-MAX_NUM_FORMS": 1000,
     }
     for i, accion in enumerate(acciones):
         datos.update(
