@@ -53,6 +53,16 @@ _OLE = {
     ".ppt": TipoArchivo("presentación de PowerPoint (formato antiguo)", ".ppt", "application/vnd.ms-powerpoint"),
 }
 _OOXML = {"word/": DOCX, "xl/": XLSX, "ppt/": PPTX}
+_POR_EXTENSION = {
+    tipo.extension: tipo
+    for tipo in [PDF, PNG, JPEG, GIF, WEBP, DOCX, XLSX, PPTX, ODT, ODS, ODP, CSV, *_OLE.values()]
+}
+
+
+def mime_guardado(nombre_guardado: str) -> str:
+    """Tipo MIME de un archivo ya guardado: su extensión es la del tipo detectado al subirlo."""
+    tipo = _POR_EXTENSION.get(PurePath(nombre_guardado).suffix.lower())
+    return tipo.mime if tipo else "application/octet-stream"
 _ODF = {ODT.mime: ODT, ODS.mime: ODS, ODP.mime: ODP}
 
 PERMITIDOS = gettext_lazy(

@@ -1,11 +1,10 @@
 """Vistas públicas del seguimiento: descarga de evidencias publicadas."""
 
-import mimetypes
-
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from .archivos import mime_guardado
 from .models import Evidencia, Periodo
 
 
@@ -27,7 +26,7 @@ def evidencia(request, pk):
         archivo = evidencia.archivo.open("rb")
     except FileNotFoundError:
         raise Http404(_("El archivo de esta evidencia no está disponible.")) from None
-    tipo = mimetypes.guess_type(evidencia.archivo.name)[0] or "application/octet-stream"
+    tipo = mime_guardado(evidencia.archivo.name)
     nombre = evidencia.nombre_original or evidencia.archivo.name.rsplit("/", 1)[-1]
     respuesta = FileResponse(archivo, as_attachment=True, filename=nombre, content_type=tipo)
     respuesta["X-Content-Type-Options"] = "nosniff"
