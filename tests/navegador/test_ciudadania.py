@@ -1,0 +1,100 @@
+"""Lo que hace la ciudadanía, en Chromium: recorrer el plan hasta una evidencia, en escritorio,
+en un teléfono de 360 px, sin JavaScript e impreso; y la accesibilidad de cada tipo de página."""
+
+import re
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from tests.navegador.axe import revisar_accesibilidad
+from tests.navegador.conftest import sin_desplazamiento_horizontal
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+PAGINAS = {
+    "portada": "/",
+    "plan": "/planes/pal-2022-2024/",
+    "eje": "/planes/pal-2022-2024/ejes/3/",
+    "compromiso": "/planes/pal-2022-2024/compromisos/3.2/",
+    "accion": "/planes/pal-2022-2024/acciones/3.2.1/",
+    "calculo": "/planes/pal-2022-2024/como-se-calcula/",
+}
+
+
+@pytest.fixture
+def con_evidencias(portal, settings, tmp_path):
+    from seguimiento.models import Avance, Evidencia
+
+    settings.MEDIA_ROOT = tmp_path
+    avance = Avance.objects.get(
+        accion__compromiso__eje__plan__slug="pal-2022-2024",
+        accion__compromiso__eje__numero=1,
+        accion__compromiso__numero=5,
+        accion__numero=1,
+    )
+    avance.narrativa = "Se impartieron tres talleres sobre la Plataforma Nacional de Transparencia."
+    avance.save()
+    Evidencia.objects.create(avance=avance, url="https://example.org/talleres", descripcion="Memoria de los talleres")
+    Evidencia.objects.create(
+        avance=avance, archivo=SimpleUploadedFile("lista de asistencia.pdf", PDF), descripcion="Lista de asistencia"
+    )
+    return portal
+
+
+def test_de_la_portada_a_la_evidencia(pagina, con_evidencias):
+    pagina.goto(con_evidencias + "/")
+    assert pagina.get_by_role("heading", level=1).inner_text() == "Plan de Acción Local de Estado Abierto Guanajuato 2022-2024"
+    assert "45" in pagina.locator(".global .cifra").first.inner_text()
+
+    pagina.get_by_role("link", name="Eje 1. Gobierno Abierto").click()
+    assert pagina.get_by_role("heading", level=1).inner_text() == "Eje 1. Gobierno Abierto"
+    assert "53" in pagina.locator(".global .cifra").inner_text()
+
+    pagina.get_by_role("link", name=re.compile(r"^Compromiso 1\.5\. Sistema de vigilancia")).click()
+    assert pagina.get_by_role("heading", level=1).inner_text().startswith("Compromiso 1.5.")
+    assert pagina.get_by_role("img", name=re.compile("Avance del compromiso 1.5 por periodo")).is_visible()
+    fila = pagina.get_by_role("row", name=re.compile(r"^1\.5\.1 "))
+    assert "35" in fila.inner_text() and "Lista de asistencia" in fila.inner_text()
+
+    pagina.get_by_role("link", name="1.5.1", exact=True).click()
+    assert pagina.get_by_role("heading", level=1).inner_text() == "Acción 1.5.1"
+    assert pagina.locator(".narrativa").get_by_text("Se impartieron tres talleres").is_visible()
+    assert pagina.get_by_role("link", name="Memoria de los talleres").get_attribute("href") == "https://example.org/talleres"
+    with pagina.expect_download() as descarga:
+        pagina.get_by_role("link", name="Lista de asistencia").click()
+    archivo = descarga.value
+    assert archivo.suggested_filename == "lista de asistencia.pdf"
+    assert open(archivo.path(), "rb").read() == PDF
+
+    # Y de ahí a la cuenta que produce la cifra.
+    pagina.get_by_role("link", name=re.compile("¿Cómo se calcula?")).first.click()
+    assert pagina.url.endswith("#c-1.5")
+    assert pagina.locator("#c-1\\.5").get_by_text("145 ÷ 4 = 36.25").is_visible()
+
+
+@pytest.mark.parametrize("nombre", list(PAGINAS))
+def test_cada_tipo_de_pagina_cumple_wcag_21_aa(pagina, portal, nombre):
+    pagina.goto(portal + PAGINAS[nombre])
+    revisar_accesibilidad(pagina)
+
+
+@pytest.mark.parametrize("nombre", list(PAGINAS))
+def test_en_un_telefono_de_360_px_sin_desplazamiento_lateral(pagina_movil, portal, nombre):
+    pagina_movil.goto(portal + PAGINAS[nombre])
+    assert sin_desplazamiento_horizontal(pagina_movil), PAGINAS[nombre]
+    revisar_accesibilidad(pagina_movil)
+
+
+def test_sin_javascript_se_ve_todo(pagina_sin_js, portal):
+    pagina_sin_js.goto(portal + PAGINAS["compromiso"])
+    assert pagina_sin_js.get_by_role("row", name=re.compile(r"^3\.2\.1 ")).is_visible()
+    pagina_sin_js.get_by_text("Datos de la gráfica").click()  # <details> nativo, sin scripts
+    assert pagina_sin_js.get_by_role("cell", name="61 %").first.is_visible()
+
+
+def test_al_imprimir_se_omiten_cabecera_y_enlaces_de_ayuda(pagina, portal):
+    pagina.goto(portal + PAGINAS["compromiso"])
+    pagina.emulate_media(media="print")
+    assert not pagina.locator("header.cabecera").is_visible()
+    assert not pagina.locator("a.como").first.is_visible()
+    assert pagina.get_by_role("heading", level=1).is_visible()
