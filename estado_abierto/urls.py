@@ -8,6 +8,7 @@ admin.site.index_title = _("Administración del plan y su seguimiento")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("datos/", include("seguimiento.datos_urls")),
     path("", include("seguimiento.urls")),
     path("", include("plan.urls")),
 ]

@@ -18,6 +18,8 @@ PAGINAS = {
     "compromiso": "/planes/pal-2022-2024/compromisos/3.2/",
     "accion": "/planes/pal-2022-2024/acciones/3.2.1/",
     "calculo": "/planes/pal-2022-2024/como-se-calcula/",
+    "datos": "/datos/",
+    "no-encontrada": "/planes/pal-2022-2024/compromisos/9.9/",
 }
 
 
@@ -98,3 +100,19 @@ def test_al_imprimir_se_omiten_cabecera_y_enlaces_de_ayuda(pagina, portal):
     assert not pagina.locator("header.cabecera").is_visible()
     assert not pagina.locator("a.como").first.is_visible()
     assert pagina.get_by_role("heading", level=1).is_visible()
+
+
+def test_descarga_de_datos_abiertos(pagina, portal):
+    pagina.goto(portal + "/")
+    pagina.get_by_role("navigation", name="Secciones del portal").get_by_role("link", name="Datos abiertos").click()
+    assert pagina.get_by_role("heading", level=1).inner_text() == "Datos abiertos"
+    revisar_accesibilidad(pagina)
+    fila = pagina.get_by_role("row", name=re.compile("Guanajuato 2022-2024"))
+    with pagina.expect_download() as descarga:
+        fila.get_by_role("link", name="Avances publicados (CSV)").click()
+    archivo = descarga.value
+    assert archivo.suggested_filename == "pal-2022-2024-avances.csv"
+    texto = open(archivo.path(), encoding="utf-8-sig").read()
+    assert texto.splitlines()[0].startswith("plan,periodo,periodo_nombre")
+    assert len(texto.splitlines()) == 34  # encabezado + 33 avances publicados
+    assert "En etapa de diseño de las mesas" in texto
