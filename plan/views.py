@@ -12,31 +12,16 @@ from django.utils.translation import gettext as _
 
 from seguimiento.bitacora import bitacora_de_accion
 from seguimiento.models import Avance, Evidencia
-from seguimiento.portal import estado_publico
+from seguimiento.portal import estado_con_informe, estado_publico, plan_o_404
 from seguimiento.publicacion import pagina_publica
-from seguimiento.rollup import comparar_con_informe, informe_publicado_del_periodo, serie_del_compromiso
+from seguimiento.rollup import serie_del_compromiso
 from seguimiento.semaforo import TOLERANCIA, UMBRAL_RETRASO
 
 from .models import Accion, Compromiso, Plan
 
 
-def _plan_o_404(slug) -> Plan:
-    try:
-        return Plan.objects.get(slug=slug)
-    except Plan.DoesNotExist:
-        raise Http404(_("No existe el plan «%(slug)s».") % {"slug": slug}) from None
-
-
-def _estado_y_comparaciones(plan):
-    """Estado público del plan y las cifras del informe publicado de su último periodo."""
-    estado = estado_publico([plan])[plan.pk]
-    informe = informe_publicado_del_periodo(plan, estado.periodo)
-    comparaciones = comparar_con_informe(estado.resultado, informe) if informe else {}
-    return estado, informe, comparaciones
-
-
 def _pagina_plan(request, plan, planes):
-    estado, informe, comparaciones = _estado_y_comparaciones(plan)
+    estado, informe, comparaciones = estado_con_informe(plan)
     resultado = estado.resultado
     return render(
         request,
@@ -72,8 +57,8 @@ def plan_detalle(request, slug):
 
 @pagina_publica
 def eje(request, slug, numero):
-    plan = _plan_o_404(slug)
-    estado, informe, comparaciones = _estado_y_comparaciones(plan)
+    plan = plan_o_404(slug)
+    estado, informe, comparaciones = estado_con_informe(plan)
     eje = next((e for e in estado.resultado.ejes if e.numero == numero), None)
     if eje is None:
         raise Http404(_("El plan no tiene un eje %(numero)s.") % {"numero": numero})
@@ -117,8 +102,8 @@ def _evidencias_por_accion(acciones):
 
 @pagina_publica
 def compromiso(request, slug, clave):
-    plan = _plan_o_404(slug)
-    estado, informe, comparaciones = _estado_y_comparaciones(plan)
+    plan = plan_o_404(slug)
+    estado, informe, comparaciones = estado_con_informe(plan)
     resultado = estado.compromiso(clave)
     if resultado is None:
         raise Http404(_("El plan no tiene un compromiso %(clave)s.") % {"clave": clave})
@@ -158,7 +143,7 @@ def compromiso(request, slug, clave):
 
 @pagina_publica
 def accion(request, slug, clave):
-    plan = _plan_o_404(slug)
+    plan = plan_o_404(slug)
     estado = estado_publico([plan])[plan.pk]
     resultado = next((a for a in estado.resultado.acciones() if a.clave == clave), None)
     if resultado is None:
@@ -189,8 +174,8 @@ def accion(request, slug, clave):
 
 @pagina_publica
 def calculo(request, slug):
-    plan = _plan_o_404(slug)
-    estado, informe, comparaciones = _estado_y_comparaciones(plan)
+    plan = plan_o_404(slug)
+    estado, informe, comparaciones = estado_con_informe(plan)
     return render(
         request,
         "plan/calculo.html",

@@ -2,34 +2,18 @@
 
 import json
 
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from plan.models import Plan
 
 from . import datos
-from .portal import estado_publico
+from .portal import estado_con_informe, estado_publico, plan_o_404
 from .publicacion import pagina_publica
-from .rollup import comparar_con_informe, informe_publicado_del_periodo
 from .serializacion import _numero
 
 TIPO_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _plan_o_404(slug) -> Plan:
-    try:
-        return Plan.objects.get(slug=slug)
-    except Plan.DoesNotExist:
-        raise Http404(_("No existe el plan «%(slug)s».") % {"slug": slug}) from None
-
-
-def _estado(plan):
-    estado = estado_publico([plan])[plan.pk]
-    informe = informe_publicado_del_periodo(plan, estado.periodo)
-    comparaciones = comparar_con_informe(estado.resultado, informe) if informe else {}
-    return estado, informe, comparaciones
 
 
 def _archivos(request, plan) -> dict:
@@ -102,13 +86,13 @@ def planes_json(request):
 
 @pagina_publica
 def plan_json(request, slug):
-    estado, informe, comparaciones = _estado(_plan_o_404(slug))
+    estado, informe, comparaciones = estado_con_informe(plan_o_404(slug))
     return _json(datos.arbol(estado, informe, comparaciones))
 
 
 @pagina_publica
 def avances_json(request, slug):
-    plan = _plan_o_404(slug)
+    plan = plan_o_404(slug)
     filas = datos.filas_avances(plan, _url_evidencia(request))
     return HttpResponse(
         json.dumps({"plan": plan.slug, "avances": filas}, ensure_ascii=False, indent=2, default=str),
@@ -118,23 +102,23 @@ def avances_json(request, slug):
 
 @pagina_publica
 def avances_csv(request, slug):
-    plan = _plan_o_404(slug)
+    plan = plan_o_404(slug)
     filas = datos.filas_avances(plan, _url_evidencia(request))
     return _adjunto(datos.como_csv(datos.COLUMNAS_AVANCES, filas), "text/csv; charset=utf-8", f"{plan.slug}-avances.csv")
 
 
 @pagina_publica
 def arbol_csv(request, slug):
-    plan = _plan_o_404(slug)
-    estado, _informe, comparaciones = _estado(plan)
+    plan = plan_o_404(slug)
+    estado, _informe, comparaciones = estado_con_informe(plan)
     filas = datos.filas_arbol(estado, comparaciones)
     return _adjunto(datos.como_csv(datos.COLUMNAS_ARBOL, filas), "text/csv; charset=utf-8", f"{plan.slug}-arbol.csv")
 
 
 @pagina_publica
 def plan_xlsx(request, slug):
-    plan = _plan_o_404(slug)
-    estado, _informe, comparaciones = _estado(plan)
+    plan = plan_o_404(slug)
+    estado, _informe, comparaciones = estado_con_informe(plan)
     contenido = datos.como_xlsx(
         plan, estado, datos.filas_arbol(estado, comparaciones), datos.filas_avances(plan, _url_evidencia(request))
     )

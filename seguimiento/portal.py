@@ -10,10 +10,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.http import Http404
+from django.utils.translation import gettext as _
+
 from plan.models import Plan
 
 from .models import Periodo
-from .rollup import Alcance, ResultadoCompromiso, ResultadoPlan, calcular_avances
+from .rollup import (
+    Alcance,
+    ResultadoCompromiso,
+    ResultadoPlan,
+    calcular_avances,
+    comparar_con_informe,
+    informe_publicado_del_periodo,
+)
 from .semaforo import Semaforo, evaluar
 
 
@@ -62,3 +72,23 @@ def estado_publico(planes) -> dict[int, EstadoPublico]:
             semaforos={c.id: evaluar(c, plan, corte) for c in resultado.compromisos()},
         )
     return estados
+
+
+def plan_o_404(slug: str) -> Plan:
+    """El plan de la dirección, o 404 con un mensaje en español (una consulta)."""
+    try:
+        return Plan.objects.get(slug=slug)
+    except Plan.DoesNotExist:
+        raise Http404(_("No existe el plan «%(slug)s».") % {"slug": slug}) from None
+
+
+def estado_con_informe(plan: Plan):
+    """``(EstadoPublico, informe publicado del último periodo o None, comparaciones)``.
+
+    Seis consultas (siete si hay informe: sus cifras). ``comparaciones`` empareja cada cifra
+    publicada con la calculada: ``{(nivel, clave): Comparacion}``.
+    """
+    estado = estado_publico([plan])[plan.pk]
+    informe = informe_publicado_del_periodo(plan, estado.periodo)
+    comparaciones = comparar_con_informe(estado.resultado, informe) if informe else {}
+    return estado, informe, comparaciones
