@@ -10,5 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("datos/", include("seguimiento.datos_urls")),
     path("", include("seguimiento.urls")),
+    path("", include("plan.consulta_urls")),
     path("", include("plan.urls")),
 ]

@@ -19,6 +19,11 @@ PAGINAS = {
     "accion": "/planes/pal-2022-2024/acciones/3.2.1/",
     "calculo": "/planes/pal-2022-2024/como-se-calcula/",
     "datos": "/datos/",
+    "instituciones": "/instituciones/",
+    "institucion": "/instituciones/7/",
+    "ods": "/ods/",
+    "buscar": "/buscar/?q=sentencias",
+    "buscar-con-error": "/buscar/?eje=abc",
     "no-encontrada": "/planes/pal-2022-2024/compromisos/9.9/",
 }
 
@@ -116,3 +121,21 @@ def test_descarga_de_datos_abiertos(pagina, portal):
     assert texto.splitlines()[0].startswith("plan,periodo,periodo_nombre")
     assert len(texto.splitlines()) == 34  # encabezado + 33 avances publicados
     assert "En etapa de diseño de las mesas" in texto
+
+
+def test_buscar_y_filtrar(pagina, portal):
+    pagina.goto(portal + "/")
+    pagina.get_by_role("navigation", name="Secciones del portal").get_by_role("link", name="Buscar").click()
+    pagina.get_by_label("Buscar").fill("sentencias")
+    pagina.get_by_role("button", name="Buscar").click()
+    assert pagina.get_by_role("heading", name="2 resultados").is_visible()
+    assert "q=sentencias" in pagina.url
+    # Filtrar por estado sin escribir texto: los compromisos en riesgo del plan.
+    pagina.get_by_label("Buscar").fill("")
+    pagina.get_by_label("Plan").select_option(label="PAL 2022-2024")
+    pagina.get_by_label("Estado").select_option(label="En riesgo")
+    pagina.get_by_role("button", name="Buscar").click()
+    assert pagina.get_by_role("heading", name="2 resultados").is_visible()
+    pagina.get_by_role("link", name=re.compile(r"^Compromiso 7\.1\.")).click()
+    assert pagina.get_by_role("heading", level=1).inner_text().startswith("Compromiso 7.1.")
+    assert "En riesgo" in pagina.locator(".estado").inner_text()

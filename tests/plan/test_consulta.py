@@ -1,0 +1,162 @@
+"""Instituciones, ODS y búsqueda con filtros, con el plan real y con planes generados."""
+
+import re
+
+import pytest
+
+from plan.models import Compromiso, Institucion, MetaODS, ObjetivoODS
+from seguimiento.models import Avance
+from tests.fabricas import plan_generado
+
+pytestmark = pytest.mark.django_db
+
+
+def _texto(respuesta):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", respuesta.content.decode()))
+
+
+def _resultados(texto):
+    return re.findall(r"Compromiso (\d+\.\d+)\. ", texto.split("resultado", 1)[-1])
+
+
+def test_lista_de_instituciones_con_sus_compromisos_y_estados(client, pal):
+    texto = _texto(client.get("/instituciones/"))
+    assert "Instituto de Acceso a la Información Pública para el Estado de Guanajuato (IACIP)" in texto
+    fila = texto[texto.index("(IACIP)") :][:200]
+    assert "PAL 2022-2024: 2" in fila
+    # 4.1 (33 % frente a 71.7 % esperado) con retraso; 7.1 (56 %, 15.7 puntos) en riesgo.
+    assert "En riesgo: 1 · Con retraso: 1" in fila
+
+
+def test_pagina_de_una_institucion(client, pal):
+    iacip = Institucion.objects.get(siglas="IACIP")
+    texto = _texto(client.get(f"/instituciones/{iacip.pk}/"))
+    assert "Mtro. José Cristian Urrutia Negrete" in texto
+    assert "Responsable en el PAL 2022-2024 2 compromisos." in texto
+    assert re.search(r"Compromiso 4\.1\. Transparencia, Datos Personales y Estado Abierto 33 % .*? Estado: Con retraso", texto)
+    assert re.search(r"Compromiso 7\.1\. Municipios Abiertos y Partidos Abiertos 56 % .*? Estado: En riesgo", texto)
+    assert "Compromiso 1.1." not in texto
+
+
+def test_institucion_sin_compromisos_o_inexistente_da_404(client, pal):
+    sola = Institucion.objects.create(nombre="Institución sin compromisos", tipo=Institucion.Tipo.MUNICIPIO)
+    assert client.get(f"/instituciones/{sola.pk}/").status_code == 404
+    assert client.get("/instituciones/99999/").status_code == 404
+
+
+def test_lo_no_validado_no_aparece_en_la_institucion(client, pal):
+    Avance.objects.filter(accion__compromiso__eje__numero=7).update(estado=Avance.Estado.ENVIADO)
+    iacip = Institucion.objects.get(siglas="IACIP")
+    texto = _texto(client.get(f"/instituciones/{iacip.pk}/"))
+    assert "56 %" not in texto
+    assert re.search(r"Compromiso 7\.1\. .*? sin reporte .*? Estado: Sin reporte", texto)
+
+
+def test_pagina_ods_con_objetivos_metas_y_planes_sin_alineacion(client, pal):
+    ods16 = ObjetivoODS.objects.get(numero=16)
+    meta = MetaODS.objects.create(objetivo=ods16, clave="16.10")
+    c41 = Compromiso.objects.get(eje__plan=pal, eje__numero=4, numero=1)
+    c41.metas_ods.add(meta)  # alineado a una meta, y por ella a su objetivo
+    c71 = Compromiso.objects.get(eje__plan=pal, eje__numero=7, numero=1)
+    c71.objetivos_ods.add(ods16, ObjetivoODS.objects.get(numero=5))
+    texto = _texto(client.get("/ods/"))
+    assert "ODS 5. Igualdad de género 1 compromiso." in texto
+    assert "ODS 16. Paz, justicia e instituciones sólidas 2 compromisos." in texto
+    assert "Meta 16.10 — PAL 2022-2024 4.1" in texto
+    assert "no registra alineación" not in texto
+
+
+def test_ods_dice_que_plan_no_registra_alineacion(client, pal):
+    assert "El PAL 2022-2024 no registra alineación con los ODS." in _texto(client.get("/ods/"))
+
+
+@pytest.mark.parametrize(
+    "consulta, esperados",
+    [
+        ("q=sentencias", ["3.1", "3.2"]),  # compromiso 3.1 por su nombre; 3.2 por su acción 3.2.1
+        ("q=SENTENCIAS", ["3.1", "3.2"]),
+        ("q=ladrillo", ["1.5"]),
+        ("q=electoral", ["3.3"]),
+        ("q=ladrillo+PNT", ["1.5"]),  # «PNT» está en la acción 1.5.1
+        ("q=Economia+para+todas", ["1.1"]),  # sin acento encuentra «Economía»
+        ("q=IACIP", ["4.1", "7.1", "1.5"]),  # institución responsable, y 1.5 lo menciona en una acción
+        ("estado=en-riesgo", ["3.2", "7.1"]),
+        ("estado=concluido", ["1.3", "1.4", "3.3"]),
+        ("plan=pal-2022-2024&eje=3", ["3.1", "3.2", "3.3"]),
+        ("plan=pal-2022-2024&eje=3&estado=con-retraso", ["3.1"]),
+    ],
+)
+def test_busqueda_y_filtros(client, pal, consulta, esperados):
+    texto = _texto(client.get(f"/buscar/?{consulta}"))
+    assert sorted(_resultados(texto)) == sorted(esperados)
+    n = len(esperados)
+    assert f"{n} resultado{'s' if n != 1 else ''}" in texto
+
+
+def test_busqueda_por_institucion_y_ods(client, pal):
+    tja = Institucion.objects.get(siglas="TJA")
+    assert _resultados(_texto(client.get(f"/buscar/?institucion={tja.pk}"))) == ["3.2"]
+    Compromiso.objects.get(eje__plan=pal, eje__numero=6, numero=1).objetivos_ods.add(ObjetivoODS.objects.get(numero=4))
+    assert _resultados(_texto(client.get("/buscar/?ods=4"))) == ["6.1"]
+
+
+def test_busqueda_muestra_las_acciones_que_coinciden(client, pal):
+    html = client.get("/buscar/?q=manual").content.decode()
+    assert 'href="/planes/pal-2022-2024/acciones/3.2.3/"' in html
+
+
+@pytest.mark.parametrize(
+    "consulta, campo, mensaje",
+    [
+        ("eje=abc", "eje", "El eje debe ser un número entero, p. ej. 3."),
+        ("estado=foo", "estado", "«foo» no es una opción válida."),
+        ("plan=no-existe", "plan", "«no-existe» no es una opción válida."),
+        ("eje=2", "eje", "Para filtrar por eje elija también un plan: cada plan numera sus ejes."),
+    ],
+)
+def test_parametros_invalidos_dan_un_error_junto_al_campo(client, pal, consulta, campo, mensaje):
+    respuesta = client.get(f"/buscar/?{consulta}")
+    assert respuesta.status_code == 200
+    html = respuesta.content.decode()
+    assert f'<p class="error" id="error-{campo}" role="alert">{mensaje}</p>' in html
+    assert "resultado" not in _texto(respuesta).split("acción", 1)[-1].split("Solo se publica")[0]
+
+
+def test_sin_criterios_no_hay_resultados_todavia(client, pal):
+    texto = _texto(client.get("/buscar/"))
+    assert "resultados" not in texto and "Buscar compromisos y acciones" in texto
+
+
+@pytest.fixture(params=["real", "con-600-acciones-mas"])
+def planes_medidos(request, pal):
+    if request.param != "real":
+        plan_generado(10, 10, 6)
+    return request.param
+
+
+@pytest.mark.parametrize(
+    "url, consultas",
+    [
+        # 1. versión  2. planes  3. último periodo publicado de cada plan  4-6. roll-up de
+        # todos  7. institución responsable de cada compromiso  8. instituciones
+        ("/instituciones/", 8),
+        # 1. versión  2. la institución  3. planes  4-7. estado público  8. sus compromisos
+        # 9. compromisos que cocreó  10. sus compromisos con representante  11. representantes
+        ("/instituciones/{iacip}/", 11),
+        # 1. versión  2. planes  3-6. estado público  7. compromisos por objetivo  8. por meta
+        # (las metas: solo si hay alineación por meta)
+        ("/ods/", 8),
+        # 1. versión  2. planes  3. instituciones con compromisos  4. objetivos ODS  5-8. estado
+        # público  9. textos de los compromisos
+        ("/buscar/?q=ladrillo", 9),
+        # … y con filtro ODS: 10-11. ODS de cada compromiso (por objetivo y por meta)
+        ("/buscar/?ods=16&estado=en-riesgo", 11),
+    ],
+)
+def test_consultas_constantes(client, planes_medidos, url, consultas, django_assert_num_queries):
+    url = url.format(iacip=Institucion.objects.get(siglas="IACIP").pk)
+    with django_assert_num_queries(consultas):
+        assert client.get(url).status_code == 200
+    with django_assert_num_queries(1):
+        # 1. versión publicada: la segunda vez sale de la caché
+        assert client.get(url).status_code == 200
