@@ -154,7 +154,7 @@ def ods(request):
 
 
 def _orden_meta(clave: str):
-    return [int(p) if p.isdigit() else p for p in clave.replace(",", ".").split(".")]
+    return [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in clave.replace(",", ".").split(".")]
 
 
 # --- Búsqueda ------------------------------------------------------------------------------

@@ -52,18 +52,26 @@ def test_lo_no_validado_no_aparece_en_la_institucion(client, pal):
     assert re.search(r"Compromiso 7\.1\. .*? sin reporte .*? Estado: Sin reporte", texto)
 
 
+def _seccion_ods(texto, numero):
+    inicio = texto.index(f"ODS {numero}. ")
+    siguiente = re.search(r" ODS \d+\. [A-ZÁÉÍÓÚ]", texto[inicio + 5 :])
+    return texto[inicio : inicio + 5 + siguiente.start()] if siguiente else texto[inicio:]
+
+
 def test_pagina_ods_con_objetivos_metas_y_planes_sin_alineacion(client, pal):
     ods16 = ObjetivoODS.objects.get(numero=16)
-    meta = MetaODS.objects.create(objetivo=ods16, clave="16.10")
     c41 = Compromiso.objects.get(eje__plan=pal, eje__numero=4, numero=1)
-    c41.metas_ods.add(meta)  # alineado a una meta, y por ella a su objetivo
+    c41.metas_ods.add(MetaODS.objects.get(clave="16.10"))  # por su meta, también del ODS 16
     c71 = Compromiso.objects.get(eje__plan=pal, eje__numero=7, numero=1)
-    c71.objetivos_ods.add(ods16, ObjetivoODS.objects.get(numero=5))
+    c71.objetivos_ods.add(ods16, ObjetivoODS.objects.get(numero=13))
     texto = _texto(client.get("/ods/"))
-    assert "ODS 5. Igualdad de género 1 compromiso." in texto
-    assert "ODS 16. Paz, justicia e instituciones sólidas 2 compromisos." in texto
-    assert "Meta 16.10 — PAL 2022-2024 4.1" in texto
-    assert "no registra alineación" not in texto
+    assert "ODS 13. Acción por el clima 1 compromiso." in texto
+    assert "PAL 2022-2024 · Eje 7. Apertura Institucional Compromiso 7.1." in _seccion_ods(texto, 13)
+    seccion16 = _seccion_ods(texto, 16)
+    assert "PAL 2022-2024 · Eje 4. Academia Abierta Compromiso 4.1." in seccion16
+    assert "PAL 2022-2024 · Eje 7. Apertura Institucional Compromiso 7.1." in seccion16
+    assert "PAL 2022-2024 4.1" in seccion16[seccion16.index("Meta 16.10") :]
+    assert "El PAL 2022-2024 no registra alineación" not in texto
 
 
 def test_ods_dice_que_plan_no_registra_alineacion(client, pal):
@@ -82,22 +90,33 @@ def test_ods_dice_que_plan_no_registra_alineacion(client, pal):
         ("q=IACIP", ["4.1", "7.1", "1.5"]),  # institución responsable, y 1.5 lo menciona en una acción
         ("estado=en-riesgo", ["3.2", "7.1"]),
         ("estado=concluido", ["1.3", "1.4", "3.3"]),
-        ("plan=pal-2022-2024&eje=3", ["3.1", "3.2", "3.3"]),
-        ("plan=pal-2022-2024&eje=3&estado=con-retraso", ["3.1"]),
+        ("eje=3", ["3.1", "3.2", "3.3"]),
+        ("eje=3&estado=con-retraso", ["3.1"]),
     ],
 )
 def test_busqueda_y_filtros(client, pal, consulta, esperados):
-    texto = _texto(client.get(f"/buscar/?{consulta}"))
+    texto = _texto(client.get(f"/buscar/?{consulta}&plan=pal-2022-2024".replace("&plan=pal-2022-2024&plan=", "&plan=")))
     assert sorted(_resultados(texto)) == sorted(esperados)
     n = len(esperados)
     assert f"{n} resultado{'s' if n != 1 else ''}" in texto
+
+
+def test_busqueda_en_todos_los_planes(client, pal):
+    texto = _texto(client.get("/buscar/?q=sentencias"))
+    assert "3 resultados" in texto
+    assert "PAL 2019-2021 · Eje 2. Juzgar con Perspectiva de Género Compromiso 2.1." in texto
+    assert "PAL 2022-2024 · Eje 3. Justicia Abierta Compromiso 3.1." in texto
+    # «educacion» sin acento encuentra el Programa Equidad Regional del plan histórico.
+    assert "PAL 2019-2021 · Eje 3. Mejora de servicios educativos" in _texto(client.get("/buscar/?q=educacion"))
 
 
 def test_busqueda_por_institucion_y_ods(client, pal):
     tja = Institucion.objects.get(siglas="TJA")
     assert _resultados(_texto(client.get(f"/buscar/?institucion={tja.pk}"))) == ["3.2"]
     Compromiso.objects.get(eje__plan=pal, eje__numero=6, numero=1).objetivos_ods.add(ObjetivoODS.objects.get(numero=4))
-    assert _resultados(_texto(client.get("/buscar/?ods=4"))) == ["6.1"]
+    assert _resultados(_texto(client.get("/buscar/?ods=4&plan=pal-2022-2024"))) == ["6.1"]
+    # En el plan histórico, el ODS 4 es el del Programa Equidad Regional.
+    assert _resultados(_texto(client.get("/buscar/?ods=4&plan=pal-2019-2021"))) == ["3.1"]
 
 
 def test_busqueda_muestra_las_acciones_que_coinciden(client, pal):
@@ -144,8 +163,8 @@ def planes_medidos(request, pal):
         # 9. compromisos que cocreó  10. sus compromisos con representante  11. representantes
         ("/instituciones/{iacip}/", 11),
         # 1. versión  2. planes  3-6. estado público  7. compromisos por objetivo  8. por meta
-        # (las metas: solo si hay alineación por meta)
-        ("/ods/", 8),
+        # 9. esas metas  10. sus objetivos
+        ("/ods/", 10),
         # 1. versión  2. planes  3. instituciones con compromisos  4. objetivos ODS  5-8. estado
         # público  9. textos de los compromisos
         ("/buscar/?q=ladrillo", 9),

@@ -1,6 +1,7 @@
 """``python manage.py preparar``: deja lista una base de datos para usar el portal.
 
-Aplica las migraciones, carga el catálogo ODS y el PAL 2022-2024 si aún no están
+Aplica las migraciones, carga el catálogo ODS (con las metas que usan los planes), el
+PAL 2022-2024 y el PAL 2019-2021 (histórico) si aún no están
 (nunca sobrescribe un plan ya cargado, que el STL pudo haber editado) y crea el
 registro inicial de historial de lo cargado por ``loaddata`` (que no lo genera).
 """
@@ -8,24 +9,45 @@ registro inicial de historial de lo cargado por ``loaddata`` (que no lo genera).
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from plan.models import ObjetivoODS, Plan
+from simple_history.models import registered_models
 
-FIXTURES_DE_PLANES = {"pal-2022-2024": "pal_2022_2024"}
+from plan.models import MetaODS, ObjetivoODS, Plan
+
+#: Planes reales que trae el proyecto: el vigente y el histórico (sin porcentajes de avance).
+FIXTURES_DE_PLANES = {"pal-2022-2024": "pal_2022_2024", "pal-2019-2021": "pal_2019_2021"}
+
+
+def registrar_historial_inicial() -> int:
+    """Crea el registro «+» de los objetos con historial que aún no tienen ninguno."""
+    creados = 0
+    for modelo in registered_models.values():
+        if modelo._meta.app_label not in ("plan", "seguimiento") or not hasattr(modelo, "history"):
+            continue
+        historico = modelo.history.model
+        faltan = list(modelo.objects.exclude(pk__in=historico.objects.values("id")))
+        if faltan:
+            modelo.history.bulk_history_create(faltan, default_change_reason="Carga inicial")
+            creados += len(faltan)
+    return creados
 
 
 class Command(BaseCommand):
-    help = "Migra la base de datos y carga el plan real (PAL 2022-2024) si no está."
+    help = "Migra la base de datos y carga los planes reales (PAL 2022-2024 y 2019-2021) si no están."
 
     def handle(self, *args, **opciones):
         verbosidad = opciones["verbosity"]
         call_command("migrate", interactive=False, verbosity=max(verbosidad - 1, 0), stdout=self.stdout)
-        if not ObjetivoODS.objects.exists():
+        # El catálogo ODS se carga si falta (o le faltan las metas que usan los planes).
+        if not ObjetivoODS.objects.exists() or not MetaODS.objects.exists():
             call_command("loaddata", "ods", verbosity=verbosidad, stdout=self.stdout)
         for slug, fixture in FIXTURES_DE_PLANES.items():
             if Plan.objects.filter(slug=slug).exists():
                 self.stdout.write(f"El plan «{slug}» ya está cargado; no se modifica.")
             else:
                 call_command("loaddata", fixture, verbosity=verbosidad, stdout=self.stdout)
-        # loaddata no genera historial: se crea el registro inicial de lo que no tenga.
-        call_command("populate_history", auto=True, verbosity=0, stdout=self.stdout)
+        # loaddata no genera historial: se crea el registro inicial de cada objeto que no lo
+        # tenga (populate_history se salta un modelo entero si ya tiene algún registro).
+        creados = registrar_historial_inicial()
+        if creados:
+            self.stdout.write(f"Historial inicial: {creados} registro(s).")
         self.stdout.write(self.style.SUCCESS("Base de datos lista."))
