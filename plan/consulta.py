@@ -167,6 +167,7 @@ class FormularioBusqueda(forms.Form):
         label=gettext_lazy("Número de eje"),
         required=False,
         min_value=1,
+        widget=forms.NumberInput(attrs={"aria-describedby": "ayuda-eje"}),
         error_messages={"invalid": gettext_lazy("El eje debe ser un número entero, p. ej. 3.")},
     )
     institucion = forms.ChoiceField(label=gettext_lazy("Institución responsable"), required=False)
