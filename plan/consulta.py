@@ -60,18 +60,21 @@ def instituciones(request):
     planes = list(Plan.objects.vigentes_primero())
     estados = estado_publico(planes)
     responsables = dict(Compromiso.objects.values_list("id", "institucion_responsable_id"))
+    cocreadoras: dict[int, int] = Counter(
+        Compromiso.partes_cocreadoras.through.objects.values_list("institucion_id", flat=True)
+    )
     por_institucion: dict[int, list[dict]] = defaultdict(list)
     for fila in _filas_de_compromisos(estados):
         por_institucion[responsables[fila["resultado"].id]].append(fila)
     lista = []
-    for institucion in Institucion.objects.filter(pk__in=list(por_institucion)).order_by("nombre"):
-        filas = por_institucion[institucion.pk]
+    for institucion in Institucion.objects.filter(pk__in=[*por_institucion, *cocreadoras]).order_by("nombre"):
+        filas = por_institucion.get(institucion.pk, [])
         lista.append(
             {
                 "institucion": institucion,
                 "por_plan": Counter(str(f["plan"]) for f in filas).most_common(),
                 "por_estado": _conteo_por_estado(filas),
-                "total": len(filas),
+                "cocreados": cocreadoras.get(institucion.pk, 0),
             }
         )
     return render(request, "consulta/instituciones.html", {"instituciones": lista})
@@ -140,7 +143,10 @@ def ods(request):
     objetivos = [
         {
             "objetivo": objetivo,
-            "filas": sorted(por_objetivo[objetivo.pk], key=lambda f: (-f["plan"].anio_fin, f["resultado"].clave)),
+            "filas": sorted(
+                por_objetivo[objetivo.pk],
+                key=lambda f: (-f["plan"].anio_fin, f["plan"].pk, f["eje"].numero, f["resultado"].numero),
+            ),
             "metas": sorted(metas_por_objetivo[objetivo.pk], key=lambda m: _orden_meta(m["meta"].clave)),
         }
         for objetivo in ObjetivoODS.objects.filter(pk__in=list(por_objetivo)).order_by("numero")
@@ -203,17 +209,22 @@ def buscar(request):
     formulario = FormularioBusqueda(request.GET or None, planes=planes, instituciones=instituciones, objetivos=objetivos)
     contexto = {"formulario": formulario, "resultados": None}
     if formulario.is_bound and formulario.is_valid() and formulario.hay_criterios:
-        contexto["resultados"] = _buscar(formulario.cleaned_data, planes, {i.pk: i for i in instituciones})
+        criterios = formulario.cleaned_data
+        if criterios["plan"]:
+            planes = [p for p in planes if p.slug == criterios["plan"]]
+        estados = estado_publico(planes)
+        eje = criterios["eje"]
+        if eje and not any(e.numero == eje for estado in estados.values() for e in estado.resultado.ejes):
+            formulario.add_error("eje", _("El %(plan)s no tiene eje %(eje)s.") % {"plan": planes[0], "eje": eje})
+        else:
+            contexto["resultados"] = _buscar(criterios, estados, {i.pk: i for i in instituciones})
     return render(request, "consulta/buscar.html", contexto)
 
 
-def _buscar(criterios, planes, instituciones) -> list[dict]:
-    if criterios["plan"]:
-        planes = [p for p in planes if p.slug == criterios["plan"]]
-    estados = estado_publico(planes)
+def _buscar(criterios, estados, instituciones) -> list[dict]:
     textos = {
         fila["id"]: fila
-        for fila in Compromiso.objects.filter(eje__plan__in=planes).values(
+        for fila in Compromiso.objects.filter(eje__plan__in=list(estados)).values(
             "id", "descripcion", "problema", "objetivo_principal", "institucion_responsable_id"
         )
     }

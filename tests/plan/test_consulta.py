@@ -157,8 +157,9 @@ def planes_medidos(request, pal):
     "url, consultas",
     [
         # 1. versión  2. planes  3. último periodo publicado de cada plan  4-6. roll-up de
-        # todos  7. institución responsable de cada compromiso  8. instituciones
-        ("/instituciones/", 8),
+        # todos  7. institución responsable de cada compromiso  8. partes cocreadoras
+        # 9. instituciones
+        ("/instituciones/", 9),
         # 1. versión  2. la institución  3. planes  4-7. estado público  8. sus compromisos
         # 9. compromisos que cocreó  10. sus compromisos con representante  11. representantes
         ("/instituciones/{iacip}/", 11),
@@ -179,3 +180,17 @@ def test_consultas_constantes(client, planes_medidos, url, consultas, django_ass
     with django_assert_num_queries(1):
         # 1. versión publicada: la segunda vez sale de la caché
         assert client.get(url).status_code == 200
+
+
+def test_eje_que_el_plan_no_tiene(client, pal):
+    html = client.get("/buscar/?plan=pal-2022-2024&eje=99").content.decode()
+    assert '<p class="error" id="error-eje" role="alert">El PAL 2022-2024 no tiene eje 99.</p>' in html
+
+
+def test_institucion_que_solo_cocrea_aparece_en_la_lista(client, pal):
+    osc = Institucion.objects.create(nombre="Colectivo Ciudadano de Prueba", tipo=Institucion.Tipo.SOCIEDAD_CIVIL)
+    Compromiso.objects.get(eje__plan=pal, eje__numero=3, numero=1).partes_cocreadoras.add(osc)
+    texto = _texto(client.get("/instituciones/"))
+    assert "Colectivo Ciudadano de Prueba" in texto
+    fila = texto[texto.index("Colectivo Ciudadano de Prueba") :][:200]
+    assert "Ninguno como responsable" in fila and "1 compromiso" in fila
