@@ -1,265 +1,760 @@
 """Datos abiertos: lo publicado de cada plan como JSON, CSV y XLSX (sin HTTP; ver datos_views.py).
 
-Solo entra información **validada de periodos publicados**: el árbol usa el roll-up con
-alcance público y las filas de avances salen de ``Avance.objects.publicados()``.
+Solo entra información **validada de periodos publicados**: el árbol es el estado público
+(``portal.estado_publico``: roll-up con alcance público) y las filas de avances salen de
+``Avance.objects.publicados()``.
 
-Las columnas de cada archivo están descritas aquí (``COLUMNAS_*``) y la página ``/datos/``
-las muestra tal cual: el código y su documentación no pueden separarse.
+Cada clave y cada columna está descrita aquí (``CLAVES_*``, ``COLUMNAS_*``, ``HOJAS``) y la
+página ``/datos/`` y la hoja «Léeme» muestran esas mismas descripciones; las filas se arman
+con los nombres de esas columnas, así que el código y su documentación no pueden separarse.
+
+Redondeo: las cifras **calculadas** (avances del plan, ejes, compromisos y acciones en el
+árbol, cifras publicadas por el informe, meta por alcanzar) van con un decimal, mitad hacia
+arriba (``rollup.redondear``), redondeadas una sola vez al escribirlas. El ``porcentaje`` de
+cada avance es el dato validado, tal cual (hasta dos decimales).
 """
 
 from __future__ import annotations
 
 import csv
+import datetime
 import io
+import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.packaging.core import DocumentProperties
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
-from .models import Avance, Evidencia
+from .models import Avance, Evidencia, Periodo
+from .portal import EstadoPublico
 from .rollup import redondear
 from .serializacion import resultado_como_dict
+
+#: Formatos de número de Excel: cifra con un decimal y «%» como texto (el valor es 45.3, no 0.453).
+FORMATO_CIFRA = '0.0" %"'
+#: El porcentaje validado de un avance conserva sus dos decimales si los tiene.
+FORMATO_PORCENTAJE = '0.0#" %"'
+
+SEPARADOR_EVIDENCIAS = " | "
 
 
 @dataclass(frozen=True)
 class Columna:
+    """Una clave de un JSON o una columna de un CSV u hoja: lo que la página documenta."""
+
     nombre: str
     tipo: str
     descripcion: str
-    ejemplo: str
+    ejemplo: str = ""
+    #: Formato de número en el XLSX (solo columnas de porcentaje).
+    formato: str | None = None
 
 
+# --- Documentación de cada archivo -----------------------------------------------------
+
+_REDONDEO = "un decimal, redondeo mitad hacia arriba"
+
+
+def _cobertura_claves(prefijo: str, de: str) -> list[Columna]:
+    return [
+        Columna(f"{prefijo}cobertura", "objeto", f"Cuántas acciones de {de} tienen avance publicado."),
+        Columna(f"{prefijo}cobertura.con_reporte", "entero", f"Acciones de {de} con avance publicado.", "31"),
+        Columna(f"{prefijo}cobertura.total", "entero", f"Acciones de {de}.", "33"),
+    ]
+
+
+def _claves_agregado(prefijo: str, de: str, numero: str, nombre: str, publicado: str) -> list[Columna]:
+    """Claves comunes de un eje y de un compromiso en el árbol JSON."""
+    return [
+        Columna(f"{prefijo}numero", "texto", f"Número impreso de {de}.", numero),
+        Columna(f"{prefijo}nombre", "texto", f"Nombre de {de}.", nombre),
+        Columna(f"{prefijo}peso", "número", f"Peso de {de} frente a sus pares (1 por omisión; 0 lo excluye del cálculo).", "1"),
+        Columna(f"{prefijo}avance", "número o null", f"Avance calculado de {de}, {_REDONDEO}; null si está sin reporte o no se puede calcular.", "36.3"),
+        Columna(f"{prefijo}avance_publicado", "número o null", f"Cifra que el informe publicado del periodo imprimió para {de}, {_REDONDEO}; null si no hay informe o no le puso cifra.", publicado),
+        *_cobertura_claves(prefijo, de),
+        Columna(f"{prefijo}error", "texto o null", f"Por qué no se puede calcular el avance de {de} (p. ej. pesos que suman 0); null si se puede.", "null"),
+    ]
+
+
+#: ``/datos/planes.json``.
+CLAVES_PLANES_JSON = [
+    Columna("planes", "lista", "Los planes del portal, el más reciente primero."),
+    Columna("planes[].slug", "texto", "Identificador del plan en las direcciones.", "pal-2022-2024"),
+    Columna("planes[].nombre", "texto", "Nombre del plan.", "Plan de Acción Local de Estado Abierto Guanajuato 2022-2024"),
+    Columna("planes[].vigencia", "texto", "Años de vigencia del plan (inicio-fin).", "2022-2024"),
+    Columna("planes[].avance", "número o null", f"Avance global calculado con lo publicado, {_REDONDEO}; null si no hay avances publicados.", "45.3"),
+    *_cobertura_claves("planes[].", "el plan"),
+    Columna("planes[].ultimo_periodo_publicado", "objeto o null", "El último periodo de reporte publicado; null si el plan no tiene ninguno."),
+    Columna("planes[].ultimo_periodo_publicado.slug", "texto", "Identificador del periodo.", "agosto-noviembre-2023"),
+    Columna("planes[].ultimo_periodo_publicado.nombre", "texto", "Nombre del periodo.", "Agosto–noviembre 2023"),
+    Columna("planes[].ultimo_periodo_publicado.inicio", "fecha (AAAA-MM-DD)", "Primer día del periodo.", "2023-08-01"),
+    Columna("planes[].ultimo_periodo_publicado.fin", "fecha (AAAA-MM-DD)", "Último día del periodo.", "2023-11-30"),
+    Columna("planes[].archivos", "objeto", "Direcciones absolutas de los archivos del plan."),
+    Columna("planes[].archivos.json", "URL", "El árbol de avances en JSON.", "https://…/datos/pal-2022-2024.json"),
+    Columna("planes[].archivos.arbol_csv", "URL", "El árbol de avances en CSV.", "https://…/datos/pal-2022-2024/arbol.csv"),
+    Columna("planes[].archivos.avances_csv", "URL", "Los avances publicados en CSV.", "https://…/datos/pal-2022-2024/avances.csv"),
+    Columna("planes[].archivos.avances_json", "URL", "Los avances publicados en JSON.", "https://…/datos/pal-2022-2024/avances.json"),
+    Columna("planes[].archivos.xlsx", "URL", "El libro de Excel con todo lo anterior.", "https://…/datos/pal-2022-2024.xlsx"),
+]
+
+#: ``/datos/<plan>.json``: la forma de ``manage.py avance <plan> --json`` (serializacion.py).
+CLAVES_ARBOL_JSON = [
+    Columna("plan", "objeto", "El plan y su avance global."),
+    Columna("plan.slug", "texto", "Identificador del plan.", "pal-2022-2024"),
+    Columna("plan.nombre", "texto", "Nombre del plan.", "Plan de Acción Local de Estado Abierto Guanajuato 2022-2024"),
+    Columna("plan.avance", "número o null", f"Avance global calculado, {_REDONDEO}; null si no hay avances publicados o no se puede calcular.", "45.3"),
+    Columna("plan.avance_publicado", "número o null", f"Avance global que publicó el informe del periodo, {_REDONDEO}; null si no hay informe.", "42.0"),
+    Columna("plan.meta_por_alcanzar", "número o null", f"100 menos el avance global calculado (sin redondear), {_REDONDEO}.", "54.7"),
+    *_cobertura_claves("plan.", "el plan"),
+    Columna("plan.error", "texto o null", "Por qué no se puede calcular el avance global; null si se puede.", "null"),
+    Columna("periodo", "objeto o null", "El último periodo publicado, al que corresponden las cifras; null si no hay ninguno."),
+    Columna("periodo.slug", "texto", "Identificador del periodo.", "agosto-noviembre-2023"),
+    Columna("periodo.nombre", "texto", "Nombre del periodo.", "Agosto–noviembre 2023"),
+    Columna("periodo.inicio", "fecha (AAAA-MM-DD)", "Primer día del periodo.", "2023-08-01"),
+    Columna("periodo.fin", "fecha (AAAA-MM-DD)", "Último día del periodo.", "2023-11-30"),
+    Columna("alcance", "texto", "Siempre «publico» en los datos abiertos: solo cuentan avances validados de periodos publicados.", "publico"),
+    Columna("informe", "objeto o null", "El informe publicado de ese periodo, cuyas cifras van en «avance_publicado»; null si no hay."),
+    Columna("informe.numero", "entero", "Número del informe.", "1"),
+    Columna("informe.titulo", "texto", "Título del informe.", "Primer Informe Parcial"),
+    Columna("errores", "lista de textos", "Todos los errores de cálculo del plan (los mismos textos que las claves «error»); vacía si no hay.", "[]"),
+    Columna("ejes", "lista", "Los ejes del plan, en orden."),
+    *_claves_agregado("ejes[].", "el eje", "1", "Gobierno Abierto", "51.0"),
+    Columna("ejes[].compromisos", "lista", "Los compromisos del eje, en orden."),
+    *_claves_agregado("ejes[].compromisos[].", "el compromiso", "1.5", "Ecoapp", "23.0"),
+    Columna("ejes[].compromisos[].acciones", "lista", "Las acciones del compromiso, en orden."),
+    Columna("ejes[].compromisos[].acciones[].numero", "texto", "Número impreso de la acción.", "1.5.3"),
+    Columna("ejes[].compromisos[].acciones[].descripcion", "texto", "Descripción de la acción."),
+    Columna("ejes[].compromisos[].acciones[].peso", "número", "Peso de la acción en su compromiso.", "1"),
+    Columna("ejes[].compromisos[].acciones[].avance", "número o null", f"Porcentaje de su último avance publicado, {_REDONDEO}; null si está sin reporte.", "100.0"),
+    Columna("ejes[].compromisos[].acciones[].etapa", "texto", "Etapa declarada en ese avance (vacía si no hay).", "En etapa de diseño de las mesas"),
+    Columna("ejes[].compromisos[].acciones[].nota_aclaratoria", "booleano", "Si esa cifra lleva la marca de nota aclaratoria (*).", "false"),
+]
+
+#: ``/datos/<plan>/avances.json``: un objeto por avance publicado.
+CLAVES_AVANCES_JSON = [
+    Columna("plan", "texto", "Identificador del plan.", "pal-2022-2024"),
+    Columna("avances", "lista", "Cada avance publicado del plan, una vez por acción y periodo, ordenados por periodo y número de acción."),
+    Columna("avances[].plan", "texto", "Identificador del plan.", "pal-2022-2024"),
+    Columna("avances[].periodo", "objeto", "El periodo de reporte del avance."),
+    Columna("avances[].periodo.slug", "texto", "Identificador del periodo.", "agosto-noviembre-2023"),
+    Columna("avances[].periodo.nombre", "texto", "Nombre del periodo.", "Agosto–noviembre 2023"),
+    Columna("avances[].periodo.inicio", "fecha (AAAA-MM-DD)", "Primer día del periodo.", "2023-08-01"),
+    Columna("avances[].periodo.fin", "fecha (AAAA-MM-DD)", "Último día del periodo.", "2023-11-30"),
+    Columna("avances[].eje", "texto", "Número del eje.", "1"),
+    Columna("avances[].compromiso", "texto", "Número del compromiso (eje.compromiso).", "1.5"),
+    Columna("avances[].accion", "texto", "Número de la acción (eje.compromiso.acción).", "1.5.3"),
+    Columna("avances[].accion_descripcion", "texto", "Descripción de la acción."),
+    Columna("avances[].porcentaje", "número", "Avance acumulado de la acción al cierre del periodo (0 a 100), tal como se validó: no se redondea (hasta dos decimales).", "35"),
+    Columna("avances[].etapa", "texto", "Etapa declarada (vacía si no hay).", "En etapa de diseño de las mesas"),
+    Columna("avances[].narrativa", "texto", "Narrativa del avance (vacía si no hay)."),
+    Columna("avances[].nota_aclaratoria", "objeto", "La nota aclaratoria (*) de la cifra."),
+    Columna("avances[].nota_aclaratoria.marcada", "booleano", "Si la cifra lleva la marca de nota aclaratoria (*).", "true"),
+    Columna("avances[].nota_aclaratoria.texto", "texto", "Texto de la nota; vacío si no se publicó (el 1er Informe Parcial marca notas sin incluir su texto)."),
+    Columna("avances[].evidencias", "lista", "Medios de verificación del avance (vacía si no hay)."),
+    Columna("avances[].evidencias[].url", "URL", "El enlace tal cual, o la dirección absoluta de descarga del archivo en este portal.", "https://…/evidencias/12/"),
+    Columna("avances[].evidencias[].tipo", "enlace | archivo", "Si la evidencia es un enlace externo o un archivo que se descarga del portal.", "archivo"),
+    Columna("avances[].evidencias[].descripcion", "texto", "Descripción de la evidencia (vacía si no hay).", "Lista de asistencia"),
+    Columna("avances[].validado_en", "fecha (AAAA-MM-DD) o null", "Día (hora de la Ciudad de México) en que el STL validó el avance; null en avances históricos cargados de un informe.", "2023-12-04"),
+]
+
+#: ``/datos/<plan>/avances.csv`` y hoja «Avances».
 COLUMNAS_AVANCES = [
-    Columna("plan", "texto", "Identificador (slug) del plan.", "pal-2022-2024"),
-    Columna("periodo", "texto", "Identificador (slug) del periodo de reporte.", "agosto-noviembre-2023"),
+    Columna("plan", "texto", "Identificador del plan.", "pal-2022-2024"),
+    Columna("periodo", "texto", "Identificador del periodo de reporte.", "agosto-noviembre-2023"),
     Columna("periodo_nombre", "texto", "Nombre del periodo.", "Agosto–noviembre 2023"),
     Columna("periodo_inicio", "fecha (AAAA-MM-DD)", "Primer día del periodo.", "2023-08-01"),
     Columna("periodo_fin", "fecha (AAAA-MM-DD)", "Último día del periodo.", "2023-11-30"),
     Columna("eje", "texto", "Número del eje.", "1"),
     Columna("compromiso", "texto", "Número del compromiso (eje.compromiso).", "1.5"),
-    Columna("accion", "texto", "Número de la acción (eje.compromiso.acción).", "1.5.1"),
-    Columna("porcentaje", "número", "Avance acumulado de la acción al cierre del periodo, 0 a 100, tal como se validó (hasta dos decimales; no se redondea).", "35"),
-    Columna("etapa", "texto", "Etapa declarada, si la hay.", "En etapa de diseño de las mesas"),
-    Columna("narrativa", "texto", "Narrativa del avance.", ""),
-    Columna("nota_aclaratoria", "sí/no", "Si la cifra lleva la marca de nota aclaratoria (*).", "no"),
-    Columna("nota_aclaratoria_texto", "texto", "Texto de la nota, si se publicó.", ""),
-    Columna("evidencias", "lista de URL separadas por « | »", "Enlaces de evidencia y direcciones de descarga de los archivos de evidencia.", "https://ejemplo.gob.mx/acta | https://portal/evidencias/12/"),
-    Columna("validado_en", "fecha (AAAA-MM-DD)", "Fecha en que el STL validó el avance (vacía en avances históricos cargados del informe).", "2023-12-04"),
+    Columna("accion", "texto", "Número de la acción (eje.compromiso.acción).", "1.5.3"),
+    Columna("accion_descripcion", "texto", "Descripción de la acción."),
+    Columna("porcentaje", "número", "Avance acumulado de la acción al cierre del periodo (0 a 100), tal como se validó: no se redondea (hasta dos decimales).", "35", FORMATO_PORCENTAJE),
+    Columna("etapa", "texto", "Etapa declarada (vacía si no hay).", "En etapa de diseño de las mesas"),
+    Columna("narrativa", "texto", "Narrativa del avance (vacía si no hay)."),
+    Columna("nota_aclaratoria", "sí | no", "Si la cifra lleva la marca de nota aclaratoria (*).", "sí"),
+    Columna("nota_aclaratoria_texto", "texto", "Texto de la nota; vacío si no se publicó."),
+    Columna("evidencias", f"URL separadas por «{SEPARADOR_EVIDENCIAS.strip()}»", "Enlaces de evidencia tal cual y direcciones absolutas de descarga de los archivos de evidencia (vacía si no hay).", "https://ejemplo.gob.mx/acta | https://…/evidencias/12/"),
+    Columna("validado_en", "fecha (AAAA-MM-DD)", "Día (hora de la Ciudad de México) en que el STL validó el avance; vacía en avances históricos cargados de un informe.", "2023-12-04"),
 ]
 
+_ESTADOS = "concluido, en-tiempo, en-riesgo, con-retraso o sin-reporte"
+
+
+def _col_avance(descripcion: str, ejemplo: str = "36.3") -> Columna:
+    return Columna("avance", "número", f"{descripcion}, {_REDONDEO}; vacío si está sin reporte o no se puede calcular.", ejemplo, FORMATO_CIFRA)
+
+
+_COL_PUBLICADO = Columna("avance_publicado", "número", f"Cifra que imprimió el informe publicado del último periodo publicado, {_REDONDEO}; vacía si no hay informe o no le puso cifra.", "23.0", FORMATO_CIFRA)
+_COL_CON_REPORTE = Columna("acciones_con_reporte", "entero", "Acciones debajo del elemento con avance publicado.", "4")
+_COL_TOTAL = Columna("acciones_total", "entero", "Acciones debajo del elemento.", "4")
+_COL_ERROR = Columna("error", "texto", "Por qué no se puede calcular el avance (p. ej. pesos que suman 0); vacía si se puede.")
+_COL_PESO = Columna("peso", "número", "Peso frente a sus pares (1 por omisión; 0 lo excluye del cálculo).", "1")
+
+#: ``/datos/<plan>/arbol.csv``: una fila por elemento.
 COLUMNAS_ARBOL = [
-    Columna("nivel", "plan | eje | compromiso | accion", "Nivel del elemento en el plan.", "compromiso"),
+    Columna("plan", "texto", "Identificador del plan.", "pal-2022-2024"),
+    Columna("nivel", "plan | eje | compromiso | accion", "Nivel del elemento.", "compromiso"),
     Columna("numero", "texto", "Número impreso: vacío para el plan, «1» eje, «1.5» compromiso, «1.5.3» acción.", "1.5"),
     Columna("nombre", "texto", "Nombre del plan, eje o compromiso; descripción de la acción.", "Ecoapp"),
-    Columna("peso", "número", "Peso relativo frente a sus pares (vacío para el plan).", "1"),
-    Columna("avance", "número", "Avance calculado con lo publicado, con un decimal (redondeo mitad hacia arriba); vacío si está sin reporte o no es calculable.", "36.3"),
-    Columna("avance_publicado", "número", "Cifra que publicó el informe del último periodo publicado, si la hay.", "23"),
-    Columna("acciones_con_reporte", "entero", "Acciones debajo del elemento que tienen avance publicado.", "4"),
-    Columna("acciones_total", "entero", "Acciones debajo del elemento.", "4"),
-    Columna("estado", "texto", "Solo compromisos: concluido, en-tiempo, en-riesgo, con-retraso o sin-reporte (regla en «¿Cómo se calcula?»).", "con-retraso"),
-    Columna("etapa", "texto", "Solo acciones: etapa del avance que cuenta.", ""),
-    Columna("nota_aclaratoria", "sí/no", "Solo acciones: la cifra lleva nota aclaratoria (*).", "no"),
-    Columna("error", "texto", "Por qué no se puede calcular el elemento, si es el caso.", ""),
+    Columna("peso", "número", "Peso frente a sus pares (1 por omisión; 0 lo excluye del cálculo); vacío para el plan.", "1"),
+    _col_avance("Avance calculado con lo publicado (para una acción, su último avance publicado)"),
+    Columna("avance_publicado", "número", f"Cifra que imprimió el informe publicado del último periodo publicado (plan, ejes y compromisos), {_REDONDEO}; vacía si no hay.", "23.0", FORMATO_CIFRA),
+    _COL_CON_REPORTE,
+    _COL_TOTAL,
+    Columna("estado", "texto", f"Solo compromisos: {_ESTADOS} (regla en «¿Cómo se calcula?» de cada plan).", "con-retraso"),
+    Columna("etapa", "texto", "Solo acciones: etapa declarada en su último avance publicado.", ""),
+    Columna("nota_aclaratoria", "sí | no", "Solo acciones: si la cifra lleva nota aclaratoria (*).", "no"),
+    _COL_ERROR,
 ]
 
-#: Claves del JSON del árbol (la forma de ``manage.py avance --json``).
-CLAVES_JSON = [
-    Columna("plan.slug", "texto", "Identificador del plan.", "pal-2022-2024"),
-    Columna("plan.nombre", "texto", "Nombre del plan.", ""),
-    Columna("plan.avance", "número o null", "Avance global calculado, un decimal (mitad hacia arriba); null sin reporte.", "45.3"),
-    Columna("plan.avance_publicado", "número o null", "Avance global que publicó el informe del periodo.", "42.0"),
-    Columna("plan.meta_por_alcanzar", "número o null", "100 − avance global, un decimal.", "54.7"),
-    Columna("plan.cobertura", "objeto", "{con_reporte, total}: acciones con avance publicado y acciones del plan.", '{"con_reporte": 33, "total": 33}'),
-    Columna("plan.error", "texto o null", "Por qué no se puede calcular el avance global.", "null"),
-    Columna("periodo", "objeto o null", "El último periodo publicado; null si no hay.", ""),
-    Columna("periodo.slug", "texto", "Identificador del periodo.", "agosto-noviembre-2023"),
-    Columna("periodo.nombre", "texto", "Nombre del periodo.", "Agosto–noviembre 2023"),
-    Columna("periodo.inicio", "fecha (AAAA-MM-DD)", "Primer día del periodo.", "2023-08-01"),
-    Columna("periodo.fin", "fecha (AAAA-MM-DD)", "Último día del periodo.", "2023-11-30"),
-    Columna("alcance", "texto", "Siempre «publico» en los datos abiertos: solo avances validados de periodos publicados.", "publico"),
-    Columna("informe", "objeto o null", "El informe publicado de ese periodo, cuyas cifras van en «avance_publicado»; null si no hay.", ""),
-    Columna("informe.numero", "entero", "Número del informe.", "1"),
-    Columna("informe.titulo", "texto", "Título del informe.", "Primer Informe Parcial"),
-    Columna("errores", "lista de textos", "Errores de configuración de pesos del plan.", "[]"),
-    Columna("plan", "objeto", "El plan y su avance global.", ""),
-    Columna("ejes", "lista", "Los ejes del plan, en orden.", ""),
-    Columna("ejes[].numero", "texto", "Número del eje.", "1"),
-    Columna("ejes[].nombre", "texto", "Nombre del eje.", "Gobierno Abierto"),
-    Columna("ejes[].peso", "número", "Peso del eje.", "1"),
-    Columna("ejes[].avance", "número o null", "Avance calculado del eje, un decimal.", "53.3"),
-    Columna("ejes[].avance_publicado", "número o null", "Cifra publicada del eje.", "51.0"),
-    Columna("ejes[].cobertura", "objeto", "{con_reporte, total} del eje.", ""),
-    Columna("ejes[].error", "texto o null", "Por qué no se puede calcular.", ""),
-    Columna("ejes[].compromisos", "lista", "Compromisos del eje, con las mismas claves que el eje (numero «1.5», nombre, peso, avance, avance_publicado, cobertura, error) y sus acciones.", ""),
-    Columna("ejes[].compromisos[].acciones", "lista", "Acciones del compromiso.", ""),
-    Columna("ejes[].compromisos[].acciones[].numero", "texto", "Número de la acción.", "1.5.3"),
-    Columna("ejes[].compromisos[].acciones[].descripcion", "texto", "Descripción de la acción.", ""),
-    Columna("ejes[].compromisos[].acciones[].peso", "número", "Peso de la acción en su compromiso.", "1"),
-    Columna("ejes[].compromisos[].acciones[].avance", "número o null", "Último avance publicado, un decimal; null sin reporte.", "100.0"),
-    Columna("ejes[].compromisos[].acciones[].etapa", "texto", "Etapa del avance que cuenta.", ""),
-    Columna("ejes[].compromisos[].acciones[].nota_aclaratoria", "booleano", "La cifra lleva nota aclaratoria (*).", "false"),
+#: Hojas del libro XLSX (además de «Léeme»).
+COLUMNAS_HOJA_PLAN = [
+    Columna("plan", "texto", "Identificador del plan.", "pal-2022-2024"),
+    Columna("nombre", "texto", "Nombre del plan."),
+    Columna("vigencia", "texto", "Años de vigencia (inicio-fin).", "2022-2024"),
+    Columna("periodo", "texto", "Identificador del último periodo publicado, al que corresponden las cifras (vacío si no hay).", "agosto-noviembre-2023"),
+    Columna("periodo_nombre", "texto", "Nombre de ese periodo.", "Agosto–noviembre 2023"),
+    Columna("periodo_inicio", "fecha (AAAA-MM-DD)", "Primer día del periodo.", "2023-08-01"),
+    Columna("periodo_fin", "fecha (AAAA-MM-DD)", "Último día del periodo.", "2023-11-30"),
+    Columna("informe", "texto", "Título del informe publicado de ese periodo, cuyas cifras van en «avance_publicado» (vacío si no hay).", "Primer Informe Parcial"),
+    _col_avance("Avance global calculado con lo publicado", "45.3"),
+    Columna("avance_publicado", "número", f"Avance global que publicó el informe, {_REDONDEO}.", "42.0", FORMATO_CIFRA),
+    Columna("meta_por_alcanzar", "número", f"100 menos el avance global calculado, {_REDONDEO}.", "54.7", FORMATO_CIFRA),
+    Columna("acciones_con_reporte", "entero", "Acciones del plan con avance publicado.", "33"),
+    Columna("acciones_total", "entero", "Acciones del plan.", "33"),
+    _COL_ERROR,
+]
+COLUMNAS_HOJA_EJES = [
+    Columna("eje", "texto", "Número del eje.", "1"),
+    Columna("nombre", "texto", "Nombre del eje.", "Gobierno Abierto"),
+    _COL_PESO,
+    _col_avance("Avance calculado del eje", "53.3"),
+    _COL_PUBLICADO,
+    _COL_CON_REPORTE,
+    _COL_TOTAL,
+    _COL_ERROR,
+]
+COLUMNAS_HOJA_COMPROMISOS = [
+    Columna("eje", "texto", "Número del eje.", "1"),
+    Columna("compromiso", "texto", "Número del compromiso (eje.compromiso).", "1.5"),
+    Columna("nombre", "texto", "Nombre del compromiso.", "Ecoapp"),
+    _COL_PESO,
+    _col_avance("Avance calculado del compromiso"),
+    _COL_PUBLICADO,
+    _COL_CON_REPORTE,
+    _COL_TOTAL,
+    Columna("estado", "texto", f"Estado frente a su plazo: {_ESTADOS} (regla en «¿Cómo se calcula?» de cada plan).", "con-retraso"),
+    _COL_ERROR,
+]
+COLUMNAS_HOJA_ACCIONES = [
+    Columna("eje", "texto", "Número del eje.", "1"),
+    Columna("compromiso", "texto", "Número del compromiso.", "1.5"),
+    Columna("accion", "texto", "Número de la acción.", "1.5.3"),
+    Columna("descripcion", "texto", "Descripción de la acción."),
+    _COL_PESO,
+    _col_avance("Porcentaje de su último avance publicado", "35.0"),
+    Columna("etapa", "texto", "Etapa declarada en ese avance (vacía si no hay).", "En etapa de diseño de las mesas"),
+    Columna("nota_aclaratoria", "sí | no", "Si la cifra lleva nota aclaratoria (*).", "no"),
 ]
 
 
-def _si_no(valor: bool) -> str:
-    return "sí" if valor else "no"
+@dataclass(frozen=True)
+class Hoja:
+    nombre: str
+    descripcion: str
+    columnas: list[Columna]
 
 
-def _numero(valor: Decimal | None):
-    return None if valor is None else redondear(valor, 1)
+HOJAS = [
+    Hoja("Plan", "Una fila: el plan y su avance global al último periodo publicado.", COLUMNAS_HOJA_PLAN),
+    Hoja("Ejes", "Una fila por eje, con su avance al último periodo publicado.", COLUMNAS_HOJA_EJES),
+    Hoja("Compromisos", "Una fila por compromiso, con su avance y su estado al último periodo publicado.", COLUMNAS_HOJA_COMPROMISOS),
+    Hoja("Acciones", "Una fila por acción, con su último avance publicado.", COLUMNAS_HOJA_ACCIONES),
+    Hoja("Avances", "Cada avance publicado, una fila por acción y periodo (las columnas de avances.csv).", COLUMNAS_AVANCES),
+]
+
+REGLA_REDONDEO = (
+    "En todos los archivos (JSON, CSV y XLSX), las cifras calculadas (avance del plan, de cada "
+    "eje, compromiso y acción en el árbol, meta por alcanzar) y las cifras publicadas por el "
+    "informe van con un decimal, redondeo mitad hacia arriba (45.25 → 45.3), redondeadas una "
+    "sola vez: el cálculo usa todos los decimales. El porcentaje de cada avance (la columna o "
+    "clave «porcentaje» de los avances) va tal como se validó, sin redondear (hasta dos "
+    "decimales). Los pesos van tal como se registraron."
+)
+SOLO_LO_PUBLICADO = (
+    "Solo incluye avances validados de periodos publicados por el Secretariado Técnico Local "
+    "(STL): nunca borradores, avances enviados sin revisar, avances devueltos ni avances de "
+    "periodos que aún no se publican."
+)
+CONDICIONES = (
+    "Los datos los publica el Secretariado Técnico Local (STL) del plan. Este portal no les "
+    "asigna una licencia: para sus condiciones de uso, consulte al STL."
+)
 
 
-def arbol(estado, informe, comparaciones) -> dict:
-    """El árbol en la forma de ``manage.py avance --json``."""
+# --- Cifras ------------------------------------------------------------------------------
+
+
+def _cifra(valor: Decimal | None) -> Decimal | None:
+    """Cifra calculada para un archivo: un decimal, mitad hacia arriba."""
+    return redondear(valor, 1)
+
+
+def _json_numero(valor: Decimal | None) -> int | float | None:
+    """Decimal exacto → número JSON (entero si no tiene decimales)."""
+    if valor is None:
+        return None
+    normalizado = valor.normalize()
+    return int(normalizado) if normalizado == normalizado.to_integral_value() else float(normalizado)
+
+
+def _publicado(comparaciones, nivel: str, clave: str) -> Decimal | None:
+    comparacion = comparaciones.get((nivel, clave))
+    return None if comparacion is None else _cifra(comparacion.publicado)
+
+
+# --- Planes ------------------------------------------------------------------------------
+
+
+def resumen_de_planes(estados: list[EstadoPublico], archivos_de: Callable) -> list[dict]:
+    """Una entrada de ``planes.json`` por plan (sin consultas). ``archivos_de(plan)`` da las
+    direcciones absolutas de sus archivos."""
+    resumen = []
+    for estado in estados:
+        plan, periodo, resultado = estado.plan, estado.periodo, estado.resultado
+        avance = _cifra(resultado.avance)
+        resumen.append(
+            {
+                "slug": plan.slug,
+                "nombre": plan.nombre,
+                "vigencia": plan.vigencia,
+                "avance": None if avance is None else float(avance),
+                "cobertura": {
+                    "con_reporte": resultado.cobertura.con_reporte,
+                    "total": resultado.cobertura.total,
+                },
+                "ultimo_periodo_publicado": None if periodo is None else _periodo_json(periodo),
+                "archivos": archivos_de(plan),
+            }
+        )
+    return resumen
+
+
+def _periodo_json(periodo: Periodo) -> dict:
+    return {
+        "slug": periodo.slug,
+        "nombre": periodo.nombre,
+        "inicio": periodo.inicio.isoformat(),
+        "fin": periodo.fin.isoformat(),
+    }
+
+
+# --- Árbol -------------------------------------------------------------------------------
+
+
+def arbol(estado: EstadoPublico, informe, comparaciones) -> dict:
+    """El árbol al último periodo publicado en la forma de ``manage.py avance --json``."""
     return resultado_como_dict(
         estado.resultado, periodo=estado.periodo, informe=informe, comparaciones=comparaciones
     )
 
 
-def filas_arbol(estado, comparaciones) -> list[dict]:
-    """Una fila por elemento (plan, ejes, compromisos, acciones), sin consultas."""
-    resultado = estado.resultado
+def _error(nodo) -> str:
+    error = getattr(nodo, "error", None)
+    return str(error) if error else ""
 
-    def publicado(nivel, clave):
-        comparacion = comparaciones.get((nivel, clave))
-        return None if comparacion is None else _numero(comparacion.publicado)
 
-    def fila(nivel, nodo, nombre, **extra):
+def _nodo(nodo, comparaciones) -> dict:
+    """Lo común a cualquier nivel agregado (plan, eje, compromiso)."""
+    return {
+        "avance": _cifra(nodo.avance),
+        "avance_publicado": _publicado(comparaciones, nodo.nivel, nodo.clave),
+        "acciones_con_reporte": nodo.cobertura.con_reporte,
+        "acciones_total": nodo.cobertura.total,
+        "error": _error(nodo),
+    }
+
+
+def filas_de_plan(estado: EstadoPublico, informe, comparaciones) -> list[dict]:
+    plan, periodo, resultado = estado.plan, estado.periodo, estado.resultado
+    return [
+        {
+            "plan": plan.slug,
+            "nombre": plan.nombre,
+            "vigencia": plan.vigencia,
+            "periodo": periodo.slug if periodo else "",
+            "periodo_nombre": periodo.nombre if periodo else "",
+            "periodo_inicio": periodo.inicio.isoformat() if periodo else "",
+            "periodo_fin": periodo.fin.isoformat() if periodo else "",
+            "informe": informe.titulo if informe else "",
+            "meta_por_alcanzar": _cifra(resultado.meta_por_alcanzar),
+            **_nodo(resultado, comparaciones),
+        }
+    ]
+
+
+def filas_de_ejes(estado: EstadoPublico, comparaciones) -> list[dict]:
+    return [
+        {"eje": eje.clave, "nombre": eje.nombre, "peso": eje.peso.normalize(), **_nodo(eje, comparaciones)}
+        for eje in estado.resultado.ejes
+    ]
+
+
+def filas_de_compromisos(estado: EstadoPublico, comparaciones) -> list[dict]:
+    return [
+        {
+            "eje": eje.clave,
+            "compromiso": compromiso.clave,
+            "nombre": compromiso.nombre,
+            "peso": compromiso.peso.normalize(),
+            "estado": estado.semaforo(compromiso).estado.value,
+            **_nodo(compromiso, comparaciones),
+        }
+        for eje in estado.resultado.ejes
+        for compromiso in eje.compromisos
+    ]
+
+
+def filas_de_acciones(estado: EstadoPublico) -> list[dict]:
+    return [
+        {
+            "eje": eje.clave,
+            "compromiso": compromiso.clave,
+            "accion": accion.clave,
+            "descripcion": accion.descripcion,
+            "peso": accion.peso.normalize(),
+            "avance": _cifra(accion.avance),
+            "etapa": accion.etapa,
+            "nota_aclaratoria": accion.nota_aclaratoria_marcada,
+        }
+        for eje in estado.resultado.ejes
+        for compromiso in eje.compromisos
+        for accion in compromiso.acciones
+    ]
+
+
+def filas_del_arbol(estado: EstadoPublico, comparaciones) -> list[dict]:
+    """``arbol.csv``: una fila por elemento, en el orden del plan (sin consultas)."""
+    slug = estado.plan.slug
+    vacia = {"estado": "", "etapa": "", "nota_aclaratoria": None}
+
+    def fila(nodo, nombre, peso, **extra):
         return {
-            "nivel": nivel,
+            "plan": slug,
+            "nivel": nodo.nivel,
             "numero": nodo.clave,
             "nombre": nombre,
-            "peso": None if nivel == "plan" else nodo.peso.normalize(),
-            "avance": _numero(nodo.avance),
-            "avance_publicado": publicado(nivel, nodo.clave) if nivel != "accion" else None,
-            "acciones_con_reporte": nodo.cobertura.con_reporte,
-            "acciones_total": nodo.cobertura.total,
-            "estado": extra.get("estado", ""),
-            "etapa": extra.get("etapa", ""),
-            "nota_aclaratoria": extra.get("nota", ""),
-            "error": str(nodo.error) if getattr(nodo, "error", None) else "",
+            "peso": peso,
+            **_nodo(nodo, comparaciones),
+            **vacia,
+            **extra,
         }
 
-    filas = [fila("plan", resultado, resultado.nombre)]
+    resultado = estado.resultado
+    filas = [fila(resultado, resultado.nombre, None)]
     for eje in resultado.ejes:
-        filas.append(fila("eje", eje, eje.nombre))
+        filas.append(fila(eje, eje.nombre, eje.peso.normalize()))
         for compromiso in eje.compromisos:
-            filas.append(fila("compromiso", compromiso, compromiso.nombre, estado=estado.semaforo(compromiso).estado.value))
+            filas.append(
+                fila(
+                    compromiso, compromiso.nombre, compromiso.peso.normalize(),
+                    estado=estado.semaforo(compromiso).estado.value,
+                )
+            )
             for accion in compromiso.acciones:
                 filas.append(
                     fila(
-                        "accion", accion, accion.descripcion,
-                        etapa=accion.etapa, nota=_si_no(accion.nota_aclaratoria_marcada),
+                        accion, accion.descripcion, accion.peso.normalize(),
+                        avance_publicado=None,  # los informes no publican cifras por acción
+                        etapa=accion.etapa,
+                        nota_aclaratoria=accion.nota_aclaratoria_marcada,
                     )
                 )
     return filas
 
 
-def filas_avances(plan, url_de_evidencia) -> list[dict]:
-    """Cada avance publicado del plan, una fila por acción y periodo. Dos consultas.
+# --- Avances publicados ------------------------------------------------------------------
 
-    ``url_de_evidencia(evidencia)`` da la dirección absoluta de descarga de un archivo.
+
+@dataclass(frozen=True)
+class EvidenciaPublicada:
+    url: str
+    tipo: str  # "enlace" | "archivo"
+    descripcion: str
+
+
+@dataclass(frozen=True)
+class AvancePublicado:
+    plan: str
+    periodo: Periodo
+    eje: str
+    compromiso: str
+    accion: str
+    accion_descripcion: str
+    porcentaje: Decimal
+    etapa: str
+    narrativa: str
+    nota_aclaratoria_marcada: bool
+    nota_aclaratoria: str
+    evidencias: list[EvidenciaPublicada]
+    validado_en: datetime.date | None
+
+    def como_json(self) -> dict:
+        return {
+            "plan": self.plan,
+            "periodo": _periodo_json(self.periodo),
+            "eje": self.eje,
+            "compromiso": self.compromiso,
+            "accion": self.accion,
+            "accion_descripcion": self.accion_descripcion,
+            "porcentaje": _json_numero(self.porcentaje),
+            "etapa": self.etapa,
+            "narrativa": self.narrativa,
+            "nota_aclaratoria": {"marcada": self.nota_aclaratoria_marcada, "texto": self.nota_aclaratoria},
+            "evidencias": [
+                {"url": e.url, "tipo": e.tipo, "descripcion": e.descripcion} for e in self.evidencias
+            ],
+            "validado_en": self.validado_en.isoformat() if self.validado_en else None,
+        }
+
+    def como_fila(self) -> dict:
+        return {
+            "plan": self.plan,
+            "periodo": self.periodo.slug,
+            "periodo_nombre": self.periodo.nombre,
+            "periodo_inicio": self.periodo.inicio.isoformat(),
+            "periodo_fin": self.periodo.fin.isoformat(),
+            "eje": self.eje,
+            "compromiso": self.compromiso,
+            "accion": self.accion,
+            "accion_descripcion": self.accion_descripcion,
+            "porcentaje": self.porcentaje.normalize(),
+            "etapa": self.etapa,
+            "narrativa": self.narrativa,
+            "nota_aclaratoria": self.nota_aclaratoria_marcada,
+            "nota_aclaratoria_texto": self.nota_aclaratoria,
+            "evidencias": SEPARADOR_EVIDENCIAS.join(e.url for e in self.evidencias),
+            "validado_en": self.validado_en.isoformat() if self.validado_en else "",
+        }
+
+
+def avances_publicados(plan, url_de_archivo: Callable[[Evidencia], str]) -> list[AvancePublicado]:
+    """Cada avance publicado del plan (acción × periodo), en orden. Dos consultas, sea cual
+    sea el tamaño del plan.
+
+    ``url_de_archivo(evidencia)`` da la dirección absoluta de descarga de una evidencia que es
+    un archivo (la vista la arma con la petición); las que son enlaces van tal cual.
     """
+    publicados = Avance.objects.publicados().del_plan(plan)
     # Consulta 1: avances validados de periodos publicados, con su periodo y su acción.
     avances = list(
-        Avance.objects.publicados()
-        .del_plan(plan)
-        .select_related("periodo", "accion__compromiso__eje")
-        .order_by("periodo__inicio", "accion__compromiso__eje__numero", "accion__compromiso__numero", "accion__numero")
+        publicados.select_related("periodo", "accion__compromiso__eje").order_by(
+            "periodo__inicio",
+            "accion__compromiso__eje__numero",
+            "accion__compromiso__numero",
+            "accion__numero",
+        )
     )
-    # Consulta 2: sus evidencias.
-    evidencias: dict[int, list[str]] = {}
-    for evidencia in Evidencia.objects.filter(avance__in=[a.pk for a in avances]).order_by("pk"):
-        evidencias.setdefault(evidencia.avance_id, []).append(evidencia.url or url_de_evidencia(evidencia))
-    filas = []
+    # Consulta 2: las evidencias de esos avances (misma condición, sin recorrer avances).
+    evidencias: dict[int, list[EvidenciaPublicada]] = {}
+    for evidencia in Evidencia.objects.filter(avance__in=publicados.values("pk")).order_by("avance_id", "pk"):
+        evidencias.setdefault(evidencia.avance_id, []).append(
+            EvidenciaPublicada(
+                url=evidencia.url or url_de_archivo(evidencia),
+                tipo="enlace" if evidencia.url else "archivo",
+                descripcion=evidencia.descripcion,
+            )
+        )
+    resultado = []
     for avance in avances:
         accion = avance.accion
         compromiso = accion.compromiso
-        filas.append(
-            {
-                "plan": plan.slug,
-                "periodo": avance.periodo.slug,
-                "periodo_nombre": avance.periodo.nombre,
-                "periodo_inicio": avance.periodo.inicio.isoformat(),
-                "periodo_fin": avance.periodo.fin.isoformat(),
-                "eje": str(compromiso.eje.numero),
-                "compromiso": f"{compromiso.eje.numero}.{compromiso.numero}",
-                "accion": f"{compromiso.eje.numero}.{compromiso.numero}.{accion.numero}",
-                "porcentaje": avance.porcentaje.normalize(),
-                "etapa": avance.etapa,
-                "narrativa": avance.narrativa,
-                "nota_aclaratoria": _si_no(avance.nota_aclaratoria_marcada),
-                "nota_aclaratoria_texto": avance.nota_aclaratoria,
-                "evidencias": " | ".join(evidencias.get(avance.pk, [])),
-                "validado_en": avance.validado_en.date().isoformat() if avance.validado_en else "",
-            }
+        clave_compromiso = f"{compromiso.eje.numero}.{compromiso.numero}"
+        resultado.append(
+            AvancePublicado(
+                plan=plan.slug,
+                periodo=avance.periodo,
+                eje=str(compromiso.eje.numero),
+                compromiso=clave_compromiso,
+                accion=f"{clave_compromiso}.{accion.numero}",
+                accion_descripcion=accion.descripcion,
+                porcentaje=avance.porcentaje,
+                etapa=avance.etapa,
+                narrativa=avance.narrativa,
+                nota_aclaratoria_marcada=avance.nota_aclaratoria_marcada,
+                nota_aclaratoria=avance.nota_aclaratoria,
+                evidencias=evidencias.get(avance.pk, []),
+                validado_en=timezone.localdate(avance.validado_en) if avance.validado_en else None,
+            )
         )
-    return filas
+    return resultado
 
 
-def _celda(valor):
+def avances_como_json(plan, avances: list[AvancePublicado]) -> dict:
+    return {"plan": plan.slug, "avances": [avance.como_json() for avance in avances]}
+
+
+# --- Formatos ----------------------------------------------------------------------------
+
+
+def _texto(valor) -> str:
+    """Valor de una celda de CSV."""
     if valor is None:
         return ""
+    if isinstance(valor, bool):
+        return "sí" if valor else "no"
     if isinstance(valor, Decimal):
         return f"{valor:f}"
-    return valor
+    return str(valor)
 
 
 def como_csv(columnas: list[Columna], filas: list[dict]) -> bytes:
-    """CSV en UTF-8 con BOM (Excel en español abre bien los acentos), separado por comas."""
+    """CSV en UTF-8 con BOM (Excel en español abre bien los acentos), separado por comas,
+    con comillas donde hace falta y fin de línea CRLF (RFC 4180)."""
     salida = io.StringIO()
     escritor = csv.writer(salida, lineterminator="\r\n")
     escritor.writerow([c.nombre for c in columnas])
     for fila in filas:
-        escritor.writerow([_celda(fila[c.nombre]) for c in columnas])
+        escritor.writerow([_texto(fila[c.nombre]) for c in columnas])
     return ("\ufeff" + salida.getvalue()).encode("utf-8")
 
 
-def _hoja(libro, titulo, columnas, filas, porcentajes=()):
-    hoja = libro.create_sheet(titulo)
-    hoja.append([c.nombre for c in columnas])
-    for celda in hoja[1]:
-        celda.font = Font(bold=True)
+def _celda(valor):
+    """Valor de una celda de XLSX: las cifras como números."""
+    if valor is None:
+        return None
+    if isinstance(valor, bool):
+        return "sí" if valor else "no"
+    if isinstance(valor, Decimal):
+        return int(valor) if valor == valor.to_integral_value() else float(valor)
+    return valor
+
+
+_NEGRITA = Font(bold=True)
+_ANCHO_MAXIMO = 60
+
+
+def _ancho(textos) -> int:
+    return min(max(10, max((len(t) for t in textos), default=0) + 2), _ANCHO_MAXIMO)
+
+
+def _hoja(libro: Workbook, hoja: Hoja, filas: list[dict]) -> None:
+    ws = libro.create_sheet(hoja.nombre)
+    ws.append([c.nombre for c in hoja.columnas])
+    for celda in ws[1]:
+        celda.font = _NEGRITA
     for fila in filas:
-        valores = []
-        for c in columnas:
-            valor = fila[c.nombre]
-            valores.append(float(valor) if isinstance(valor, Decimal) else ("" if valor is None else valor))
-        hoja.append(valores)
-    hoja.freeze_panes = "A2"
-    for indice, columna in enumerate(columnas, start=1):
-        letra = hoja.cell(row=1, column=indice).column_letter
-        largo = max([len(columna.nombre)] + [len(str(f[columna.nombre] or "")) for f in filas[:200]])
-        hoja.column_dimensions[letra].width = min(max(10, largo + 2), 60)
-        if columna.nombre in porcentajes:
-            for (celda,) in hoja.iter_rows(min_row=2, min_col=indice, max_col=indice):
-                celda.number_format = '0.0" %"'
-    return hoja
+        ws.append([_celda(fila[c.nombre]) for c in hoja.columnas])
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(hoja.columnas))}{max(len(filas) + 1, 2)}"
+    for indice, columna in enumerate(hoja.columnas, start=1):
+        letra = get_column_letter(indice)
+        ws.column_dimensions[letra].width = _ancho(
+            [columna.nombre] + [_texto(fila[columna.nombre]) for fila in filas]
+        )
+        if columna.formato:
+            for (celda,) in ws.iter_rows(min_row=2, min_col=indice, max_col=indice):
+                celda.number_format = columna.formato
 
 
-def como_xlsx(plan, estado, filas_del_arbol, filas_de_avances) -> bytes:
+def _leeme(libro: Workbook, estado: EstadoPublico, informe, url_documentacion: str) -> None:
+    ws = libro.active
+    ws.title = "Léeme"
+    periodo = estado.periodo
+    if periodo is None:
+        al_periodo = "El plan aún no tiene periodos publicados: no hay avances publicados y sus cifras quedan sin reporte."
+    else:
+        al_periodo = (
+            f"Cifras al último periodo publicado: {periodo.nombre} "
+            f"(del {periodo.inicio.isoformat()} al {periodo.fin.isoformat()})."
+        )
+    lineas = [
+        f"{estado.plan.nombre}: datos abiertos",
+        al_periodo,
+        f"Cifras publicadas por el informe: {informe.titulo}." if informe else "Ningún informe publicado corresponde a ese periodo.",
+        SOLO_LO_PUBLICADO,
+        REGLA_REDONDEO,
+        "Porcentajes como números de 0 a 100 (45.3 significa 45.3 %). Fechas AAAA-MM-DD.",
+        CONDICIONES,
+        f"Documentación de cada archivo y columna: {url_documentacion}",
+    ]
+    for linea in lineas:
+        ws.append([linea])
+    ws["A1"].font = _NEGRITA
+    ws.append([])
+    ws.append(["hoja", "columna", "tipo", "significado", "ejemplo"])
+    encabezado = ws.max_row
+    for celda in ws[encabezado]:
+        celda.font = _NEGRITA
+    for hoja in HOJAS:
+        ws.append([hoja.nombre, "", "", hoja.descripcion, ""])
+        ws.cell(row=ws.max_row, column=1).font = _NEGRITA
+        for c in hoja.columnas:
+            ws.append([hoja.nombre, c.nombre, c.tipo, c.descripcion, c.ejemplo])
+    ws.freeze_panes = f"A{encabezado + 1}"
+    for letra, ancho in zip("ABCDE", (14, 24, 26, 100, 30)):
+        ws.column_dimensions[letra].width = ancho
+    for fila in ws.iter_rows(min_row=encabezado + 1, min_col=4, max_col=4):
+        for celda in fila:
+            celda.alignment = Alignment(wrap_text=True, vertical="top")
+
+
+_SIN_FECHA = ("created", "modified")
+
+
+class _PropiedadesSinFecha(DocumentProperties):
+    """Propiedades del libro sin fecha de creación ni de modificación (ambas son opcionales
+    en el formato); openpyxl pone la hora actual si no se le dice otra cosa."""
+
+    __elements__ = tuple(e for e in DocumentProperties.__elements__ if e not in _SIN_FECHA)
+    __nested__ = tuple(e for e in DocumentProperties.__nested__ if e not in _SIN_FECHA)
+
+
+def _zip_estable(contenido: bytes) -> bytes:
+    """El mismo ZIP con fechas fijas en cada miembro: mismos datos → mismos bytes."""
+    entrada = zipfile.ZipFile(io.BytesIO(contenido))
+    salida = io.BytesIO()
+    with zipfile.ZipFile(salida, "w", zipfile.ZIP_DEFLATED) as zip_:
+        for miembro in entrada.infolist():
+            info = zipfile.ZipInfo(miembro.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = miembro.external_attr
+            zip_.writestr(info, entrada.read(miembro.filename))
+    return salida.getvalue()
+
+
+def como_xlsx(
+    estado: EstadoPublico,
+    informe,
+    comparaciones,
+    avances: list[AvancePublicado],
+    *,
+    url_documentacion: str,
+) -> bytes:
+    """Libro con «Léeme», «Plan», «Ejes», «Compromisos», «Acciones» y «Avances».
+
+    Sin fecha de generación (ni en el libro ni en el ZIP): los mismos datos dan los mismos
+    bytes. La hoja «Léeme» dice a qué periodo corresponden las cifras.
+    """
     libro = Workbook()
-    leeme = libro.active
-    leeme.title = "Léeme"
-    periodo = estado.periodo.nombre if estado.periodo else "ninguno publicado"
-    leeme.append([f"{plan.nombre}: datos abiertos"])
-    leeme["A1"].font = Font(bold=True)
-    leeme.append([f"Último periodo publicado: {periodo}."])
-    leeme.append(["Solo incluye avances validados de periodos publicados por el Secretariado Técnico Local."])
-    leeme.append([])
-    leeme.append(["hoja", "columna", "tipo", "descripción"])
-    for celda in leeme[5]:
-        celda.font = Font(bold=True)
-    for hoja, columnas in [("Árbol", COLUMNAS_ARBOL), ("Avances", COLUMNAS_AVANCES)]:
-        for c in columnas:
-            leeme.append([hoja, c.nombre, c.tipo, c.descripcion])
-    leeme.column_dimensions["A"].width = 12
-    leeme.column_dimensions["B"].width = 24
-    leeme.column_dimensions["C"].width = 22
-    leeme.column_dimensions["D"].width = 100
-    _hoja(libro, "Árbol", COLUMNAS_ARBOL, filas_del_arbol, porcentajes={"avance", "avance_publicado"})
-    _hoja(libro, "Avances", COLUMNAS_AVANCES, filas_de_avances, porcentajes={"porcentaje"})
+    libro.properties = _PropiedadesSinFecha(
+        creator="Estado Abierto", title=f"{estado.plan.nombre}: datos abiertos", language="es-MX"
+    )
+    _leeme(libro, estado, informe, url_documentacion)
+    filas = {
+        "Plan": filas_de_plan(estado, informe, comparaciones),
+        "Ejes": filas_de_ejes(estado, comparaciones),
+        "Compromisos": filas_de_compromisos(estado, comparaciones),
+        "Acciones": filas_de_acciones(estado),
+        "Avances": [avance.como_fila() for avance in avances],
+    }
+    for hoja in HOJAS:
+        _hoja(libro, hoja, filas[hoja.nombre])
     salida = io.BytesIO()
     libro.save(salida)
-    return salida.getvalue()
+    return _zip_estable(salida.getvalue())

@@ -1,8 +1,14 @@
-"""Vistas de los datos abiertos (``/datos/``). Las filas y formatos están en ``datos.py``."""
+"""Vistas de los datos abiertos (``/datos/``). Filas, documentación y formatos: ``datos.py``.
+
+Cada vista hace un número fijo de consultas, sea cual sea el tamaño del plan (las pruebas
+lo afirman con un comentario por consulta); ``pagina_publica`` añade una (la versión
+publicada) y sirve de la caché las peticiones siguientes con solo esa consulta.
+"""
 
 import json
+from functools import wraps
 
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -11,22 +17,54 @@ from plan.models import Plan
 from . import datos
 from .portal import estado_con_informe, estado_publico, plan_o_404
 from .publicacion import pagina_publica
-from .serializacion import _numero
 
+TIPO_JSON = "application/json; charset=utf-8"
+TIPO_CSV = "text/csv; charset=utf-8"
 TIPO_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _con_plan(vista):
+    """Resuelve ``slug`` al plan (una consulta); si no existe, 404 con un mensaje en español
+    que nombra el plan y lista los que sí hay."""
+
+    @wraps(vista)
+    def envoltura(request, slug):
+        try:
+            plan = plan_o_404(slug)
+        except Http404 as error:
+            contexto = {"mensaje": str(error), "planes": Plan.objects.vigentes_primero()}
+            return render(request, "datos/no_existe.html", contexto, status=404)
+        return vista(request, plan)
+
+    return envoltura
+
+
 def _archivos(request, plan) -> dict:
-    def url(nombre, **kwargs):
-        return request.build_absolute_uri(reverse(f"datos:{nombre}", kwargs={"slug": plan.slug, **kwargs}))
+    def url(nombre):
+        return request.build_absolute_uri(reverse(f"datos:{nombre}", kwargs={"slug": plan.slug}))
 
     return {
         "json": url("plan_json"),
+        "arbol_csv": url("arbol_csv"),
         "avances_csv": url("avances_csv"),
         "avances_json": url("avances_json"),
-        "arbol_csv": url("arbol_csv"),
         "xlsx": url("plan_xlsx"),
     }
+
+
+def _url_de_archivo(request):
+    def url(evidencia):
+        return request.build_absolute_uri(reverse("seguimiento:evidencia", args=[evidencia.pk]))
+
+    return url
+
+
+def _json(contenido, nombre: str) -> HttpResponse:
+    """JSON en UTF-8 (sin escapar acentos), en línea, con nombre para «Guardar como»."""
+    cuerpo = json.dumps(contenido, ensure_ascii=False, indent=2) + "\n"
+    respuesta = HttpResponse(cuerpo.encode("utf-8"), content_type=TIPO_JSON)
+    respuesta["Content-Disposition"] = f'inline; filename="{nombre}"'
+    return respuesta
 
 
 def _adjunto(contenido: bytes, tipo: str, nombre: str) -> HttpResponse:
@@ -35,91 +73,84 @@ def _adjunto(contenido: bytes, tipo: str, nombre: str) -> HttpResponse:
     return respuesta
 
 
-def _json(datos_) -> HttpResponse:
-    return JsonResponse(datos_, safe=False, json_dumps_params={"ensure_ascii": False, "indent": 2})
-
-
-def _url_evidencia(request):
-    return lambda evidencia: request.build_absolute_uri(reverse("seguimiento:evidencia", args=[evidencia.pk]))
-
-
-def _resumen_planes(request):
+def _estados_de_los_planes():
+    """El estado público de cada plan, el más reciente primero. Cinco consultas: los planes,
+    sus últimos periodos publicados y el roll-up (3)."""
     planes = list(Plan.objects.vigentes_primero())
     estados = estado_publico(planes)
-    return [
-        {
-            "slug": plan.slug,
-            "nombre": plan.nombre,
-            "vigencia": plan.vigencia,
-            "avance": _numero(estados[plan.pk].resultado.avance),
-            "cobertura": {
-                "con_reporte": estados[plan.pk].resultado.cobertura.con_reporte,
-                "total": estados[plan.pk].resultado.cobertura.total,
-            },
-            "ultimo_periodo_publicado": None
-            if estados[plan.pk].periodo is None
-            else {"slug": estados[plan.pk].periodo.slug, "nombre": estados[plan.pk].periodo.nombre},
-            "archivos": _archivos(request, plan),
-        }
-        for plan in planes
-    ]
+    return [estados[plan.pk] for plan in planes]
 
 
 @pagina_publica
 def indice(request):
+    estados = _estados_de_los_planes()
     return render(
         request,
         "datos/indice.html",
         {
-            "planes": _resumen_planes(request),
-            "columnas_avances": datos.COLUMNAS_AVANCES,
+            "planes": [{"estado": e, "archivos": _archivos(request, e.plan)} for e in estados],
+            "claves_planes_json": datos.CLAVES_PLANES_JSON,
+            "claves_arbol_json": datos.CLAVES_ARBOL_JSON,
+            "claves_avances_json": datos.CLAVES_AVANCES_JSON,
             "columnas_arbol": datos.COLUMNAS_ARBOL,
-            "claves_json": datos.CLAVES_JSON,
+            "columnas_avances": datos.COLUMNAS_AVANCES,
+            "hojas": datos.HOJAS,
+            "regla_redondeo": datos.REGLA_REDONDEO,
+            "solo_lo_publicado": datos.SOLO_LO_PUBLICADO,
+            "condiciones": datos.CONDICIONES,
+            "separador": datos.SEPARADOR_EVIDENCIAS.strip(),
         },
     )
 
 
 @pagina_publica
 def planes_json(request):
-    return _json({"planes": _resumen_planes(request)})
-
-
-@pagina_publica
-def plan_json(request, slug):
-    estado, informe, comparaciones = estado_con_informe(plan_o_404(slug))
-    return _json(datos.arbol(estado, informe, comparaciones))
-
-
-@pagina_publica
-def avances_json(request, slug):
-    plan = plan_o_404(slug)
-    filas = datos.filas_avances(plan, _url_evidencia(request))
-    return HttpResponse(
-        json.dumps({"plan": plan.slug, "avances": filas}, ensure_ascii=False, indent=2, default=str),
-        content_type="application/json",
+    estados = _estados_de_los_planes()
+    return _json(
+        {"planes": datos.resumen_de_planes(estados, lambda plan: _archivos(request, plan))},
+        "planes.json",
     )
 
 
 @pagina_publica
-def avances_csv(request, slug):
-    plan = plan_o_404(slug)
-    filas = datos.filas_avances(plan, _url_evidencia(request))
-    return _adjunto(datos.como_csv(datos.COLUMNAS_AVANCES, filas), "text/csv; charset=utf-8", f"{plan.slug}-avances.csv")
+@_con_plan
+def plan_json(request, plan):
+    estado, informe, comparaciones = estado_con_informe(plan)
+    return _json(datos.arbol(estado, informe, comparaciones), f"{plan.slug}.json")
 
 
 @pagina_publica
-def arbol_csv(request, slug):
-    plan = plan_o_404(slug)
-    estado, _informe, comparaciones = estado_con_informe(plan)
-    filas = datos.filas_arbol(estado, comparaciones)
-    return _adjunto(datos.como_csv(datos.COLUMNAS_ARBOL, filas), "text/csv; charset=utf-8", f"{plan.slug}-arbol.csv")
+@_con_plan
+def avances_json(request, plan):
+    avances = datos.avances_publicados(plan, _url_de_archivo(request))
+    return _json(datos.avances_como_json(plan, avances), f"{plan.slug}-avances.json")
 
 
 @pagina_publica
-def plan_xlsx(request, slug):
-    plan = plan_o_404(slug)
+@_con_plan
+def avances_csv(request, plan):
+    avances = datos.avances_publicados(plan, _url_de_archivo(request))
+    contenido = datos.como_csv(datos.COLUMNAS_AVANCES, [avance.como_fila() for avance in avances])
+    return _adjunto(contenido, TIPO_CSV, f"{plan.slug}-avances.csv")
+
+
+@pagina_publica
+@_con_plan
+def arbol_csv(request, plan):
     estado, _informe, comparaciones = estado_con_informe(plan)
+    contenido = datos.como_csv(datos.COLUMNAS_ARBOL, datos.filas_del_arbol(estado, comparaciones))
+    return _adjunto(contenido, TIPO_CSV, f"{plan.slug}-arbol.csv")
+
+
+@pagina_publica
+@_con_plan
+def plan_xlsx(request, plan):
+    estado, informe, comparaciones = estado_con_informe(plan)
     contenido = datos.como_xlsx(
-        plan, estado, datos.filas_arbol(estado, comparaciones), datos.filas_avances(plan, _url_evidencia(request))
+        estado,
+        informe,
+        comparaciones,
+        datos.avances_publicados(plan, _url_de_archivo(request)),
+        url_documentacion=request.build_absolute_uri(reverse("datos:indice")),
     )
     return _adjunto(contenido, TIPO_XLSX, f"{plan.slug}.xlsx")

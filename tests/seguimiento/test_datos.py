@@ -1,144 +1,442 @@
-"""Datos abiertos en /datos/: JSON, CSV y XLSX de lo publicado, y su documentación."""
+"""Datos abiertos en /datos/: JSON, CSV y XLSX de lo publicado, y la página que los documenta."""
 
 import csv
 import datetime
 import io
 import json
+import zipfile
 from decimal import Decimal
 from io import StringIO
 
 import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from openpyxl import load_workbook
 
+from plan.models import Accion
+from seguimiento import datos
 from seguimiento.models import Avance, Evidencia, Periodo
 from tests.fabricas import crear_periodo, plan_generado
 
 pytestmark = pytest.mark.django_db
 
-
-def _csv(respuesta):
-    texto = respuesta.content.decode("utf-8")
-    assert texto.startswith("\ufeff")
-    return list(csv.DictReader(io.StringIO(texto[1:])))
+PAL = "pal-2022-2024"
+HISTORICO = "pal-2019-2021"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def test_json_del_plan_igual_al_del_comando(client, pal):
+@pytest.fixture(autouse=True)
+def _sin_cache():
+    """Cada prueba empieza sin páginas guardadas: la versión publicada vuelve a su valor al
+    deshacerse la transacción de la prueba anterior, y la caché en memoria no."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _filas_csv(respuesta):
+    contenido = respuesta.content
+    assert contenido.startswith("\ufeff".encode("utf-8")), "CSV sin BOM"
+    return list(csv.DictReader(io.StringIO(contenido.decode("utf-8-sig"), newline="")))
+
+
+def _libro(respuesta):
+    return load_workbook(io.BytesIO(respuesta.content))
+
+
+def _filas_hoja(hoja):
+    encabezados = [c.value for c in hoja[1]]
+    return [dict(zip(encabezados, fila)) for fila in hoja.iter_rows(min_row=2, values_only=True)]
+
+
+def _accion(plan, clave):
+    eje, compromiso, numero = clave.split(".")
+    return Accion.objects.del_plan(plan).get(compromiso__eje__numero=eje, compromiso__numero=compromiso, numero=numero)
+
+
+def _avance(plan, clave):
+    """El avance publicado (agosto–noviembre 2023) de la acción ``clave`` del plan real."""
+    return Avance.objects.get(accion=_accion(plan, clave), periodo__slug="agosto-noviembre-2023")
+
+
+# --- El árbol en JSON ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("slug", [PAL, HISTORICO])
+def test_json_del_plan_igual_al_del_comando(client, pal, slug):
     salida = StringIO()
-    call_command("avance", "pal-2022-2024", "--json", stdout=salida)
-    respuesta = client.get("/datos/pal-2022-2024.json")
+    call_command("avance", slug, "--json", stdout=salida)
+    respuesta = client.get(f"/datos/{slug}.json")
     assert respuesta.status_code == 200
-    assert respuesta["Content-Type"] == "application/json"
-    assert respuesta.json() == json.loads(salida.getvalue())
-    assert respuesta.json()["plan"]["avance"] == 45.3
-    assert respuesta.json()["plan"]["avance_publicado"] == 42.0
+    assert respuesta["Content-Type"] == "application/json; charset=utf-8"
+    assert respuesta["Content-Disposition"] == f'inline; filename="{slug}.json"'
+    assert json.loads(respuesta.content.decode("utf-8")) == json.loads(salida.getvalue())
+
+
+def test_json_del_plan_real_con_las_cifras_del_informe(client, pal):
+    respuesta = client.get(f"/datos/{PAL}.json")
+    arbol = respuesta.json()
+    assert "Agosto–noviembre 2023".encode("utf-8") in respuesta.content  # acentos sin escapar
+    assert arbol["plan"]["avance"] == 45.3 and arbol["plan"]["avance_publicado"] == 42.0
+    assert arbol["periodo"]["slug"] == "agosto-noviembre-2023"
+    assert arbol["informe"] == {"numero": 1, "titulo": "Primer Informe Parcial"}
+    c15 = arbol["ejes"][0]["compromisos"][4]
+    assert (c15["numero"], c15["avance"], c15["avance_publicado"]) == ("1.5", 36.3, 23.0)
+
+
+def test_json_del_plan_historico_sin_reporte(client, pal):
+    arbol = client.get(f"/datos/{HISTORICO}.json").json()
+    assert arbol["periodo"] is None and arbol["informe"] is None
+    assert arbol["plan"]["avance"] is None
+    assert arbol["plan"]["cobertura"] == {"con_reporte": 0, "total": 34}
+
+
+# --- Los avances publicados ---------------------------------------------------------------
 
 
 def test_avances_en_csv_con_acentos_y_cifras_tal_cual(client, pal):
-    respuesta = client.get("/datos/pal-2022-2024/avances.csv")
-    assert respuesta["Content-Disposition"] == 'attachment; filename="pal-2022-2024-avances.csv"'
-    filas = _csv(respuesta)
+    respuesta = client.get(f"/datos/{PAL}/avances.csv")
+    assert respuesta["Content-Type"] == "text/csv; charset=utf-8"
+    assert respuesta["Content-Disposition"] == f'attachment; filename="{PAL}-avances.csv"'
+    filas = _filas_csv(respuesta)
+    assert list(filas[0]) == [c.nombre for c in datos.COLUMNAS_AVANCES]
     assert len(filas) == 33
     por_accion = {fila["accion"]: fila for fila in filas}
-    assert por_accion["1.5.1"]["porcentaje"] == "35"
+    assert len(por_accion) == 33
+    f151 = por_accion["1.5.1"]
+    assert (f151["plan"], f151["eje"], f151["compromiso"], f151["porcentaje"]) == (PAL, "1", "1.5", "35")
+    assert (f151["periodo"], f151["periodo_nombre"]) == ("agosto-noviembre-2023", "Agosto–noviembre 2023")
+    assert (f151["periodo_inicio"], f151["periodo_fin"]) == ("2023-08-01", "2023-11-30")
+    assert f151["nota_aclaratoria"] == "no"
     assert por_accion["1.5.4"]["etapa"] == "En etapa de diseño de las mesas"
-    assert por_accion["3.2.1"]["porcentaje"] == "100" and por_accion["3.2.1"]["nota_aclaratoria"] == "sí"
-    assert por_accion["1.1.1"]["periodo_nombre"] == "Agosto–noviembre 2023"
+    assert por_accion["1.5.4"]["porcentaje"] == "0"
+    f321 = por_accion["3.2.1"]
+    assert (f321["porcentaje"], f321["nota_aclaratoria"], f321["nota_aclaratoria_texto"]) == ("100", "sí", "")
+    # Cargados del informe: sin fecha de validación.
+    assert f321["validado_en"] == ""
+
+
+def test_avances_en_json_anidados(client, pal):
+    respuesta = client.get(f"/datos/{PAL}/avances.json")
+    assert respuesta["Content-Type"] == "application/json; charset=utf-8"
+    contenido = respuesta.json()
+    assert contenido["plan"] == PAL
+    assert len(contenido["avances"]) == 33
+    por_accion = {a["accion"]: a for a in contenido["avances"]}
+    assert por_accion["3.2.1"] == {
+        "plan": PAL,
+        "periodo": {"slug": "agosto-noviembre-2023", "nombre": "Agosto–noviembre 2023", "inicio": "2023-08-01", "fin": "2023-11-30"},
+        "eje": "3",
+        "compromiso": "3.2",
+        "accion": "3.2.1",
+        "accion_descripcion": por_accion["3.2.1"]["accion_descripcion"],
+        "porcentaje": 100,
+        "etapa": "",
+        "narrativa": "",
+        "nota_aclaratoria": {"marcada": True, "texto": ""},
+        "evidencias": [],
+        "validado_en": None,
+    }
+    assert por_accion["3.2.1"]["accion_descripcion"]
+    assert por_accion["1.5.1"]["porcentaje"] == 35
+
+
+def test_evidencias_fecha_de_validacion_y_decimales(client, pal, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    avance = _avance(pal, "1.3.1")
+    avance.porcentaje = Decimal("33.35")
+    avance.narrativa = "Se publicó la aplicación en las tiendas móviles."
+    # 03:00 UTC del 5 de diciembre es el 4 de diciembre en la Ciudad de México.
+    avance.validado_en = datetime.datetime(2023, 12, 5, 3, 0, tzinfo=datetime.timezone.utc)
+    avance.save()
+    Evidencia.objects.create(avance=avance, url="https://smaot.guanajuato.gob.mx/sitio/ecoapp/", descripcion="Sitio de Ecoapp")
+    archivo = Evidencia.objects.create(avance=avance, archivo=SimpleUploadedFile("minuta.pdf", PDF), descripcion="Minuta")
+    descarga = f"http://testserver/evidencias/{archivo.pk}/"
+
+    fila = next(f for f in _filas_csv(client.get(f"/datos/{PAL}/avances.csv")) if f["accion"] == "1.3.1")
+    assert fila["evidencias"] == f"https://smaot.guanajuato.gob.mx/sitio/ecoapp/ | {descarga}"
+    assert (fila["porcentaje"], fila["validado_en"]) == ("33.35", "2023-12-04")
+    assert fila["narrativa"] == "Se publicó la aplicación en las tiendas móviles."
+
+    avances = client.get(f"/datos/{PAL}/avances.json").json()["avances"]
+    en_json = next(a for a in avances if a["accion"] == "1.3.1")
+    assert en_json["evidencias"] == [
+        {"url": "https://smaot.guanajuato.gob.mx/sitio/ecoapp/", "tipo": "enlace", "descripcion": "Sitio de Ecoapp"},
+        {"url": descarga, "tipo": "archivo", "descripcion": "Minuta"},
+    ]
+    assert (en_json["porcentaje"], en_json["validado_en"]) == (33.35, "2023-12-04")
+    # La dirección de descarga funciona.
+    assert b"".join(client.get(descarga.removeprefix("http://testserver")).streaming_content) == PDF
+
+    # El porcentaje validado va tal cual; el árbol redondea a un decimal, mitad hacia arriba.
+    arbol = client.get(f"/datos/{PAL}.json").json()
+    assert arbol["ejes"][0]["compromisos"][2]["acciones"][0]["avance"] == 33.4
+    filas = _filas_hoja(_libro(client.get(f"/datos/{PAL}.xlsx"))["Avances"])
+    assert next(f for f in filas if f["accion"] == "1.3.1")["porcentaje"] == 33.35
+
+
+# --- El árbol en CSV ----------------------------------------------------------------------
 
 
 def test_arbol_en_csv_con_cada_nivel(client, pal):
-    filas = _csv(client.get("/datos/pal-2022-2024/arbol.csv"))
-    assert [f["nivel"] for f in filas].count("eje") == 7
-    assert [f["nivel"] for f in filas].count("compromiso") == 13
-    assert [f["nivel"] for f in filas].count("accion") == 33
+    respuesta = client.get(f"/datos/{PAL}/arbol.csv")
+    assert respuesta["Content-Disposition"] == f'attachment; filename="{PAL}-arbol.csv"'
+    filas = _filas_csv(respuesta)
+    assert list(filas[0]) == [c.nombre for c in datos.COLUMNAS_ARBOL]
+    niveles = [f["nivel"] for f in filas]
+    assert (niveles.count("plan"), niveles.count("eje"), niveles.count("compromiso"), niveles.count("accion")) == (1, 7, 13, 33)
     plan = filas[0]
-    assert (plan["nivel"], plan["avance"], plan["avance_publicado"]) == ("plan", "45.3", "42.0")
-    c15 = next(f for f in filas if f["numero"] == "1.5")
-    assert (c15["avance"], c15["avance_publicado"], c15["estado"]) == ("36.3", "23.0", "con-retraso")
+    assert (plan["nivel"], plan["numero"], plan["avance"], plan["avance_publicado"]) == ("plan", "", "45.3", "42.0")
+    assert (plan["acciones_con_reporte"], plan["acciones_total"]) == ("33", "33")
+    por_numero = {f["numero"]: f for f in filas}
+    c15 = por_numero["1.5"]
+    assert (c15["avance"], c15["avance_publicado"], c15["estado"], c15["peso"]) == ("36.3", "23.0", "con-retraso", "1")
+    assert por_numero["1.2"]["avance_publicado"] == ""  # el informe no le puso cifra
+    a321 = por_numero["3.2.1"]
+    assert (a321["nivel"], a321["avance"], a321["nota_aclaratoria"], a321["estado"]) == ("accion", "100.0", "sí", "")
+    assert por_numero["1.1.2"]["etapa"] == "En etapa de diseño de las encuestas"
+    assert por_numero["3.3"]["estado"] == "concluido"
+
+
+# --- El libro XLSX ------------------------------------------------------------------------
 
 
 def test_libro_xlsx(client, pal):
-    respuesta = client.get("/datos/pal-2022-2024.xlsx")
-    assert respuesta["Content-Disposition"] == 'attachment; filename="pal-2022-2024.xlsx"'
-    libro = load_workbook(io.BytesIO(respuesta.content))
-    assert libro.sheetnames == ["Léeme", "Árbol", "Avances"]
-    avances = libro["Avances"]
-    encabezados = [c.value for c in avances[1]]
-    fila_151 = next(r for r in avances.iter_rows(min_row=2, values_only=True) if r[encabezados.index("accion")] == "1.5.1")
-    assert fila_151[encabezados.index("porcentaje")] == 35
-    assert avances.freeze_panes == "A2"
-    assert "Solo incluye avances validados de periodos publicados" in " ".join(
-        str(c.value) for fila in libro["Léeme"].iter_rows() for c in fila if c.value
-    )
+    respuesta = client.get(f"/datos/{PAL}.xlsx")
+    assert respuesta["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    assert respuesta["Content-Disposition"] == f'attachment; filename="{PAL}.xlsx"'
+    libro = _libro(respuesta)
+    assert libro.sheetnames == ["Léeme", "Plan", "Ejes", "Compromisos", "Acciones", "Avances"]
+
+    (plan,) = _filas_hoja(libro["Plan"])
+    assert (plan["plan"], plan["avance"], plan["avance_publicado"], plan["meta_por_alcanzar"]) == (PAL, 45.3, 42, 54.7)
+    assert (plan["periodo_nombre"], plan["informe"]) == ("Agosto–noviembre 2023", "Primer Informe Parcial")
+    assert len(_filas_hoja(libro["Ejes"])) == 7
+    compromisos = {f["compromiso"]: f for f in _filas_hoja(libro["Compromisos"])}
+    assert len(compromisos) == 13
+    assert (compromisos["1.5"]["avance"], compromisos["1.5"]["avance_publicado"], compromisos["1.5"]["estado"]) == (36.3, 23, "con-retraso")
+    acciones = {f["accion"]: f for f in _filas_hoja(libro["Acciones"])}
+    assert len(acciones) == 33 and acciones["3.2.1"]["nota_aclaratoria"] == "sí"
+    avances = {f["accion"]: f for f in _filas_hoja(libro["Avances"])}
+    assert len(avances) == 33 and avances["1.5.1"]["porcentaje"] == 35
+
+    for hoja in datos.HOJAS:
+        ws = libro[hoja.nombre]
+        assert [c.value for c in ws[1]] == [c.nombre for c in hoja.columnas]
+        assert all(c.font.bold for c in ws[1]), hoja.nombre
+        assert ws.freeze_panes == "A2"
+        assert all(ws.column_dimensions[c.column_letter].width >= 10 for c in ws[1])
+    # Porcentajes como números con formato de porcentaje (el valor es 45.3, no 0.453).
+    celda = libro["Plan"].cell(row=2, column=[c.nombre for c in datos.COLUMNAS_HOJA_PLAN].index("avance") + 1)
+    assert isinstance(celda.value, float) and celda.number_format == '0.0" %"'
+    porcentaje = libro["Avances"].cell(row=2, column=[c.nombre for c in datos.COLUMNAS_AVANCES].index("porcentaje") + 1)
+    assert porcentaje.number_format == '0.0#" %"'
+
+    leeme = "\n".join(str(c) for fila in libro["Léeme"].iter_rows(values_only=True) for c in fila if c)
+    assert "Cifras al último periodo publicado: Agosto–noviembre 2023 (del 2023-08-01 al 2023-11-30)." in leeme
+    assert "Solo incluye avances validados de periodos publicados" in leeme
+    assert "consulte al STL" in leeme and "http://testserver/datos/" in leeme
+    for hoja in datos.HOJAS:
+        for columna in hoja.columnas:
+            assert columna.descripcion in leeme
+
+
+def test_libro_sin_fecha_de_generacion(client, pal):
+    """Los mismos datos dan los mismos bytes: ni el ZIP ni las propiedades llevan fecha."""
+    primero = client.get(f"/datos/{PAL}.xlsx").content
+    cache.clear()
+    segundo = client.get(f"/datos/{PAL}.xlsx").content
+    assert primero == segundo
+    archivo = zipfile.ZipFile(io.BytesIO(primero))
+    assert {m.date_time for m in archivo.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+    propiedades = archivo.read("docProps/core.xml").decode()
+    assert "dcterms:created" not in propiedades and "dcterms:modified" not in propiedades
+
+
+def test_libro_de_plan_sin_periodos_publicados(client, pal):
+    libro = _libro(client.get(f"/datos/{HISTORICO}.xlsx"))
+    (plan,) = _filas_hoja(libro["Plan"])
+    assert plan["avance"] is None and plan["acciones_total"] == 34
+    assert _filas_hoja(libro["Avances"]) == []
+    leeme = " ".join(str(c) for fila in libro["Léeme"].iter_rows(values_only=True) for c in fila if c)
+    assert "aún no tiene periodos publicados" in leeme
+
+
+# --- La lista de planes -------------------------------------------------------------------
 
 
 def test_lista_de_planes(client, pal):
-    planes = client.get("/datos/planes.json").json()["planes"]
-    plan = next(p for p in planes if p["slug"] == "pal-2022-2024")
-    assert plan["avance"] == 45.3
-    assert plan["ultimo_periodo_publicado"]["slug"] == "agosto-noviembre-2023"
-    assert plan["archivos"]["avances_csv"] == "http://testserver/datos/pal-2022-2024/avances.csv"
+    respuesta = client.get("/datos/planes.json")
+    assert respuesta["Content-Type"] == "application/json; charset=utf-8"
+    planes = respuesta.json()["planes"]
+    assert [p["slug"] for p in planes] == [PAL, HISTORICO]
+    actual, historico = planes
+    assert (actual["vigencia"], actual["avance"], actual["cobertura"]) == ("2022-2024", 45.3, {"con_reporte": 33, "total": 33})
+    assert actual["ultimo_periodo_publicado"] == {
+        "slug": "agosto-noviembre-2023", "nombre": "Agosto–noviembre 2023", "inicio": "2023-08-01", "fin": "2023-11-30",
+    }
+    assert actual["archivos"] == {
+        "json": f"http://testserver/datos/{PAL}.json",
+        "arbol_csv": f"http://testserver/datos/{PAL}/arbol.csv",
+        "avances_csv": f"http://testserver/datos/{PAL}/avances.csv",
+        "avances_json": f"http://testserver/datos/{PAL}/avances.json",
+        "xlsx": f"http://testserver/datos/{PAL}.xlsx",
+    }
+    assert (historico["avance"], historico["cobertura"], historico["ultimo_periodo_publicado"]) == (
+        None, {"con_reporte": 0, "total": 34}, None,
+    )
+    for plan in planes:
+        for url in plan["archivos"].values():
+            assert client.get(url.removeprefix("http://testserver")).status_code == 200, url
 
 
-def test_nada_sin_validar_ni_de_periodos_sin_publicar(client, pal):
-    accion = Avance.objects.del_plan(pal).get(accion__compromiso__eje__numero=6, accion__numero=1).accion
-    cerrado = crear_periodo(pal, datetime.date(2023, 12, 1), estado=Periodo.Estado.CERRADO, nombre="Dic 2023", slug="dic-2023")
-    abierto = crear_periodo(pal, datetime.date(2024, 2, 1), estado=Periodo.Estado.PUBLICADO, nombre="Feb 2024", slug="feb-2024")
-    Avance.objects.create(accion=accion, periodo=cerrado, porcentaje=Decimal("77.7"), estado=Avance.Estado.VALIDADO, narrativa="SIN PUBLICAR")
-    for estado, pct in [(Avance.Estado.BORRADOR, "88.8")]:
-        borrador = Avance.objects.create(accion=accion, periodo=abierto, porcentaje=Decimal(pct), estado=estado, narrativa="BORRADOR")
-    Evidencia.objects.create(avance=borrador, url="https://example.org/secreta")
-    for url in ["/datos/pal-2022-2024.json", "/datos/pal-2022-2024/avances.csv", "/datos/pal-2022-2024/avances.json", "/datos/pal-2022-2024/arbol.csv"]:
-        contenido = client.get(url).content.decode("utf-8")
-        for secreto in ["77.7", "88.8", "SIN PUBLICAR", "BORRADOR", "secreta"]:
-            assert secreto not in contenido, (url, secreto)
-    libro = load_workbook(io.BytesIO(client.get("/datos/pal-2022-2024.xlsx").content))
-    valores = {str(c) for hoja in libro for fila in hoja.iter_rows(values_only=True) for c in fila}
-    assert not {"77.7", "88.8", "BORRADOR", "SIN PUBLICAR"} & valores
+# --- Nada sin validar ni de periodos sin publicar -----------------------------------------
 
 
-def test_evidencias_como_direcciones_absolutas(client, pal, settings, tmp_path):
-    from django.core.files.uploadedfile import SimpleUploadedFile
+def _todo_lo_publico(client):
+    """El texto de cada página y archivo público de datos abiertos del plan real."""
+    textos = {}
+    for url in ["/datos/", "/datos/planes.json", f"/datos/{PAL}.json", f"/datos/{PAL}/arbol.csv",
+                f"/datos/{PAL}/avances.csv", f"/datos/{PAL}/avances.json"]:
+        respuesta = client.get(url)
+        assert respuesta.status_code == 200, url
+        textos[url] = respuesta.content.decode("utf-8")
+    libro = _libro(client.get(f"/datos/{PAL}.xlsx"))
+    textos["xlsx"] = "\n".join(
+        str(c) for hoja in libro for fila in hoja.iter_rows(values_only=True) for c in fila if c is not None
+    )
+    return textos
 
+
+def test_nada_sin_validar_ni_de_periodos_sin_publicar(client, pal, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    avance = Avance.objects.del_plan(pal).get(accion__compromiso__eje__numero=1, accion__compromiso__numero=3, accion__numero=1)
-    Evidencia.objects.create(avance=avance, url="https://smaot.guanajuato.gob.mx/sitio/ecoapp/")
-    archivo = Evidencia.objects.create(avance=avance, archivo=SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n"))
-    fila = next(f for f in _csv(client.get("/datos/pal-2022-2024/avances.csv")) if f["accion"] == "1.3.1")
-    assert fila["evidencias"] == f"https://smaot.guanajuato.gob.mx/sitio/ecoapp/ | http://testserver/evidencias/{archivo.pk}/"
+    publicado = crear_periodo(pal, datetime.date(2023, 12, 1), nombre="Diciembre 2023–enero 2024", slug="dic-2023-ene-2024")
+    secretos = []
+    archivos_secretos = []
+    # Borrador, enviado y devuelto en un periodo publicado.
+    for numero, estado in enumerate([Avance.Estado.BORRADOR, Avance.Estado.ENVIADO, Avance.Estado.DEVUELTO], start=1):
+        avance = Avance.objects.create(
+            accion=_accion(pal, f"6.1.{numero}"), periodo=publicado, estado=estado,
+            porcentaje=Decimal(f"8{numero}.47"), narrativa=f"Narrativa {estado} sin validar",
+            etapa=f"Etapa {estado} sin validar", nota_aclaratoria_marcada=True, nota_aclaratoria=f"Nota {estado} sin validar",
+        )
+        Evidencia.objects.create(avance=avance, url=f"https://example.org/{estado}-sin-validar")
+        archivos_secretos.append(Evidencia.objects.create(avance=avance, archivo=SimpleUploadedFile("x.pdf", PDF)))
+        secretos += [f"8{numero}.47", f"Narrativa {estado}", f"Etapa {estado}", f"Nota {estado}", f"{estado}-sin-validar"]
+    # Validados en periodos que no están publicados.
+    for mes, estado in [(2, Periodo.Estado.PROGRAMADO), (4, Periodo.Estado.ABIERTO), (6, Periodo.Estado.CERRADO)]:
+        periodo = crear_periodo(pal, datetime.date(2024, mes, 1), estado=estado, nombre=f"Periodo {estado} oculto", slug=f"periodo-{estado}-oculto")
+        avance = Avance.objects.create(
+            accion=_accion(pal, "7.1.3"), periodo=periodo, estado=Avance.Estado.VALIDADO,
+            porcentaje=Decimal(f"9{mes}.53"), narrativa=f"Validado en periodo {estado}",
+            validado_en=datetime.datetime(2024, mes, 15, 18, 0, tzinfo=datetime.timezone.utc),
+        )
+        Evidencia.objects.create(avance=avance, url=f"https://example.org/periodo-{estado}")
+        archivos_secretos.append(Evidencia.objects.create(avance=avance, archivo=SimpleUploadedFile("y.pdf", PDF)))
+        secretos += [f"9{mes}.53", f"Validado en periodo {estado}", f"periodo-{estado}", f"Periodo {estado} oculto", f"2024-{mes:02d}-01"]
+    secretos += [f"http://testserver/evidencias/{e.pk}/" for e in archivos_secretos]
+
+    textos = _todo_lo_publico(client)
+    for donde, texto in textos.items():
+        for secreto in secretos:
+            assert secreto not in texto, (donde, secreto)
+    # Lo publicado sigue igual: 33 avances, el mismo avance global.
+    assert len(json.loads(textos[f"/datos/{PAL}/avances.json"])["avances"]) == 33
+    assert json.loads(textos[f"/datos/{PAL}.json"])["plan"]["avance"] == 45.3
+    assert "sin validar" not in textos["xlsx"]
 
 
-def test_la_pagina_documenta_cada_clave_y_columna(client, pal):
-    html = client.get("/datos/").content.decode()
-    arbol = client.get("/datos/pal-2022-2024.json").json()
+def test_al_publicar_aparece_en_la_siguiente_descarga(client, pal):
+    """La caché nunca sirve un archivo viejo: validar un avance de un periodo publicado lo
+    muestra en la siguiente descarga."""
+    periodo = crear_periodo(pal, datetime.date(2023, 12, 1), nombre="Diciembre 2023–enero 2024", slug="dic-2023-ene-2024")
+    avance = Avance.objects.create(accion=_accion(pal, "1.5.1"), periodo=periodo, porcentaje=Decimal("60"), estado=Avance.Estado.ENVIADO)
+    assert len(_filas_csv(client.get(f"/datos/{PAL}/avances.csv"))) == 33
+    avance.estado = Avance.Estado.VALIDADO
+    avance.save()
+    filas = _filas_csv(client.get(f"/datos/{PAL}/avances.csv"))
+    assert len(filas) == 34
+    assert [(f["periodo"], f["porcentaje"]) for f in filas if f["accion"] == "1.5.1"] == [
+        ("agosto-noviembre-2023", "35"), ("dic-2023-ene-2024", "60"),
+    ]
 
-    def claves(objeto, prefijo=""):
-        for clave, valor in objeto.items():
-            yield prefijo + clave
-            if isinstance(valor, dict) and clave != "cobertura":
-                yield from claves(valor, f"{prefijo}{clave}.")
-            if isinstance(valor, list) and valor and isinstance(valor[0], dict):
-                yield from claves(valor[0], f"{prefijo}{clave}[].")
 
-    documentadas = set()
-    for clave in claves(arbol):
-        # «ejes[].compromisos[].numero» se documenta junto con el eje: mismas claves.
-        assert f"<code>{clave}</code>" in html or clave.startswith("ejes[].compromisos[].") and (
-            f"<code>{clave.replace('compromisos[].', '')}</code>" in html
-        ), clave
-        documentadas.add(clave)
-    assert len(documentadas) > 20
-    for url in ["/datos/pal-2022-2024/avances.csv", "/datos/pal-2022-2024/arbol.csv"]:
-        for columna in _csv(client.get(url))[0]:
-            assert f"<code>{columna}</code>" in html, columna
+# --- La página que documenta cada clave y columna -----------------------------------------
+
+
+def _claves(objeto, prefijo=""):
+    """Cada ruta de clave de un JSON: «plan.cobertura.total», «ejes[].compromisos[].numero»."""
+    for clave, valor in objeto.items():
+        ruta = prefijo + clave
+        yield ruta
+        if isinstance(valor, dict):
+            yield from _claves(valor, ruta + ".")
+        elif isinstance(valor, list):
+            for elemento in valor:
+                if isinstance(elemento, dict):
+                    yield from _claves(elemento, ruta + "[].")
+
+
+def test_la_pagina_documenta_cada_clave_y_columna(client, pal, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    # Una evidencia, para que las claves de «evidencias[]» estén en el JSON.
+    Evidencia.objects.create(avance=_avance(pal, "1.3.1"), url="https://example.org/ecoapp", descripcion="Sitio")
+    respuesta = client.get("/datos/")
+    assert respuesta.status_code == 200
+    html = respuesta.content.decode()
+
+    documentadas = {
+        "/datos/planes.json": datos.CLAVES_PLANES_JSON,
+        f"/datos/{PAL}.json": datos.CLAVES_ARBOL_JSON,
+        f"/datos/{PAL}/avances.json": datos.CLAVES_AVANCES_JSON,
+    }
+    for url, claves in documentadas.items():
+        presentes = set(_claves(client.get(url).json()))
+        for clave in presentes:
+            assert f"<code>{clave}</code>" in html, (url, clave)
+        # Y no se documenta ninguna clave que el archivo no tenga.
+        assert presentes == {c.nombre for c in claves}, url
+
+    for url in [f"/datos/{PAL}/avances.csv", f"/datos/{PAL}/arbol.csv"]:
+        for columna in _filas_csv(client.get(url))[0]:
+            assert f"<code>{columna}</code>" in html, (url, columna)
+    libro = _libro(client.get(f"/datos/{PAL}.xlsx"))
+    for hoja in libro.sheetnames[1:]:
+        assert f"Hoja «{hoja}»" in html
+        for celda in libro[hoja][1]:
+            assert f"<code>{celda.value}</code>" in html, (hoja, celda.value)
+
+    # Direcciones, codificación, redondeo, condiciones y lo que se incluye.
+    for direccion in ["/datos/planes.json", "/datos/&lt;plan&gt;.json", "/datos/&lt;plan&gt;/arbol.csv",
+                      "/datos/&lt;plan&gt;/avances.csv", "/datos/&lt;plan&gt;/avances.json", "/datos/&lt;plan&gt;.xlsx"]:
+        assert f"<code>{direccion}</code>" in html, direccion
     assert "UTF-8 <em>con BOM</em>" in html
+    assert "<caption id=\"c-arbol-json\">Claves de /datos/&lt;plan&gt;.json</caption>" in html
+    assert "un decimal, redondeo mitad hacia arriba" in html and "tal como se validó, sin redondear" in html
+    assert "consulte al STL" in html
+    assert "Solo incluye avances validados de periodos publicados" in html
+    # Una fila por plan con el enlace a cada archivo.
+    for slug in [PAL, HISTORICO]:
+        for archivo in [f"{slug}.json", f"{slug}/arbol.csv", f"{slug}/avances.csv", f"{slug}/avances.json", f"{slug}.xlsx"]:
+            assert f'href="http://testserver/datos/{archivo}"' in html, archivo
+    assert "45.3\u00a0%" in html and "Agosto–noviembre 2023" in html
 
 
-@pytest.mark.parametrize("url", ["/datos/no-existe.json", "/datos/no-existe/avances.csv", "/datos/no-existe.xlsx"])
+@pytest.mark.parametrize(
+    "url", ["/datos/no-existe.json", "/datos/no-existe/avances.csv", "/datos/no-existe/avances.json",
+            "/datos/no-existe/arbol.csv", "/datos/no-existe.xlsx"],
+)
 def test_plan_desconocido_404_en_espanol(client, pal, url):
     respuesta = client.get(url)
     assert respuesta.status_code == 404
-    assert "No encontramos esta página" in respuesta.content.decode()
+    html = respuesta.content.decode()
+    assert "No existe el plan «no-existe»." in html
+    assert PAL in html and HISTORICO in html  # dice cuáles sí hay
+    assert "Content-Disposition" not in respuesta
+
+
+# --- Consultas fijas ----------------------------------------------------------------------
 
 
 @pytest.fixture(params=["real", "600-acciones"])
@@ -148,24 +446,48 @@ def plan_medido(request, pal):
 
 def test_archivos_en_consultas_constantes(client, plan_medido, django_assert_num_queries):
     slug = plan_medido.slug
-    con_informe = plan_medido.slug == "pal-2022-2024"
-    # 1. versión publicada  2. plan  3. último periodo publicado  4-6. roll-up  7. informe  [8. cifras]
-    with django_assert_num_queries(8 if con_informe else 7):
+    # El plan real tiene informe publicado del periodo: una consulta más, la de sus cifras.
+    informe = 1 if slug == PAL else 0
+    # 1. versión publicada  2. plan  3. último periodo publicado  4. ejes  5. compromisos
+    # 6. acciones con su último avance  7. informe publicado del periodo  [8. sus cifras]
+    with django_assert_num_queries(7 + informe):
         assert client.get(f"/datos/{slug}.json").status_code == 200
+    # 1. versión  2. plan  3-6. estado público (como el JSON)  7. informe  [8. cifras]
+    with django_assert_num_queries(7 + informe):
+        assert client.get(f"/datos/{slug}/arbol.csv").status_code == 200
     # 1. versión  2. plan  3. avances publicados con periodo y acción  4. sus evidencias
     with django_assert_num_queries(4):
         assert client.get(f"/datos/{slug}/avances.csv").status_code == 200
-    # 1. versión  2. plan  3-8/9. estado y cifras (como el JSON)  avances  evidencias
-    with django_assert_num_queries(10 if con_informe else 9):
+    # 1. versión  2. plan  3. avances publicados  4. sus evidencias
+    with django_assert_num_queries(4):
+        assert client.get(f"/datos/{slug}/avances.json").status_code == 200
+    # 1. versión  2. plan  3-6. estado público  7. informe  [8. cifras]  9. avances  10. evidencias
+    with django_assert_num_queries(9 + informe):
         assert client.get(f"/datos/{slug}.xlsx").status_code == 200
-    with django_assert_num_queries(1):
-        # 1. versión: la segunda descarga sale de la caché, con su nombre de archivo
-        segunda = client.get(f"/datos/{slug}.xlsx")
-    assert segunda["Content-Disposition"] == f'attachment; filename="{slug}.xlsx"'
 
 
-def test_indice_en_consultas_constantes(client, pal, django_assert_num_queries):
+def test_indice_y_lista_en_consultas_constantes(client, pal, django_assert_num_queries):
     plan_generado(10, 10, 6)
-    # 1. versión  2. planes  3. últimos periodos publicados  4-6. roll-up de todos los planes
+    # 1. versión  2. planes  3. últimos periodos publicados  4. ejes  5. compromisos  6. acciones
     with django_assert_num_queries(6):
         assert client.get("/datos/").status_code == 200
+    # 1. versión  2. planes  3. últimos periodos publicados  4-6. roll-up de todos los planes
+    with django_assert_num_queries(6):
+        assert len(client.get("/datos/planes.json").json()["planes"]) == 3
+
+
+@pytest.mark.parametrize(
+    "ruta", ["/datos/", "/datos/planes.json", "/datos/{slug}.json", "/datos/{slug}/arbol.csv",
+             "/datos/{slug}/avances.csv", "/datos/{slug}/avances.json", "/datos/{slug}.xlsx"],
+)
+def test_segunda_descarga_sale_de_la_cache(client, plan_medido, ruta, django_assert_num_queries):
+    url = ruta.format(slug=plan_medido.slug)
+    primera = client.get(url)
+    assert primera.status_code == 200
+    with django_assert_num_queries(1):
+        # 1. versión publicada: la respuesta sale de la caché, con sus encabezados.
+        segunda = client.get(url)
+    assert segunda.content == primera.content
+    assert segunda["Content-Type"] == primera["Content-Type"]
+    assert segunda.get("Content-Disposition") == primera.get("Content-Disposition")
+    assert segunda["ETag"] == primera["ETag"]
