@@ -100,7 +100,8 @@ def pagina_publica(vista):
         if request.method not in ("GET", "HEAD"):
             return vista(request, *args, **kwargs)
         version = version_actual()
-        ruta = request.get_full_path()
+        # Esquema y host en la clave: los archivos de datos llevan direcciones absolutas.
+        ruta = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
         etag = '"%s"' % hashlib.sha256(f"{version}:{ruta}".encode()).hexdigest()[:40]
         no_modificada = get_conditional_response(request, etag=etag)
         if no_modificada is not None:
