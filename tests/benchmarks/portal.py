@@ -1,0 +1,688 @@
+"""Mediciones del portal con datos sintéticos a escala nacional (ver README.md en esta carpeta).
+
+    .venv/bin/python tests/benchmarks/portal.py [--peticiones N] [--concurrencia C] [--sqlite]
+
+Crea su propia base (PostgreSQL ``bench_estado_abierto``, que borra y vuelve a crear; o SQLite
+en una carpeta temporal con ``--sqlite``), corre ``preparar``, ``generar_sintetico`` y
+``collectstatic``, mide el cálculo del avance dentro del proceso y luego levanta gunicorn
+(solo en 127.0.0.1) para medir páginas con la caché activa, sin caché y un archivo estático
+con los mismos bytes. Imprime una tabla en Markdown. Siempre detiene gunicorn al terminar,
+también con Ctrl-C. No es una prueba de pytest (no empieza con ``test_``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import math
+import os
+import platform
+import shlex
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+RAIZ = Path(__file__).resolve().parents[2]
+BASE_PG = "bench_estado_abierto"
+RUTA_ESTATICA = "bench/inicio.html"
+
+
+# --------------------------------------------------------------------------- argumentos
+
+
+def argumentos(argv=None):
+    p = argparse.ArgumentParser(description="Mide el portal con datos sintéticos a escala nacional.")
+    p.add_argument("--peticiones", type=int, default=400, help="peticiones medidas por dirección (400)")
+    p.add_argument("--concurrencia", type=int, default=8, help="clientes simultáneos (8)")
+    p.add_argument(
+        "--sqlite", action="store_true", help="usar SQLite en una carpeta temporal en vez de PostgreSQL"
+    )
+    p.add_argument(
+        "--postgres",
+        default="postgres://postgres@127.0.0.1:5432",
+        help="servidor PostgreSQL (sin base); se crea la base %s" % BASE_PG,
+    )
+    p.add_argument("--planes", type=int, default=32, help="planes sintéticos a generar (32)")
+    p.add_argument("--plan", default="sintetico-jalisco", help="plan cuyas páginas se miden")
+    p.add_argument("--eje", default="2", help="eje medido (2)")
+    p.add_argument("--compromiso", default="2.3", help="compromiso medido (2.3)")
+    p.add_argument("--workers", type=int, default=2, help="workers de gunicorn (2)")
+    p.add_argument("--conn-max-age", type=int, default=0, help="CONN_MAX_AGE del servidor (0, el de omisión)")
+    p.add_argument(
+        "--repeticiones", type=int, default=5, help="repeticiones del cálculo del avance (mediana) (5)"
+    )
+    p.add_argument("--limite", type=float, default=90, help="segundos máximos por dirección medida (90)")
+    p.add_argument(
+        "--limite-total", type=float, default=1200, help="segundos máximos de carga en total (1200)"
+    )
+    p.add_argument(
+        "--conservar",
+        action="store_true",
+        help="no borrar al terminar la base ni la carpeta temporal (bitácoras de gunicorn)",
+    )
+    p.add_argument("--salida", type=Path, help="escribir también la tabla en este archivo")
+    a = p.parse_args(argv)
+    if a.peticiones < 1 or a.concurrencia < 1 or a.workers < 1:
+        p.error("--peticiones, --concurrencia y --workers deben ser al menos 1")
+    return a
+
+
+# --------------------------------------------------------------------------- utilidades
+
+
+def aviso(texto: str) -> None:
+    print(f"· {texto}", file=sys.stderr, flush=True)
+
+
+def puerto_libre() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def percentil(valores: list[float], p: float) -> float:
+    """Percentil por rango más cercano (p en 0–100) de una lista no vacía."""
+    ordenados = sorted(valores)
+    return ordenados[max(0, math.ceil(p / 100 * len(ordenados)) - 1)]
+
+
+def manage(entorno: dict, *args: str) -> tuple[float, str]:
+    inicio = time.perf_counter()
+    r = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=RAIZ, env=entorno, capture_output=True, text=True
+    )
+    if r.returncode != 0:
+        sys.stderr.write(r.stdout + r.stderr)
+        raise SystemExit(f"Falló «manage.py {' '.join(args)}» (código {r.returncode}).")
+    return time.perf_counter() - inicio, r.stdout
+
+
+def crear_base_pg(servidor: str) -> str:
+    import psycopg
+
+    try:
+        conexion = psycopg.connect(f"{servidor}/postgres", autocommit=True)
+    except psycopg.OperationalError as e:
+        raise SystemExit(
+            f"No se pudo conectar a PostgreSQL en {servidor}: {e}\nArránquelo o mida con --sqlite."
+        ) from None
+    with conexion as c:
+        c.execute(f'DROP DATABASE IF EXISTS "{BASE_PG}" WITH (FORCE)')
+        c.execute(f'CREATE DATABASE "{BASE_PG}"')
+    return f"{servidor}/{BASE_PG}"
+
+
+def borrar_base_pg(servidor: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{servidor}/postgres", autocommit=True) as c:
+        c.execute(f'DROP DATABASE IF EXISTS "{BASE_PG}" WITH (FORCE)')
+
+
+# --------------------------------------------------------------------------- gunicorn
+
+
+class Servidor:
+    """gunicorn en 127.0.0.1, en su propio grupo de procesos; ``detener`` siempre lo termina."""
+
+    def __init__(self, entorno: dict, workers: int, bitacora: Path):
+        self.puerto = puerto_libre()
+        self.bitacora = bitacora
+        self._archivo = open(bitacora, "w")
+        self.proceso = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "estado_abierto.wsgi",
+                "-w",
+                str(workers),
+                "-b",
+                f"127.0.0.1:{self.puerto}",
+                "--log-level",
+                "warning",
+            ],
+            cwd=RAIZ,
+            env=entorno,
+            stdout=self._archivo,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+
+    def esperar(self, ruta: str, segundos: float = 30) -> None:
+        limite = time.monotonic() + segundos
+        while time.monotonic() < limite:
+            if self.proceso.poll() is not None:
+                raise SystemExit(
+                    f"gunicorn terminó al arrancar; ver {self.bitacora}:\n{self.bitacora.read_text()[-2000:]}"
+                )
+            try:
+                c = http.client.HTTPConnection("127.0.0.1", self.puerto, timeout=2)
+                c.request("GET", ruta)
+                if c.getresponse().status == 200:
+                    c.close()
+                    return
+                c.close()
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise SystemExit(f"gunicorn no respondió en {segundos:.0f} s; ver {self.bitacora}")
+
+    def detener(self) -> None:
+        if self.proceso.poll() is None:
+            self.proceso.terminate()  # el maestro detiene a sus workers
+            try:
+                self.proceso.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proceso.pid, signal.SIGKILL)  # su propio grupo, creado arriba
+                self.proceso.wait(timeout=5)
+        self._archivo.close()
+
+
+# --------------------------------------------------------------------------- carga
+
+
+@dataclass
+class Medicion:
+    pagina: str
+    modo: str
+    ruta: str
+    pedidas: int
+    latencias: list[float] = field(default_factory=list)
+    estados: dict[int, int] = field(default_factory=dict)
+    errores: list[str] = field(default_factory=list)
+    bytes: int = 0
+    segundos: float = 0.0
+    reconexiones: int = 0
+    cortada: bool = False
+    omitida: str = ""
+
+    @property
+    def hechas(self) -> int:
+        return len(self.latencias)
+
+    @property
+    def rps(self) -> float:
+        return self.hechas / self.segundos if self.segundos else 0.0
+
+
+def _peticion(conexion: http.client.HTTPConnection, ruta: str) -> tuple[int, bytes, bool]:
+    conexion.request("GET", ruta, headers={"Host": "127.0.0.1"})
+    r = conexion.getresponse()
+    cuerpo = r.read()
+    return r.status, cuerpo, r.will_close
+
+
+def cargar(puerto: int, medicion: Medicion, concurrencia: int, limite: float, calentar: int) -> None:
+    """Calienta con ``calentar`` peticiones a la misma concurrencia (así cada worker ya tiene
+    la página en su caché y sus plantillas cargadas) y luego mide ``medicion.pedidas``."""
+    inicio = time.monotonic()
+    _rafaga(puerto, Medicion(medicion.pagina, medicion.modo, medicion.ruta, calentar), concurrencia, limite)
+    _rafaga(puerto, medicion, concurrencia, limite - (time.monotonic() - inicio))
+
+
+def _rafaga(puerto: int, medicion: Medicion, concurrencia: int, limite: float) -> None:
+    """``medicion.pedidas`` peticiones a ``medicion.ruta`` con ``concurrencia`` hilos, cada uno
+    con su conexión http.client (se reabre sola si el servidor la cierra). Se detiene al
+    llegar a ``limite`` segundos."""
+    candado = threading.Lock()
+    siguiente = iter(range(medicion.pedidas))
+    fin = time.monotonic() + limite
+    detener = threading.Event()
+
+    def cliente():
+        conexion = http.client.HTTPConnection("127.0.0.1", puerto, timeout=30)
+        try:
+            while not detener.is_set():
+                with candado:
+                    if next(siguiente, None) is None:
+                        return
+                if time.monotonic() > fin:
+                    medicion.cortada = True
+                    return
+                inicio = time.perf_counter()
+                try:
+                    estado, cuerpo, cierra = _peticion(conexion, medicion.ruta)
+                except (OSError, http.client.HTTPException) as e:
+                    conexion.close()
+                    with candado:
+                        medicion.errores.append(f"{type(e).__name__}: {e}")
+                    continue
+                transcurrido = (time.perf_counter() - inicio) * 1000
+                if cierra:
+                    conexion.close()
+                with candado:
+                    medicion.latencias.append(transcurrido)
+                    medicion.estados[estado] = medicion.estados.get(estado, 0) + 1
+                    medicion.bytes = len(cuerpo)
+                    medicion.reconexiones += cierra
+        finally:
+            conexion.close()
+
+    hilos = [threading.Thread(target=cliente, daemon=True) for _ in range(concurrencia)]
+    inicio = time.perf_counter()
+    for h in hilos:
+        h.start()
+    try:
+        for h in hilos:
+            h.join()
+    finally:
+        detener.set()
+    medicion.segundos = time.perf_counter() - inicio
+
+
+# --------------------------------------------------------------------------- en el proceso
+
+
+def django_en_proceso(entorno: dict) -> None:
+    os.environ.update(entorno)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "estado_abierto.settings"
+    sys.path.insert(0, str(RAIZ))
+    import django
+
+    django.setup()
+
+
+#: El cálculo de ROLLUP.md en una sola consulta (``1.0 *``: en SQLite un peso entero daría
+#: división entera). Sin los mensajes de error de pesos ni la cobertura: solo las cifras.
+SQL_ROLLUP = """
+WITH cuentan AS (
+    SELECT av.accion_id, av.porcentaje,
+           ROW_NUMBER() OVER (PARTITION BY av.accion_id ORDER BY pe.inicio DESC) AS orden
+    FROM {avance} av JOIN {periodo} pe ON pe.id = av.periodo_id
+    WHERE av.estado = 'validado' AND pe.estado = 'publicado'
+), acciones AS (
+    SELECT a.compromiso_id, a.peso, u.porcentaje
+    FROM {accion} a LEFT JOIN cuentan u ON u.accion_id = a.id AND u.orden = 1
+), compromisos AS (
+    SELECT c.eje_id, c.peso,
+           CASE WHEN COUNT(x.porcentaje) = 0 THEN NULL ELSE
+             SUM(CASE WHEN x.peso > 0 THEN 1.0 * x.peso * COALESCE(x.porcentaje, 0) ELSE 0 END)
+             / SUM(CASE WHEN x.peso > 0 THEN x.peso ELSE 0 END) END AS avance
+    FROM {compromiso} c JOIN acciones x ON x.compromiso_id = c.id
+    GROUP BY c.id, c.eje_id, c.peso
+), ejes AS (
+    SELECT e.plan_id, e.peso,
+           SUM(CASE WHEN x.peso > 0 THEN 1.0 * x.peso * COALESCE(x.avance, 0) ELSE 0 END)
+           / SUM(CASE WHEN x.peso > 0 THEN x.peso ELSE 0 END) AS avance
+    FROM {eje} e JOIN compromisos x ON x.eje_id = e.id
+    GROUP BY e.id, e.plan_id, e.peso
+)
+SELECT plan_id,
+       SUM(CASE WHEN peso > 0 THEN 1.0 * peso * COALESCE(avance, 0) ELSE 0 END)
+       / SUM(CASE WHEN peso > 0 THEN peso ELSE 0 END)
+FROM ejes GROUP BY plan_id
+"""
+
+SQL_PISO = """
+SELECT pe.plan_id, AVG(av.porcentaje), COUNT(*)
+FROM {avance} av JOIN {periodo} pe ON pe.id = av.periodo_id
+WHERE av.estado = 'validado' AND pe.estado = 'publicado'
+GROUP BY pe.plan_id
+"""
+
+
+def medir_rollup(repeticiones: int) -> dict:
+    """Cálculo del avance de todos los planes: por plan, de una vez, y su piso en SQL."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from plan.models import Accion, Compromiso, Eje, Plan
+    from seguimiento.models import Avance, Periodo
+    from seguimiento.rollup import calcular_avance, calcular_avances
+
+    tablas = {
+        "avance": Avance._meta.db_table,
+        "periodo": Periodo._meta.db_table,
+        "accion": Accion._meta.db_table,
+        "compromiso": Compromiso._meta.db_table,
+        "eje": Eje._meta.db_table,
+    }
+    planes = list(Plan.objects.order_by("pk"))
+
+    def por_plan():
+        return {p.pk: calcular_avance(p) for p in planes}
+
+    def de_una_vez():
+        return calcular_avances(planes)
+
+    def sql(texto):
+        def correr():
+            with connection.cursor() as cursor:
+                cursor.execute(texto.format(**tablas))
+                return cursor.fetchall()
+
+        return correr
+
+    casos = {
+        "por_plan": por_plan,
+        "de_una_vez": de_una_vez,
+        "sql_rollup": sql(SQL_ROLLUP),
+        "sql_piso": sql(SQL_PISO),
+    }
+    resultados = {}
+    for nombre, funcion in casos.items():
+        with CaptureQueriesContext(connection) as consultas:
+            valor = funcion()  # también calienta
+        tiempos = []
+        for _ in range(repeticiones):
+            inicio = time.perf_counter()
+            funcion()
+            tiempos.append((time.perf_counter() - inicio) * 1000)
+        resultados[nombre] = {"ms": statistics.median(tiempos), "consultas": len(consultas), "valor": valor}
+
+    python = {pk: r.avance for pk, r in resultados["de_una_vez"]["valor"].items()}
+    en_sql = {fila[0]: fila[1] for fila in resultados["sql_rollup"]["valor"]}
+    comparables = [pk for pk, v in python.items() if v is not None]
+    coinciden = sum(
+        1
+        for pk in comparables
+        if en_sql.get(pk) is not None and abs(float(en_sql[pk]) - float(python[pk])) < 0.001
+    )
+    iguales = all(resultados["por_plan"]["valor"][pk].avance == python[pk] for pk in python)
+    return {
+        **resultados,
+        "planes": len(planes),
+        "acciones": Accion.objects.count(),
+        "avances": Avance.objects.count(),
+        "avances_publicos": sum(fila[2] for fila in resultados["sql_piso"]["valor"]),
+        "coinciden": coinciden,
+        "comparables": len(comparables),
+        "por_plan_igual": iguales,
+    }
+
+
+def html_de_inicio(static_root: Path) -> Path:
+    """Escribe la portada tal como la genera el portal en la carpeta de collectstatic."""
+    from django.test import Client
+
+    respuesta = Client().get("/", HTTP_HOST="127.0.0.1")
+    if respuesta.status_code != 200:
+        raise SystemExit(
+            f"La portada respondió {respuesta.status_code} al generarla para el archivo estático."
+        )
+    destino = static_root / RUTA_ESTATICA
+    destino.parent.mkdir(parents=True, exist_ok=True)
+    destino.write_bytes(respuesta.content)
+    return destino
+
+
+def maquina(postgres: bool) -> list[tuple[str, str]]:
+    import django
+    from django.db import connection
+
+    modelo = next(
+        (
+            linea.split(":", 1)[1].strip()
+            for linea in Path("/proc/cpuinfo").read_text().splitlines()
+            if linea.startswith("model name")
+        ),
+        platform.processor() or "desconocido",
+    )
+    memoria = next(
+        (
+            int(linea.split()[1])
+            for linea in Path("/proc/meminfo").read_text().splitlines()
+            if linea.startswith("MemTotal")
+        ),
+        0,
+    )
+    nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip() or str(os.cpu_count())
+    gunicorn = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--version"], capture_output=True, text=True
+    ).stdout.strip()
+    with connection.cursor() as cursor:
+        if postgres:
+            cursor.execute("SHOW server_version")
+            base = f"PostgreSQL {cursor.fetchone()[0]}"
+        else:
+            cursor.execute("select sqlite_version()")
+            base = f"SQLite {cursor.fetchone()[0]}"
+    return [
+        ("Núcleos (nproc)", nproc),
+        ("CPU", modelo),
+        ("Memoria", f"{memoria / 1024 / 1024:.0f} GiB"),
+        ("Sistema", f"{platform.system()} {platform.release()}"),
+        ("Python", platform.python_version()),
+        ("Django", django.get_version()),
+        ("Base de datos", base),
+        ("Servidor", gunicorn),
+    ]
+
+
+# --------------------------------------------------------------------------- informe
+
+
+def ms(valor: float) -> str:
+    return f"{valor:,.1f}" if valor < 100 else f"{valor:,.0f}"
+
+
+def tabla_paginas(mediciones: list[Medicion]) -> list[str]:
+    filas = [
+        "| página | modo | respuesta | bytes | peticiones | p50 (ms) | p95 (ms) | máx (ms) | req/s |",
+        "|---|---|---|--:|--:|--:|--:|--:|--:|",
+    ]
+    for m in mediciones:
+        if m.omitida:
+            filas.append(f"| {m.pagina} `{m.ruta}` | {m.modo} | {m.omitida} | | | | | | |")
+            continue
+        respuesta = ", ".join(
+            f"{estado} ×{n}" if len(m.estados) > 1 else str(estado) for estado, n in sorted(m.estados.items())
+        )
+        if m.errores:
+            respuesta += f"; {len(m.errores)} errores"
+        if not m.latencias:
+            filas.append(
+                f"| {m.pagina} `{m.ruta}` | {m.modo} | {respuesta or 'sin respuesta'} | | 0 | | | | |"
+            )
+            continue
+        hechas = f"{m.hechas}" + (" (límite de tiempo)" if m.cortada else "")
+        p50, p95, maximo = percentil(m.latencias, 50), percentil(m.latencias, 95), max(m.latencias)
+        filas.append(
+            f"| {m.pagina} `{m.ruta}` | {m.modo} | {respuesta} | {m.bytes:,} | {hechas} | "
+            f"{ms(p50)} | {ms(p95)} | {ms(maximo)} | {m.rps:,.0f} |"
+        )
+    return filas
+
+
+def tabla_rollup(r: dict) -> list[str]:
+    conjunto = (
+        f"{r['planes']} planes, {r['acciones']:,} acciones, "
+        f"{r['avances_publicos']:,} avances validados publicados"
+    )
+    filas = [
+        ("`calcular_avance(plan)` para cada plan", r["por_plan"]),
+        ("`calcular_avances(planes)`: todos a la vez", r["de_una_vez"]),
+        (
+            "SQL: el mismo cálculo en una consulta "
+            f"(da la misma cifra global en {r['coinciden']} de {r['comparables']} planes)",
+            r["sql_rollup"],
+        ),
+        ("SQL: `AVG … GROUP BY plan` de los avances que cuentan (piso: solo leerlos)", r["sql_piso"]),
+    ]
+    return [
+        f"| cálculo del avance de todo el conjunto ({conjunto}) | mediana (ms) | consultas |",
+        "|---|--:|--:|",
+        *(f"| {nombre} | {ms(caso['ms'])} | {caso['consultas']} |" for nombre, caso in filas),
+    ]
+
+
+# --------------------------------------------------------------------------- principal
+
+
+@dataclass
+class Estado:
+    """Lo que hay que limpiar al terminar, pase lo que pase."""
+
+    temporal: Path
+    servidor: Servidor | None = None
+    base_creada: bool = False
+    django_listo: bool = False
+
+
+def conexiones_cerradas(mediciones: list[Medicion]) -> str:
+    total = sum(m.hechas for m in mediciones)
+    cerradas = sum(m.reconexiones for m in mediciones)
+    if cerradas == total:
+        return (
+            "gunicorn (workers sync) cerró la conexión tras cada respuesta: cada petición "
+            "incluye abrir una conexión TCP local."
+        )
+    if cerradas == 0:
+        return "gunicorn mantuvo las conexiones abiertas (keep-alive)."
+    return f"gunicorn cerró la conexión tras {cerradas:,} de {total:,} respuestas."
+
+
+def ejecutar(a, estado: Estado) -> str:
+    static_root = estado.temporal / "static"
+    if a.sqlite:
+        url = f"sqlite:///{estado.temporal / 'bench.sqlite3'}"
+    else:
+        aviso(f"base de PostgreSQL {BASE_PG} (se borra y se crea de nuevo)")
+        estado.base_creada = True
+        url = crear_base_pg(a.postgres)
+    entorno = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DEBUG": "false",
+        "SECRET_KEY": "solo-para-las-mediciones-" + os.urandom(8).hex(),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "STATIC_ROOT": str(static_root),
+        "MEDIA_ROOT": str(estado.temporal / "media"),
+        "CONN_MAX_AGE": str(a.conn_max_age),
+        "LOG_LEVEL": "WARNING",
+        "PAGINAS_EN_CACHE": "true",
+    }
+    carga_inicial = os.getloadavg()
+    aviso("manage.py preparar")
+    t_preparar, _ = manage(entorno, "preparar", "-v", "0")
+    aviso("manage.py generar_sintetico")
+    t_generar, _ = manage(entorno, "generar_sintetico", "--planes", str(a.planes))
+    aviso("manage.py collectstatic")
+    t_static, _ = manage(entorno, "collectstatic", "--noinput", "-v", "0")
+
+    django_en_proceso(entorno)
+    estado.django_listo = True
+    from django.db import connections
+
+    aviso(f"cálculo del avance en el proceso ({a.repeticiones} repeticiones)")
+    rollup = medir_rollup(a.repeticiones)
+    estatico = html_de_inicio(static_root)
+    info = maquina(postgres=not a.sqlite)
+    connections.close_all()
+
+    base = f"/planes/{a.plan}"
+    paginas = [
+        ("portada", "/"),
+        ("plan", f"{base}/"),
+        ("eje", f"{base}/ejes/{a.eje}/"),
+        ("compromiso", f"{base}/compromisos/{a.compromiso}/"),
+    ]
+    ruta_estatica = f"/static/{RUTA_ESTATICA}"
+    mediciones: list[Medicion] = []
+    fin_total = time.monotonic() + a.limite_total
+    calentar = 4 * max(a.workers, a.concurrencia)
+    for modo, en_cache in [("en caché", "true"), ("sin caché", "false")]:
+        aviso(f"gunicorn -w {a.workers} con PAGINAS_EN_CACHE={en_cache}")
+        bitacora = estado.temporal / f"gunicorn-{en_cache}.log"
+        estado.servidor = Servidor({**entorno, "PAGINAS_EN_CACHE": en_cache}, a.workers, bitacora)
+        estado.servidor.esperar(ruta_estatica)
+        objetivos = [(nombre, ruta, modo) for nombre, ruta in paginas]
+        if en_cache == "true":
+            objetivos.append(("mismos bytes que la portada, archivo estático", ruta_estatica, "WhiteNoise"))
+        for nombre, ruta, modo_fila in objetivos:
+            m = Medicion(nombre, modo_fila, ruta, a.peticiones)
+            restante = fin_total - time.monotonic()
+            if restante <= 0:
+                m.omitida = "omitida: se agotó --limite-total"
+            else:
+                aviso(f"{modo_fila}: {ruta}")
+                cargar(estado.servidor.puerto, m, a.concurrencia, min(a.limite, restante), calentar)
+            mediciones.append(m)
+        estado.servidor.detener()
+        estado.servidor = None
+
+    portada = next(m for m in mediciones if m.ruta == "/" and m.modo == "en caché")
+    tamano = estatico.stat().st_size
+    lineas = [
+        f"### Portal con datos sintéticos ({rollup['planes']} planes, {rollup['acciones']:,} acciones, "
+        f"{rollup['avances']:,} avances)",
+        "",
+        "Orden: `" + shlex.join(sys.orig_argv) + "`",
+        "",
+        "| máquina | |",
+        "|---|---|",
+        *(f"| {k} | {v} |" for k, v in info),
+        f"| carga previa (loadavg de 1 y 5 min al empezar) | {carga_inicial[0]:.2f} / {carga_inicial[1]:.2f} |",
+        f"| gunicorn | `-w {a.workers}` (sync), DEBUG=false, CONN_MAX_AGE={a.conn_max_age}, en 127.0.0.1 |",
+        f"| carga | {a.peticiones} peticiones por dirección, {a.concurrencia} clientes a la vez "
+        f"(http.client, en la misma máquina), tras {calentar} de calentamiento |",
+        "",
+        *tabla_paginas(mediciones),
+        "",
+        "«sin caché»: gunicorn arrancado con `PAGINAS_EN_CACHE=false` (cada petición arma la página). "
+        f"El archivo estático tiene {'los mismos' if tamano == portada.bytes else 'otros'} {tamano:,} bytes "
+        f"que la portada. {conexiones_cerradas(mediciones)}",
+        "",
+        *tabla_rollup(rollup),
+        "",
+        f"Preparación: `preparar` {t_preparar:.1f} s, `generar_sintetico --planes {a.planes}` {t_generar:.1f} s, "
+        f"`collectstatic` {t_static:.1f} s.",
+    ]
+    if not rollup["por_plan_igual"]:
+        lineas.append(
+            "**Atención:** `calcular_avance` por plan y `calcular_avances` dieron cifras distintas."
+        )
+    for m in mediciones:
+        if m.errores:
+            lineas.append(f"Errores en `{m.ruta}` ({m.modo}): {len(m.errores)}; el primero: {m.errores[0]}")
+        if m.estados and set(m.estados) != {200}:
+            lineas.append(f"**`{m.ruta}` no respondió 200** ({m.modo}): {m.estados}.")
+    return "\n".join(lineas)
+
+
+def main(argv=None) -> int:
+    a = argumentos(argv)
+
+    def al_terminar(_senal, _marco):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, al_terminar)
+    # Ctrl-C interrumpe aunque el proceso haya heredado SIGINT ignorada (p. ej. lanzado con &).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    estado = Estado(Path(tempfile.mkdtemp(prefix="bench-estado-abierto-")))
+    try:
+        texto = ejecutar(a, estado)
+        print(texto)
+        if a.salida:
+            a.salida.write_text(texto + "\n")
+        return 0
+    except KeyboardInterrupt:
+        aviso("interrumpido")
+        return 130
+    finally:
+        if estado.servidor is not None:
+            aviso("se detiene gunicorn")
+            estado.servidor.detener()
+        if estado.django_listo:
+            from django.db import connections
+
+            connections.close_all()
+        if a.conservar:
+            aviso(f"se conservan {estado.temporal}" + ("" if a.sqlite else f" y la base {BASE_PG}"))
+        else:
+            if estado.base_creada:
+                borrar_base_pg(a.postgres)
+            shutil.rmtree(estado.temporal, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
