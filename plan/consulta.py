@@ -256,8 +256,8 @@ def _buscar(criterios, estados, instituciones) -> list[dict]:
             )
             textos_acciones = [(a, _normalizar(a.descripcion)) for a in compromiso.acciones]
             # Cada palabra debe estar en el compromiso o en alguna de sus acciones.
-            todo = " ".join([texto] + [t for _a, t in textos_acciones])
-            if not all(p in todo for p in palabras):
+            completo = " ".join([texto] + [t for _a, t in textos_acciones])
+            if not all(p in completo for p in palabras):
                 continue
             coincidentes = [a for a, t in textos_acciones if any(p in t for p in palabras)]
         resultados.append(dict(fila, institucion=institucion, acciones=coincidentes))

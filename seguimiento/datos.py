@@ -99,7 +99,7 @@ CLAVES_PLANES_JSON = [
     Columna("planes[].archivos.arbol_csv", "URL", "El árbol de avances en CSV.", "https://…/datos/pal-2022-2024/arbol.csv"),
     Columna("planes[].archivos.avances_csv", "URL", "Los avances publicados en CSV.", "https://…/datos/pal-2022-2024/avances.csv"),
     Columna("planes[].archivos.avances_json", "URL", "Los avances publicados en JSON.", "https://…/datos/pal-2022-2024/avances.json"),
-    Columna("planes[].archivos.xlsx", "URL", "El libro de Excel con todo lo anterior.", "https://…/datos/pal-2022-2024.xlsx"),
+    Columna("planes[].archivos.xlsx", "URL", "El libro de Excel con los datos anteriores.", "https://…/datos/pal-2022-2024.xlsx"),
 ]
 
 #: ``/datos/<plan>.json``: la forma de ``manage.py avance <plan> --json`` (serializacion.py).

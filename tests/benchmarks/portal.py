@@ -509,7 +509,7 @@ def tabla_rollup(r: dict) -> list[str]:
         ("SQL: `AVG … GROUP BY plan` de los avances que cuentan (piso: solo leerlos)", r["sql_piso"]),
     ]
     return [
-        f"| cálculo del avance de todo el conjunto ({conjunto}) | mediana (ms) | consultas |",
+        f"| cálculo del avance del conjunto completo ({conjunto}) | mediana (ms) | consultas |",
         "|---|--:|--:|",
         *(f"| {nombre} | {ms(caso['ms'])} | {caso['consultas']} |" for nombre, caso in filas),
     ]

@@ -38,7 +38,7 @@ def _sinteticos():
 
 
 def _contenido():
-    """Todo lo generado, sin ids ni marcas de tiempo: lo que debe repetir la misma semilla."""
+    """Lo generado completo, sin ids ni marcas de tiempo: lo que debe repetir la misma semilla."""
     return {
         "planes": list(
             _sinteticos()

@@ -635,7 +635,7 @@ def planes_sinteticos():
 
 
 def borrar_sinteticos(planes: list[Plan]) -> dict[str, int]:
-    """Borra los planes sintéticos y todo lo que cuelga de ellos, con DELETE directos.
+    """Borra los planes sintéticos y lo que cuelga de ellos, con DELETE directos.
 
     ``QuerySet.delete()`` mandaría una señal por objeto (historial e invalidación de la
     caché: cientos de miles de escrituras); aquí se borra tabla por tabla, de las hojas a
