@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from tests.navegador.axe import revisar_accesibilidad
-from tests.navegador.conftest import sin_desplazamiento_horizontal
+from tests.navegador.paginas import revisar_sin_desplazamiento_horizontal
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -83,35 +83,35 @@ def test_de_la_portada_a_la_evidencia(pagina, con_evidencias):
 
 
 @pytest.mark.parametrize("nombre", list(PAGINAS))
-def test_cada_tipo_de_pagina_cumple_wcag_21_aa(pagina, portal, nombre):
-    pagina.goto(portal + PAGINAS[nombre])
+def test_cada_tipo_de_pagina_cumple_wcag_21_aa(pagina, portal_lectura, nombre):
+    pagina.goto(portal_lectura + PAGINAS[nombre])
     revisar_accesibilidad(pagina)
 
 
 @pytest.mark.parametrize("nombre", list(PAGINAS))
-def test_en_un_telefono_de_360_px_sin_desplazamiento_lateral(pagina_movil, portal, nombre):
-    pagina_movil.goto(portal + PAGINAS[nombre])
-    assert sin_desplazamiento_horizontal(pagina_movil), PAGINAS[nombre]
+def test_en_un_telefono_de_360_px_sin_desplazamiento_lateral(pagina_movil, portal_lectura, nombre):
+    pagina_movil.goto(portal_lectura + PAGINAS[nombre])
+    revisar_sin_desplazamiento_horizontal(pagina_movil)
     revisar_accesibilidad(pagina_movil)
 
 
-def test_sin_javascript_se_ve_todo(pagina_sin_js, portal):
-    pagina_sin_js.goto(portal + PAGINAS["compromiso"])
+def test_sin_javascript_se_ve_todo(pagina_sin_js, portal_lectura):
+    pagina_sin_js.goto(portal_lectura + PAGINAS["compromiso"])
     assert pagina_sin_js.get_by_role("row", name=re.compile(r"^3\.2\.1 ")).is_visible()
     pagina_sin_js.get_by_text("Datos de la gráfica").click()  # <details> nativo, sin scripts
     assert pagina_sin_js.get_by_role("cell", name="61 %").first.is_visible()
 
 
-def test_al_imprimir_se_omiten_cabecera_y_enlaces_de_ayuda(pagina, portal):
-    pagina.goto(portal + PAGINAS["compromiso"])
+def test_al_imprimir_se_omiten_cabecera_y_enlaces_de_ayuda(pagina, portal_lectura):
+    pagina.goto(portal_lectura + PAGINAS["compromiso"])
     pagina.emulate_media(media="print")
     assert not pagina.locator("header.cabecera").is_visible()
     assert not pagina.locator("a.como").first.is_visible()
     assert pagina.get_by_role("heading", level=1).is_visible()
 
 
-def test_descarga_de_datos_abiertos(pagina, portal):
-    pagina.goto(portal + "/")
+def test_descarga_de_datos_abiertos(pagina, portal_lectura):
+    pagina.goto(portal_lectura + "/")
     pagina.get_by_role("navigation", name="Secciones del portal").get_by_role("link", name="Datos abiertos").click()
     assert pagina.get_by_role("heading", level=1).inner_text() == "Datos abiertos"
     revisar_accesibilidad(pagina)
@@ -126,8 +126,8 @@ def test_descarga_de_datos_abiertos(pagina, portal):
     assert "En etapa de diseño de las mesas" in texto
 
 
-def test_buscar_y_filtrar(pagina, portal):
-    pagina.goto(portal + "/")
+def test_buscar_y_filtrar(pagina, portal_lectura):
+    pagina.goto(portal_lectura + "/")
     pagina.get_by_role("navigation", name="Secciones del portal").get_by_role("link", name="Buscar").click()
     pagina.get_by_label("Buscar").fill("sentencias")
     pagina.get_by_role("button", name="Buscar").click()
