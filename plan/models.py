@@ -187,6 +187,14 @@ class Plan(models.Model):
         help_text=_("Fecha en que el plan debe alcanzar el 100 % (se muestra como mes y año)."),
     )
     descripcion = models.TextField(_("descripción"), blank=True)
+    exige_evidencia = models.BooleanField(
+        _("exigir evidencia para validar"),
+        default=False,
+        help_text=_(
+            "Si se marca, un avance solo puede validarse si tiene al menos una evidencia "
+            "(enlace o archivo)."
+        ),
+    )
 
     history = HistoricalRecords()
     objects = PlanQuerySet.as_manager()
@@ -395,4 +403,98 @@ class Accion(models.Model):
         if self.destacado and self.destacado not in (self.descripcion or ""):
             raise ValidationError(
                 {"destacado": _("El texto destacado debe aparecer tal cual en la descripción.")}
+            )
+
+
+class MembresiaQuerySet(models.QuerySet):
+    def del_plan(self, plan):
+        return self.filter(plan=plan)
+
+    def responsables_de(self, plan, institucion_id):
+        return self.filter(plan=plan, rol=Membresia.Rol.RESPONSABLE, institucion_id=institucion_id)
+
+
+class Membresia(models.Model):
+    """Papel de una cuenta en un plan: quién puede hacer qué en el trabajo del STL.
+
+    * **Facilitador(a) del STL**: gestiona el plan: periodos, revisión y publicación.
+    * **Integrante del STL**: lee todo, incluidos borradores; no cambia nada.
+    * **Responsable / enlace**: reporta los avances de las acciones de *su* institución
+      (una fila por institución si atiende varias).
+
+    Las cuentas de superusuario (administración) pueden todo en todos los planes.
+    """
+
+    class Rol(models.TextChoices):
+        FACILITADOR = "facilitador", _("Facilitador(a) del STL")
+        INTEGRANTE = "integrante", _("Integrante del STL (solo lectura)")
+        RESPONSABLE = "responsable", _("Responsable o enlace de una institución")
+
+    usuario = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="membresias",
+        verbose_name=_("cuenta de usuario"),
+    )
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="membresias", verbose_name=_("plan")
+    )
+    rol = models.CharField(_("papel"), max_length=20, choices=Rol.choices)
+    institucion = models.ForeignKey(
+        Institucion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="membresias",
+        verbose_name=_("institución"),
+        help_text=_("Solo para responsables: la institución cuyas acciones reporta."),
+    )
+
+    history = HistoricalRecords()
+    objects = MembresiaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membresía")
+        verbose_name_plural = _("membresías")
+        ordering = ["plan", "rol", "usuario__username"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(rol="responsable") & Q(institucion__isnull=False))
+                | (~Q(rol="responsable") & Q(institucion__isnull=True)),
+                name="membresia_institucion_solo_de_responsables",
+            ),
+            models.UniqueConstraint(
+                fields=["usuario", "plan", "institucion"],
+                condition=Q(rol="responsable"),
+                name="membresia_responsable_unica",
+            ),
+            models.UniqueConstraint(
+                fields=["usuario", "plan", "rol"],
+                condition=~Q(rol="responsable"),
+                name="membresia_stl_unica",
+            ),
+        ]
+
+    def __str__(self):
+        if self.institucion_id:
+            return _("%(usuario)s: %(rol)s de %(institucion)s en %(plan)s") % {
+                "usuario": self.usuario,
+                "rol": self.get_rol_display(),
+                "institucion": self.institucion.nombre_corto,
+                "plan": self.plan,
+            }
+        return _("%(usuario)s: %(rol)s en %(plan)s") % {
+            "usuario": self.usuario,
+            "rol": self.get_rol_display(),
+            "plan": self.plan,
+        }
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.rol == self.Rol.RESPONSABLE and not self.institucion_id:
+            raise ValidationError({"institucion": _("Un responsable debe tener una institución.")})
+        if self.rol != self.Rol.RESPONSABLE and self.institucion_id:
+            raise ValidationError(
+                {"institucion": _("Solo los responsables se asignan a una institución.")}
             )

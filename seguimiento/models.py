@@ -35,6 +35,9 @@ class PeriodoQuerySet(models.QuerySet):
     def publicados(self):
         return self.filter(estado=Periodo.Estado.PUBLICADO)
 
+    def abiertos(self):
+        return self.filter(estado=Periodo.Estado.ABIERTO)
+
 
 class Periodo(models.Model):
     """Periodo de reporte (un bimestre, o el lapso que cubre un informe)."""
@@ -83,10 +86,29 @@ class Periodo(models.Model):
                 | Q(fecha_publicacion__gte=F("inicio")),
                 name="periodo_publicacion_despues_de_inicio",
             ),
+            models.UniqueConstraint(
+                fields=["plan"],
+                condition=Q(estado="abierto"),
+                name="periodo_un_abierto_por_plan",
+                violation_error_message=_("El plan ya tiene un periodo abierto: ciérrelo antes de abrir otro."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(estado="abierto") | Q(fecha_limite__isnull=False),
+                name="periodo_abierto_con_fecha_limite",
+                violation_error_message=_("Un periodo abierto necesita su fecha límite de entrega."),
+            ),
         ]
 
     def __str__(self):
         return self.nombre
+
+    @property
+    def abierto(self) -> bool:
+        return self.estado == self.Estado.ABIERTO
+
+    @property
+    def publicado(self) -> bool:
+        return self.estado == self.Estado.PUBLICADO
 
 
 class AvanceQuerySet(models.QuerySet):
@@ -99,6 +121,9 @@ class AvanceQuerySet(models.QuerySet):
 
     def del_plan(self, plan):
         return self.filter(accion__compromiso__eje__plan=plan)
+
+    def de_instituciones(self, instituciones):
+        return self.filter(accion__compromiso__institucion_responsable__in=instituciones)
 
 
 class Avance(models.Model):
@@ -131,8 +156,26 @@ class Avance(models.Model):
         blank=True,
         help_text=_("Vacío si el informe publicado marca la nota pero no incluye su texto."),
     )
+    justificacion = models.TextField(
+        _("justificación de la disminución"),
+        blank=True,
+        help_text=_(
+            "El avance es acumulado: si el porcentaje es menor que el último validado, "
+            "explique por qué."
+        ),
+    )
     estado = models.CharField(
         _("estado de revisión"), max_length=20, choices=Estado.choices, default=Estado.BORRADOR
+    )
+    observaciones = models.TextField(
+        _("observaciones del STL"),
+        blank=True,
+        help_text=_("Lo que el STL pide corregir al devolver el avance."),
+    )
+    version = models.PositiveIntegerField(
+        _("versión"),
+        default=1,
+        help_text=_("Sube con cada cambio; evita que dos personas se sobrescriban sin saberlo."),
     )
     capturado_por = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -151,6 +194,24 @@ class Avance(models.Model):
         verbose_name=_("validado por"),
     )
     validado_en = models.DateTimeField(_("validado el"), null=True, blank=True)
+    enviado_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="avances_enviados",
+        verbose_name=_("enviado por"),
+    )
+    enviado_en = models.DateTimeField(_("enviado el"), null=True, blank=True)
+    devuelto_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="avances_devueltos",
+        verbose_name=_("devuelto por"),
+    )
+    devuelto_en = models.DateTimeField(_("devuelto el"), null=True, blank=True)
     creado = models.DateTimeField(_("creado"), auto_now_add=True)
     actualizado = models.DateTimeField(_("actualizado"), auto_now=True)
 
@@ -170,6 +231,11 @@ class Avance(models.Model):
                 condition=Q(nota_aclaratoria="") | Q(nota_aclaratoria_marcada=True),
                 name="avance_nota_con_marca",
             ),
+            models.CheckConstraint(
+                condition=~Q(estado="devuelto") | ~Q(observaciones=""),
+                name="avance_devuelto_con_observaciones",
+                violation_error_message=_("Un avance devuelto debe llevar las observaciones del STL."),
+            ),
         ]
 
     def __str__(self):
@@ -177,6 +243,16 @@ class Avance(models.Model):
             "accion": self.accion.clave,
             "periodo": self.periodo.nombre,
         }
+
+    @property
+    def ultimo_movimiento(self):
+        """``(cuenta, fecha)`` de quien llevó el avance a su estado actual."""
+        return {
+            self.Estado.BORRADOR: (self.capturado_por, self.actualizado),
+            self.Estado.ENVIADO: (self.enviado_por, self.enviado_en),
+            self.Estado.DEVUELTO: (self.devuelto_por, self.devuelto_en),
+            self.Estado.VALIDADO: (self.validado_por, self.validado_en),
+        }[self.estado]
 
 
 def _ruta_evidencia(instancia, nombre_original: str) -> str:
@@ -215,6 +291,7 @@ class Evidencia(models.Model):
             models.CheckConstraint(
                 condition=(Q(url="") & ~Q(archivo="")) | (~Q(url="") & Q(archivo="")),
                 name="evidencia_enlace_o_archivo",
+                violation_error_message=_("Cada evidencia es un enlace o un archivo (uno de los dos)."),
             )
         ]
 
@@ -404,3 +481,51 @@ class VersionPublica(models.Model):
 
     def __str__(self):
         return str(self.numero)
+
+
+class Recordatorio(models.Model):
+    """Correo de recordatorio enviado a un responsable sobre un periodo.
+
+    ``manage.py enviar_recordatorios`` lo registra al enviarlo. La base impide dos el mismo
+    día a la misma cuenta por el mismo periodo, y el comando no repite uno cuyo estado
+    (tipo, fecha límite y acciones pendientes) no cambió desde el anterior.
+    """
+
+    class Tipo(models.TextChoices):
+        PROXIMO = "proximo", _("Fecha límite próxima")
+        VENCIDO = "vencido", _("Fecha límite vencida")
+
+    periodo = models.ForeignKey(
+        Periodo, on_delete=models.CASCADE, related_name="recordatorios", verbose_name=_("periodo")
+    )
+    usuario = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="recordatorios",
+        verbose_name=_("destinatario"),
+    )
+    tipo = models.CharField(_("tipo"), max_length=20, choices=Tipo.choices)
+    fecha = models.DateField(_("fecha de envío"))
+    fecha_limite = models.DateField(_("fecha límite que se recordó"))
+    pendientes = models.TextField(
+        _("acciones pendientes"), help_text=_("Claves de las acciones sin enviar, separadas por comas.")
+    )
+    correo = models.EmailField(_("correo"))
+    enviado_en = models.DateTimeField(_("enviado el"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("recordatorio")
+        verbose_name_plural = _("recordatorios")
+        ordering = ["periodo", "usuario", "-enviado_en"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["periodo", "usuario", "fecha"], name="recordatorio_uno_por_dia"
+            )
+        ]
+
+    def __str__(self):
+        return _("Recordatorio a %(usuario)s (%(periodo)s, %(fecha)s)") % {
+            "usuario": self.usuario,
+            "periodo": self.periodo,
+            "fecha": self.fecha,
+        }

@@ -1,0 +1,440 @@
+"""El ciclo bimestral: capturar, enviar, revisar y publicar avances; abrir y cerrar periodos.
+
+Cada función es una operación completa del STL o de un responsable, en una transacción:
+o se hace entera o no se escribe nada. Lanzan ``ValidationError`` con un mensaje en español
+cuando la operación no procede, y ``Conflicto`` cuando alguien más cambió el avance desde
+que la persona lo abrió. Quién puede llamarlas lo deciden las vistas con
+``seguimiento.permisos``; aquí se cuidan las reglas del ciclo:
+
+Estados de un avance (acción × periodo)::
+
+    (sin enviar) ──guardar──▶ borrador ──enviar──▶ enviado ──validar──▶ validado
+                                 ▲                    │                    │
+                                 └──── corregir ── devuelto ◀──devolver────┘
+
+* Un responsable edita un avance sin enviar o en borrador mientras el periodo está
+  **abierto**; uno **devuelto** lo puede corregir aunque el periodo ya esté cerrado (el STL
+  lo reabrió al devolverlo). Enviado o validado, queda bloqueado para el responsable.
+* La persona facilitadora también captura (p. ej. lo que una institución entregó por
+  correo), incluso con el periodo cerrado; enviados y validados solo cambian al devolverlos.
+* Solo cuenta para el avance, y solo se ve en público, lo **validado** de un periodo
+  **publicado** (``AvanceQuerySet.publicados``).
+* Cada cambio queda en el historial (django-simple-history) con quién, cuándo y por qué.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from plan.models import Accion, Plan
+
+from .models import Avance, Evidencia, Periodo
+
+
+class Conflicto(Exception):
+    """Otra persona cambió el avance desde que se abrió el formulario.
+
+    ``actual`` es el avance como está ahora en la base (o ``None`` si se borró).
+    """
+
+    def __init__(self, actual: Avance | None):
+        self.actual = actual
+        super().__init__(_("Otra persona cambió este avance mientras usted lo editaba."))
+
+
+@dataclass
+class DatosAvance:
+    porcentaje: Decimal
+    etapa: str = ""
+    narrativa: str = ""
+    nota_aclaratoria_marcada: bool = False
+    nota_aclaratoria: str = ""
+    justificacion: str = ""
+
+    CAMPOS = (
+        "porcentaje",
+        "etapa",
+        "narrativa",
+        "nota_aclaratoria_marcada",
+        "nota_aclaratoria",
+        "justificacion",
+    )
+
+
+# --- Lecturas -------------------------------------------------------------------------------
+
+
+def avances_validados_anteriores(acciones, periodo: Periodo) -> dict[int, Avance]:
+    """Último avance validado de cada acción en un periodo anterior a ``periodo`` (una consulta).
+
+    Es la referencia del avance acumulado: un porcentaje menor exige justificación.
+    """
+    anteriores: dict[int, Avance] = {}
+    for avance in (
+        Avance.objects.validados()
+        .filter(accion__in=acciones, periodo__plan_id=periodo.plan_id, periodo__inicio__lt=periodo.inicio)
+        .select_related("periodo")
+        .order_by("accion_id", "periodo__inicio")
+    ):
+        anteriores[avance.accion_id] = avance
+    return anteriores
+
+
+def motivo_bloqueo(avance: Avance | None, periodo: Periodo, *, como_stl: bool = False) -> str | None:
+    """Por qué no se puede editar el avance (``None`` si se puede)."""
+    if periodo.estado == Periodo.Estado.PROGRAMADO:
+        return _("El periodo %(periodo)s todavía no se abre.") % {"periodo": periodo.nombre}
+    estado = avance.estado if avance else None
+    if estado == Avance.Estado.ENVIADO:
+        return _("El avance está enviado y espera la revisión del STL.")
+    if estado == Avance.Estado.VALIDADO:
+        return _("El avance ya fue validado; para corregirlo, el STL debe devolverlo.")
+    if estado == Avance.Estado.DEVUELTO or como_stl:
+        return None
+    if periodo.estado != Periodo.Estado.ABIERTO:
+        return _(
+            "El periodo %(periodo)s está %(estado)s: ya no recibe avances. "
+            "Solo el STL puede reabrirlo."
+        ) % {"periodo": periodo.nombre, "estado": periodo.get_estado_display().lower()}
+    return None
+
+
+def errores_de_datos(datos: DatosAvance, anterior: Avance | None) -> dict[str, str]:
+    """Reglas del contenido de un avance, comunes al formulario y a la carga de Excel."""
+    errores = {}
+    if anterior is not None and datos.porcentaje < anterior.porcentaje and not datos.justificacion.strip():
+        errores["justificacion"] = _(
+            "El avance es acumulado: %(nuevo)s %% es menor que el %(anterior)s %% validado en "
+            "%(periodo)s. Escriba por qué disminuye."
+        ) % {
+            "nuevo": _numero(datos.porcentaje),
+            "anterior": _numero(anterior.porcentaje),
+            "periodo": anterior.periodo.nombre,
+        }
+    if datos.nota_aclaratoria.strip() and not datos.nota_aclaratoria_marcada:
+        datos.nota_aclaratoria_marcada = True
+    return errores
+
+
+def _numero(valor: Decimal) -> str:
+    return f"{valor.normalize():f}"
+
+
+# --- Captura de un responsable (o del STL) -----------------------------------------------
+
+
+def _evidencia_exigida(plan: Plan, avance: Avance, nuevas: int = 0, quitadas: int = 0) -> bool:
+    """``True`` si el plan exige evidencia y el avance quedaría sin ninguna."""
+    if not plan.exige_evidencia:
+        return False
+    actuales = avance.evidencias.count() if avance.pk else 0
+    return actuales - quitadas + nuevas <= 0
+
+
+@transaction.atomic
+def guardar_avance(
+    *,
+    accion: Accion,
+    periodo: Periodo,
+    usuario,
+    datos: DatosAvance,
+    version: int,
+    enviar: bool = False,
+    como_stl: bool = False,
+    evidencias_nuevas: list[Evidencia] = (),
+    evidencias_quitar: list[int] = (),
+    anterior: Avance | None = None,
+) -> Avance:
+    """Guarda el avance de ``accion`` en ``periodo`` como borrador o lo envía.
+
+    ``version`` es la que tenía el avance cuando la persona abrió el formulario (0 si no
+    existía): si ya no coincide, lanza ``Conflicto`` y no escribe nada. Las evidencias
+    nuevas llegan ya revisadas (sin guardar); ``evidencias_quitar`` son ids del avance.
+    """
+    if accion.compromiso.eje.plan_id != periodo.plan_id:
+        raise ValidationError(_("La acción no pertenece al plan de este periodo."))
+    avance = Avance.objects.select_for_update().filter(accion=accion, periodo=periodo).first()
+    actual = avance.version if avance else 0
+    if version != actual:
+        raise Conflicto(avance)
+    motivo = motivo_bloqueo(avance, periodo, como_stl=como_stl)
+    if motivo:
+        raise ValidationError(motivo)
+    errores = errores_de_datos(datos, anterior)
+    if errores:
+        raise ValidationError(errores)
+
+    nuevo = avance is None
+    if nuevo:
+        avance = Avance(accion=accion, periodo=periodo, capturado_por=usuario, version=0)
+    for campo in DatosAvance.CAMPOS:
+        setattr(avance, campo, getattr(datos, campo))
+    quitar = list(avance.evidencias.filter(pk__in=evidencias_quitar)) if not nuevo else []
+    if enviar and _evidencia_exigida(periodo.plan, avance, len(evidencias_nuevas), len(quitar)):
+        raise ValidationError(
+            _("Este plan exige al menos una evidencia (enlace o archivo) para enviar un avance.")
+        )
+    if enviar:
+        avance.estado = Avance.Estado.ENVIADO
+        avance.enviado_por = usuario
+        avance.enviado_en = timezone.now()
+        avance._change_reason = _("Enviado al STL para su revisión.")
+    elif avance.estado != Avance.Estado.DEVUELTO:
+        avance.estado = Avance.Estado.BORRADOR
+        avance._change_reason = _("Guardado como borrador.")
+    else:
+        avance._change_reason = _("Corrección guardada (sigue devuelto).")
+    if not nuevo and avance.estado == Avance.Estado.BORRADOR:
+        avance.capturado_por = usuario
+    _guardar_con_version(avance, usuario, nuevo=nuevo)
+    for evidencia in quitar:
+        evidencia._history_user = usuario
+        evidencia.delete()
+    for evidencia in evidencias_nuevas:
+        evidencia.avance = avance
+        evidencia._history_user = usuario
+        evidencia.save()
+    return avance
+
+
+def _guardar_con_version(avance: Avance, usuario, *, nuevo: bool) -> None:
+    """Guarda subiendo ``version``; si otra transacción se adelantó, lanza ``Conflicto``."""
+    avance._history_user = usuario
+    if nuevo:
+        avance.version = 1
+        try:
+            with transaction.atomic():
+                avance.save()
+        except IntegrityError:
+            # Otra persona creó el avance de esta acción y periodo al mismo tiempo.
+            raise Conflicto(
+                Avance.objects.filter(accion=avance.accion, periodo=avance.periodo).first()
+            ) from None
+        return
+    # Actualización condicional: solo gana quien aún tiene la versión leída.
+    if not Avance.objects.filter(pk=avance.pk, version=avance.version).update(version=avance.version + 1):
+        raise Conflicto(Avance.objects.filter(pk=avance.pk).first())
+    avance.version += 1
+    avance.save()
+
+
+# --- Revisión del STL ---------------------------------------------------------------------
+
+
+def _avance_para_revisar(avance_id: int, version: int) -> Avance:
+    avance = (
+        Avance.objects.select_for_update()
+        .select_related("periodo__plan", "accion__compromiso__eje")
+        .filter(pk=avance_id)
+        .first()
+    )
+    if avance is None or avance.version != version:
+        raise Conflicto(avance)
+    return avance
+
+
+@transaction.atomic
+def validar_avance(*, avance_id: int, usuario, version: int) -> Avance:
+    """Aprueba un avance enviado. Con el periodo publicado, se ve en público al instante."""
+    avance = _avance_para_revisar(avance_id, version)
+    if avance.estado != Avance.Estado.ENVIADO:
+        raise ValidationError(
+            _("Solo se valida un avance enviado; este está %(estado)s.")
+            % {"estado": avance.get_estado_display().lower()}
+        )
+    if _evidencia_exigida(avance.periodo.plan, avance):
+        raise ValidationError(
+            _("Este plan exige al menos una evidencia para validar un avance, y este no tiene ninguna.")
+        )
+    avance.estado = Avance.Estado.VALIDADO
+    avance.validado_por = usuario
+    avance.validado_en = timezone.now()
+    avance._change_reason = _("Validado por el STL.")
+    _guardar_con_version(avance, usuario, nuevo=False)
+    return avance
+
+
+@transaction.atomic
+def devolver_avance(*, avance_id: int, usuario, version: int, observaciones: str) -> Avance:
+    """Devuelve un avance enviado (o ya validado) con observaciones; avisa por correo."""
+    from .correos import avisar_devolucion
+
+    observaciones = observaciones.strip()
+    if not observaciones:
+        raise ValidationError({"observaciones": _("Escriba qué debe corregirse.")})
+    avance = _avance_para_revisar(avance_id, version)
+    if avance.estado not in (Avance.Estado.ENVIADO, Avance.Estado.VALIDADO):
+        raise ValidationError(
+            _("Solo se devuelve un avance enviado o validado; este está %(estado)s.")
+            % {"estado": avance.get_estado_display().lower()}
+        )
+    avance.estado = Avance.Estado.DEVUELTO
+    avance.observaciones = observaciones
+    avance.devuelto_por = usuario
+    avance.devuelto_en = timezone.now()
+    avance.validado_por = None
+    avance.validado_en = None
+    avance._change_reason = _("Devuelto con observaciones: %(obs)s") % {"obs": observaciones[:80]}
+    _guardar_con_version(avance, usuario, nuevo=False)
+    transaction.on_commit(lambda: avisar_devolucion(avance))
+    return avance
+
+
+# --- Periodos -------------------------------------------------------------------------------
+
+
+def _guardar_periodo(periodo: Periodo, usuario, motivo: str) -> None:
+    periodo._history_user = usuario
+    periodo._change_reason = motivo
+    periodo.save()
+
+
+def _exigir_estado(periodo: Periodo, *estados, accion: str) -> None:
+    if periodo.estado not in estados:
+        raise ValidationError(
+            _("No se puede %(accion)s el periodo %(periodo)s: está %(estado)s.")
+            % {
+                "accion": accion,
+                "periodo": periodo.nombre,
+                "estado": periodo.get_estado_display().lower(),
+            }
+        )
+
+
+def _sin_otro_abierto(plan: Plan, excepto: Periodo | None = None) -> None:
+    abiertos = Periodo.objects.abiertos().filter(plan=plan)
+    if excepto is not None:
+        abiertos = abiertos.exclude(pk=excepto.pk)
+    otro = abiertos.first()
+    if otro is not None:
+        raise ValidationError(
+            _("El periodo %(periodo)s sigue abierto: ciérrelo antes de abrir otro.")
+            % {"periodo": otro.nombre}
+        )
+
+
+@transaction.atomic
+def abrir_periodo(
+    *,
+    plan: Plan,
+    usuario,
+    nombre: str,
+    inicio: datetime.date,
+    fin: datetime.date,
+    fecha_limite: datetime.date,
+) -> Periodo:
+    """Abre un periodo nuevo para recibir avances."""
+    errores = {}
+    if fin < inicio:
+        errores["fin"] = _("El fin del periodo no puede ser anterior a su inicio.")
+    if fecha_limite < inicio:
+        errores["fecha_limite"] = _("La fecha límite no puede ser anterior al inicio del periodo.")
+    traslape = plan.periodos.filter(inicio__lte=fin, fin__gte=inicio).first()
+    if traslape is not None and "fin" not in errores:
+        errores["inicio"] = _(
+            "Las fechas se traslapan con el periodo %(periodo)s (%(inicio)s a %(fin)s)."
+        ) % {"periodo": traslape.nombre, "inicio": traslape.inicio, "fin": traslape.fin}
+    slug = slugify(nombre)[:100] or f"periodo-{inicio:%Y-%m}"
+    if plan.periodos.filter(slug=slug).exists():
+        errores["nombre"] = _("Ya hay un periodo con ese nombre en el plan.")
+    if errores:
+        raise ValidationError(errores)
+    _sin_otro_abierto(plan)
+    periodo = Periodo(
+        plan=plan,
+        nombre=nombre,
+        slug=slug,
+        inicio=inicio,
+        fin=fin,
+        fecha_limite=fecha_limite,
+        estado=Periodo.Estado.ABIERTO,
+    )
+    _guardar_periodo(periodo, usuario, _("Periodo abierto."))
+    return periodo
+
+
+@transaction.atomic
+def prorrogar_periodo(*, periodo: Periodo, usuario, fecha_limite: datetime.date, motivo: str) -> Periodo:
+    """Amplía la fecha límite de un periodo abierto; el motivo queda en el historial."""
+    periodo = Periodo.objects.select_for_update().get(pk=periodo.pk)
+    _exigir_estado(periodo, Periodo.Estado.ABIERTO, accion=_("prorrogar"))
+    motivo = motivo.strip()
+    errores = {}
+    if not motivo:
+        errores["motivo"] = _("Escriba el motivo de la prórroga.")
+    if periodo.fecha_limite and fecha_limite <= periodo.fecha_limite:
+        errores["fecha_limite"] = _(
+            "La nueva fecha límite debe ser posterior a la actual (%(fecha)s)."
+        ) % {"fecha": periodo.fecha_limite.strftime("%d/%m/%Y")}
+    if errores:
+        raise ValidationError(errores)
+    anterior = periodo.fecha_limite
+    periodo.fecha_limite = fecha_limite
+    _guardar_periodo(
+        periodo,
+        usuario,
+        _("Prórroga del %(antes)s al %(despues)s: %(motivo)s")
+        % {
+            "antes": anterior.strftime("%d/%m/%Y") if anterior else "—",
+            "despues": fecha_limite.strftime("%d/%m/%Y"),
+            "motivo": motivo,
+        },
+    )
+    return periodo
+
+
+@transaction.atomic
+def cerrar_periodo(*, periodo: Periodo, usuario) -> Periodo:
+    """Cierra la recepción: los responsables ya no editan ni envían (salvo devueltos)."""
+    periodo = Periodo.objects.select_for_update().get(pk=periodo.pk)
+    _exigir_estado(periodo, Periodo.Estado.ABIERTO, accion=_("cerrar"))
+    periodo.estado = Periodo.Estado.CERRADO
+    _guardar_periodo(periodo, usuario, _("Periodo cerrado."))
+    return periodo
+
+
+@transaction.atomic
+def reabrir_periodo(*, periodo: Periodo, usuario, fecha_limite: datetime.date, motivo: str) -> Periodo:
+    """Reabre un periodo cerrado con una nueva fecha límite; el motivo queda registrado."""
+    periodo = Periodo.objects.select_for_update().get(pk=periodo.pk)
+    _exigir_estado(periodo, Periodo.Estado.CERRADO, accion=_("reabrir"))
+    motivo = motivo.strip()
+    errores = {}
+    if not motivo:
+        errores["motivo"] = _("Escriba el motivo para reabrir el periodo.")
+    if fecha_limite < timezone.localdate():
+        errores["fecha_limite"] = _("La nueva fecha límite no puede estar en el pasado.")
+    if errores:
+        raise ValidationError(errores)
+    _sin_otro_abierto(periodo.plan, excepto=periodo)
+    periodo.estado = Periodo.Estado.ABIERTO
+    periodo.fecha_limite = fecha_limite
+    _guardar_periodo(
+        periodo,
+        usuario,
+        _("Periodo reabierto hasta el %(fecha)s: %(motivo)s")
+        % {"fecha": fecha_limite.strftime("%d/%m/%Y"), "motivo": motivo},
+    )
+    return periodo
+
+
+@transaction.atomic
+def publicar_periodo(*, periodo: Periodo, usuario) -> Periodo:
+    """Publica el periodo en un paso: sus avances validados pasan al portal y al cálculo.
+
+    Un periodo abierto se cierra al publicarse. Lo no validado no se publica.
+    """
+    periodo = Periodo.objects.select_for_update().get(pk=periodo.pk)
+    _exigir_estado(periodo, Periodo.Estado.ABIERTO, Periodo.Estado.CERRADO, accion=_("publicar"))
+    periodo.estado = Periodo.Estado.PUBLICADO
+    periodo.fecha_publicacion = max(timezone.localdate(), periodo.inicio)
+    _guardar_periodo(periodo, usuario, _("Periodo publicado."))
+    return periodo
