@@ -183,6 +183,41 @@ MEDIA_URL = "media/"
 # Tamaño máximo de cada archivo de evidencia, en MB.
 EVIDENCIA_TAMANO_MAXIMO_MB = env_entero("EVIDENCIA_TAMANO_MAXIMO_MB", 10)
 
+# Cuentas: responsables, STL y administración entran por /cuentas/entrar/.
+LOGIN_URL = "cuentas:entrar"
+LOGIN_REDIRECT_URL = "trabajo:inicio"
+LOGOUT_REDIRECT_URL = "plan:inicio"
+
+# Dirección pública del portal, para los enlaces de los correos (que no salen de una
+# petición). Por omisión, el primer host de ALLOWED_HOSTS con https (http://127.0.0.1:8000
+# en desarrollo).
+_HOST_PRINCIPAL = next((h for h in ALLOWED_HOSTS if h not in ("*",) and not h.startswith(".")), "")
+SITIO_URL = os.environ.get(
+    "SITIO_URL",
+    "http://127.0.0.1:8000" if DEBUG or not _HOST_PRINCIPAL else f"https://{_HOST_PRINCIPAL}",
+).rstrip("/")
+
+# Correo: en consola por omisión; por SMTP si se define EMAIL_HOST.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_entero("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", EMAIL_PORT == 587)
+    EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", EMAIL_PORT == 465)
+    if EMAIL_USE_TLS and EMAIL_USE_SSL:
+        raise ImproperlyConfigured("EMAIL_USE_TLS y EMAIL_USE_SSL no pueden ser true a la vez.")
+    EMAIL_TIMEOUT = env_entero("EMAIL_TIMEOUT", 20)
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "Estado Abierto <no-responder@estado-abierto.local>"
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Días antes de la fecha límite en que manage.py enviar_recordatorios avisa por primera vez.
+RECORDATORIO_DIAS_ANTES = env_entero("RECORDATORIO_DIAS_ANTES", 3)
+
 # Seguridad en producción (DEBUG=false).
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)

@@ -8,6 +8,8 @@ admin.site.index_title = _("Administración del plan y su seguimiento")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("cuentas/", include("seguimiento.cuentas_urls")),
+    path("trabajo/", include("seguimiento.trabajo_urls")),
     path("datos/", include("seguimiento.datos_urls")),
     path("", include("seguimiento.urls")),
     path("", include("plan.consulta_urls")),

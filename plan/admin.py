@@ -1,6 +1,8 @@
 """Oficina del STL: la estructura del plan en el admin de Django, con historial."""
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -13,6 +15,7 @@ from .models import (
     Eje,
     EnlaceCompromiso,
     Institucion,
+    Membresia,
     MetaODS,
     ObjetivoODS,
     Persona,
@@ -72,6 +75,7 @@ class PlanAdmin(SimpleHistoryAdmin):
     fieldsets = [
         (None, {"fields": ["nombre", "nombre_corto", "slug", "entidad", "descripcion"]}),
         (_("Vigencia"), {"fields": ["anio_inicio", "anio_fin", "fecha_meta"]}),
+        (_("Revisión de avances"), {"fields": ["exige_evidencia"]}),
         (_("Cálculo del avance"), {"fields": ["diagnostico_avance"]}),
     ]
     inlines = [EjeInline]
@@ -191,3 +195,31 @@ class AccionAdmin(SimpleHistoryAdmin):
     def descripcion_corta(self, accion):
         texto = " ".join(accion.descripcion.split())
         return texto if len(texto) <= 90 else texto[:89] + "…"
+
+
+@admin.register(Membresia)
+class MembresiaAdmin(SimpleHistoryAdmin):
+    list_display = ["usuario", "plan", "rol", "institucion"]
+    list_select_related = ["usuario", "plan", "institucion"]
+    list_filter = ["plan", "rol", "institucion"]
+    search_fields = ["usuario__username", "usuario__first_name", "usuario__last_name", "usuario__email"]
+    autocomplete_fields = ["institucion"]
+    raw_id_fields = ["usuario"]
+
+
+class MembresiaInline(admin.TabularInline):
+    """Papeles de la cuenta en cada plan (facilitación, integrante del STL o responsable)."""
+
+    model = Membresia
+    fields = ["plan", "rol", "institucion"]
+    autocomplete_fields = ["institucion"]
+    extra = 0
+
+
+Usuario = get_user_model()
+admin.site.unregister(Usuario)
+
+
+@admin.register(Usuario)
+class UsuarioAdmin(UserAdmin):
+    inlines = [*UserAdmin.inlines, MembresiaInline]

@@ -7,7 +7,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from plan.models import Institucion
 
-from .models import Avance, CifraPublicada, Evidencia, Informe, Periodo
+from .models import Avance, CifraPublicada, Evidencia, Informe, Periodo, Recordatorio
 
 
 @admin.register(Periodo)
@@ -54,12 +54,36 @@ class AvanceAdmin(SimpleHistoryAdmin):
     list_filter = ["periodo__plan", "periodo", "estado", InstitucionFiltro]
     search_fields = ["accion__descripcion", "narrativa", "etapa"]
     autocomplete_fields = ["accion"]
-    readonly_fields = ["capturado_por", "validado_por", "validado_en", "creado", "actualizado"]
+    readonly_fields = [
+        "capturado_por",
+        "enviado_por",
+        "enviado_en",
+        "devuelto_por",
+        "devuelto_en",
+        "validado_por",
+        "validado_en",
+        "version",
+        "creado",
+        "actualizado",
+    ]
     fieldsets = [
-        (None, {"fields": ["accion", "periodo", "estado"]}),
-        (_("Avance"), {"fields": ["porcentaje", "etapa", "narrativa"]}),
+        (None, {"fields": ["accion", "periodo", "estado", "observaciones"]}),
+        (_("Avance"), {"fields": ["porcentaje", "etapa", "narrativa", "justificacion"]}),
         (_("Nota aclaratoria"), {"fields": ["nota_aclaratoria_marcada", "nota_aclaratoria"]}),
-        (_("Registro"), {"fields": ["capturado_por", "validado_por", "validado_en", "creado", "actualizado"]}),
+        (
+            _("Registro"),
+            {
+                "fields": [
+                    "capturado_por",
+                    ("enviado_por", "enviado_en"),
+                    ("devuelto_por", "devuelto_en"),
+                    ("validado_por", "validado_en"),
+                    "version",
+                    "creado",
+                    "actualizado",
+                ]
+            },
+        ),
     ]
     inlines = [EvidenciaInline]
 
@@ -74,6 +98,9 @@ class AvanceAdmin(SimpleHistoryAdmin):
             validado = obj.estado == Avance.Estado.VALIDADO
             obj.validado_por = request.user if validado else None
             obj.validado_en = timezone.now() if validado else None
+        if change:
+            # Quien tenga el avance abierto en el portal recibirá un conflicto, no lo sobrescribirá.
+            obj.version += 1
         super().save_model(request, obj, form, change)
 
 
@@ -89,3 +116,19 @@ class InformeAdmin(SimpleHistoryAdmin):
     list_select_related = ["plan", "periodo_inicial", "periodo_final"]
     list_filter = ["plan", "estado"]
     inlines = [CifraPublicadaInline]
+
+
+@admin.register(Recordatorio)
+class RecordatorioAdmin(admin.ModelAdmin):
+    """Registro de los correos de recordatorio (``manage.py enviar_recordatorios``); de solo lectura."""
+
+    list_display = ["fecha", "tipo", "usuario", "correo", "periodo", "fecha_limite"]
+    list_select_related = ["usuario", "periodo__plan"]
+    list_filter = ["periodo__plan", "tipo", "fecha"]
+    search_fields = ["usuario__username", "correo", "pendientes"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

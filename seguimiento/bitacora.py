@@ -113,3 +113,69 @@ def bitacora_de_accion(accion) -> list[Entrada]:
         previas[registro.id] = registro
     entradas.sort(key=lambda entrada: entrada.fecha, reverse=True)
     return entradas
+
+
+# --- Historial interno (STL y responsables, con sesión) -------------------------------------
+
+_CAMPOS_AVANCE_INTERNO = [*_CAMPOS_AVANCE, "justificacion", "estado", "observaciones"]
+
+
+@dataclass
+class EntradaInterna:
+    fecha: datetime.datetime
+    cuenta: str
+    estado: str
+    motivo: str
+    cambios: list[Cambio] = field(default_factory=list)
+
+
+def _cuenta(usuario) -> str:
+    if usuario is None:
+        return _("Registro del sistema")
+    return usuario.get_full_name() or usuario.get_username()
+
+
+def historial_del_avance(avance) -> list[EntradaInterna]:
+    """Cada versión del avance (de la más reciente a la más antigua) con quién, por qué y
+    qué cambió, incluidos borradores y devoluciones. Una consulta. Solo para el trabajo
+    interno: muestra nombres de cuenta."""
+    entradas: list[EntradaInterna] = []
+    anterior = None
+    registros = avance.history.select_related("history_user").order_by("history_date", "history_id")
+    for registro in registros:
+        cambios = _cambios(Avance, registro, anterior, _CAMPOS_AVANCE_INTERNO) if anterior else []
+        entradas.append(
+            EntradaInterna(
+                fecha=registro.history_date,
+                cuenta=_cuenta(registro.history_user),
+                estado=Avance.Estado(registro.estado).label,
+                motivo=registro.history_change_reason or (_("Avance creado.") if anterior is None else ""),
+                cambios=[c for c in cambios if c.campo != str(Avance._meta.get_field("estado").verbose_name)],
+            )
+        )
+        anterior = registro
+    entradas.reverse()
+    return entradas
+
+
+def historial_del_periodo(periodo) -> list[EntradaInterna]:
+    """Apertura, prórrogas (con su motivo), cierre, reapertura y publicación. Una consulta."""
+    entradas: list[EntradaInterna] = []
+    anterior = None
+    campos = ["fecha_limite", "inicio", "fin", "nombre"]
+    for registro in periodo.history.select_related("history_user").order_by("history_date", "history_id"):
+        cambios = _cambios(Periodo, registro, anterior, campos) if anterior else []
+        otro_estado = anterior is not None and anterior.estado != registro.estado
+        if anterior is None or cambios or otro_estado or registro.history_change_reason:
+            entradas.append(
+                EntradaInterna(
+                    fecha=registro.history_date,
+                    cuenta=_cuenta(registro.history_user),
+                    estado=Periodo.Estado(registro.estado).label,
+                    motivo=registro.history_change_reason or "",
+                    cambios=cambios,
+                )
+            )
+        anterior = registro
+    entradas.reverse()
+    return entradas

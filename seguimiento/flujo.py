@@ -25,6 +25,7 @@ Estados de un avance (acción × periodo)::
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -342,7 +343,8 @@ def abrir_periodo(
         errores["inicio"] = _(
             "Las fechas se traslapan con el periodo %(periodo)s (%(inicio)s a %(fin)s)."
         ) % {"periodo": traslape.nombre, "inicio": traslape.inicio, "fin": traslape.fin}
-    slug = slugify(nombre)[:100] or f"periodo-{inicio:%Y-%m}"
+    # «Agosto–noviembre 2023» → «agosto-noviembre-2023» (slugify borraría la raya).
+    slug = slugify(re.sub(r"[–—/]", " ", nombre))[:100] or f"periodo-{inicio:%Y-%m}"
     if plan.periodos.filter(slug=slug).exists():
         errores["nombre"] = _("Ya hay un periodo con ese nombre en el plan.")
     if errores:

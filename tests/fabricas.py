@@ -33,6 +33,9 @@ def crear_periodo(plan: Plan, inicio: datetime.date, *, estado=Periodo.Estado.PU
     campos.setdefault("nombre", f"Periodo {inicio:%Y-%m}")
     campos.setdefault("slug", f"periodo-{inicio:%Y-%m}")
     campos.setdefault("fin", inicio + datetime.timedelta(days=60))
+    if estado == Periodo.Estado.ABIERTO:
+        # La base exige la fecha límite de un periodo abierto.
+        campos.setdefault("fecha_limite", campos["fin"] + datetime.timedelta(days=10))
     return Periodo.objects.create(plan=plan, inicio=inicio, estado=estado, **campos)
 
 

@@ -133,7 +133,7 @@ def test_como_se_calcula_muestra_la_aritmetica_de_cada_cifra(client, pal):
 
 def test_como_se_calcula_dice_lo_que_esta_sin_reporte(client, pal):
     Avance.objects.filter(accion__compromiso__eje__numero=1, accion__compromiso__numero=5, accion__numero=2).update(
-        estado=Avance.Estado.DEVUELTO
+        estado=Avance.Estado.DEVUELTO, observaciones="Falta la evidencia"
     )
     texto = _texto(client.get(_url(pal, "como-se-calcula")))
     assert "sin reporte → 0" in texto
@@ -199,7 +199,7 @@ def test_evidencia_de_un_avance_no_validado_no_existe_para_la_ciudadania(client,
     settings.MEDIA_ROOT = tmp_path
     avance = Avance.objects.del_plan(pal).first()
     evidencia = _evidencia_archivo(avance)
-    Avance.objects.filter(pk=avance.pk).update(estado=estado)
+    Avance.objects.filter(pk=avance.pk).update(estado=estado, observaciones="Revisar la cifra")
     assert client.get(f"/evidencias/{evidencia.pk}/").status_code == 404
 
 

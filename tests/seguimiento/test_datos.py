@@ -320,6 +320,7 @@ def test_nada_sin_validar_ni_de_periodos_sin_publicar(client, pal, settings, tmp
             accion=_accion(pal, f"6.1.{numero}"), periodo=publicado, estado=estado,
             porcentaje=Decimal(f"8{numero}.47"), narrativa=f"Narrativa {estado} sin validar",
             etapa=f"Etapa {estado} sin validar", nota_aclaratoria_marcada=True, nota_aclaratoria=f"Nota {estado} sin validar",
+            observaciones=f"Observación {estado} sin validar" if estado == Avance.Estado.DEVUELTO else "",
         )
         Evidencia.objects.create(avance=avance, url=f"https://example.org/{estado}-sin-validar")
         archivos_secretos.append(Evidencia.objects.create(avance=avance, archivo=SimpleUploadedFile("x.pdf", PDF)))

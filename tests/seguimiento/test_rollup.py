@@ -151,7 +151,8 @@ def test_solo_cuentan_los_avances_validados(estado):
     plan, p1 = construir_plan([(1, [(1, [(1, 20)])])])
     p2 = crear_periodo(plan, datetime.date(2023, 10, 1), nombre="P2", slug="p2")
     accion = Accion.objects.get(compromiso__eje__plan=plan)
-    Avance.objects.create(accion=accion, periodo=p2, porcentaje=80, estado=estado)
+    observaciones = "Corregir la cifra" if estado == Avance.Estado.DEVUELTO else ""
+    Avance.objects.create(accion=accion, periodo=p2, porcentaje=80, estado=estado, observaciones=observaciones)
     assert calcular_avance(plan, periodo=p2).avance == Decimal(20)
     assert calcular_avance(plan, periodo=p2, alcance=Alcance.INTERNO).avance == Decimal(20)
 

@@ -233,6 +233,10 @@ def _persona(rng: random.Random) -> tuple[str, str]:
     return rng.choice(GRADOS), f"{rng.choice(NOMBRES)} {rng.choice(APELLIDOS)} {rng.choice(APELLIDOS)}"
 
 
+#: Lo que el STL pide corregir en los avances devueltos sintéticos (la base lo exige).
+OBSERVACIONES = "Falta el medio de verificación del avance (observación sintética)."
+
+
 def _periodos(n: int) -> list[dict]:
     """Bimestres desde enero de ``ANIO_INICIO``: publicados, el penúltimo cerrado, el último abierto."""
     periodos = []
@@ -515,6 +519,7 @@ class Generador:
                     accion=accion,
                     periodo=periodo,
                     porcentaje=porcentaje,
+                    observaciones=OBSERVACIONES if estado == Avance.Estado.DEVUELTO else "",
                     etapa="En etapa de diseño" if porcentaje == 0 else "",
                     narrativa=rng.choice(NARRATIVAS) if rng.random() < 0.3 else "",
                     nota_aclaratoria_marcada=nota,
@@ -530,6 +535,7 @@ class Generador:
         if publicados and all(a.estado == Avance.Estado.VALIDADO for a in publicados):
             elegido = rng.choice(publicados)
             elegido.estado, elegido.validado_en = Avance.Estado.DEVUELTO, None
+            elegido.observaciones = OBSERVACIONES
             elegido.nota_aclaratoria_marcada, elegido.nota_aclaratoria = False, ""
             if elegido in con_evidencia:
                 con_evidencia.remove(elegido)

@@ -1,0 +1,30 @@
+"""El trabajo del ciclo bimestral (con sesión): responsables, integrantes y facilitación del STL.
+
+Permisos por objeto en ``seguimiento/permisos.py``.
+"""
+
+from django.urls import include, path, register_converter
+
+from plan.convertidores import ClaveAccion
+
+from . import trabajo
+
+app_name = "trabajo"
+
+register_converter(ClaveAccion, "clave_accion")
+
+periodo = "<slug:slug>/periodos/<slug:periodo>/"
+
+urlpatterns = [
+    path("", trabajo.inicio, name="inicio"),
+    path("<slug:slug>/", trabajo.plan, name="plan"),
+    path("<slug:slug>/periodos/nuevo/", trabajo.abrir_periodo, name="abrir_periodo"),
+    path(periodo, trabajo.tablero, name="tablero"),
+    path(periodo + "prorroga/", trabajo.prorrogar_periodo, name="prorrogar"),
+    path(periodo + "reabrir/", trabajo.reabrir_periodo, name="reabrir"),
+    path(periodo + "cerrar/", trabajo.cerrar_periodo, name="cerrar"),
+    path(periodo + "publicar/", trabajo.publicar_periodo, name="publicar"),
+    path(periodo + "acciones/<clave_accion:clave>/", trabajo.captura, name="captura"),
+    path(periodo + "acciones/<clave_accion:clave>/revision/", trabajo.revision, name="revision"),
+    path(periodo, include("seguimiento.excel_urls")),
+]

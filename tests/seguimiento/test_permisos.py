@@ -1,0 +1,150 @@
+"""Matriz papel × dirección del trabajo bimestral.
+
+Regla (seguimiento/permisos.py): sin sesión → a la entrada (302); sin relación con el objeto
+→ 404 (una cuenta sin papel en el plan, la facilitadora de otro plan, el responsable de otra
+institución); puede verlo pero no hacer lo que pide → 403 (la integrante de solo lectura, un
+responsable ante el tablero o la gestión del STL).
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from seguimiento import flujo
+from seguimiento.models import Avance, Evidencia
+from tests.seguimiento.conftest import CLAVE
+from tests.seguimiento.test_flujo import accion
+
+PAPELES = ["anonimo", "sin_papel", "extrana", "judicial", "iacip", "integrante", "facilitadora", "admin"]
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def escenario(ciclo, django_user_model, settings, tmp_path):
+    """La acción 4.1.1 (IACIP) con un avance enviado que lleva un archivo de evidencia."""
+    settings.MEDIA_ROOT = tmp_path
+    ciclo.admin = django_user_model.objects.create_superuser("admin", "admin@example.org", CLAVE)
+    avance = flujo.guardar_avance(
+        accion=accion(ciclo.plan, "4.1.1"), periodo=ciclo.periodo, usuario=ciclo.iacip,
+        datos=flujo.DatosAvance(porcentaje=Decimal("40")), version=0, enviar=True,
+        evidencias_nuevas=[Evidencia(archivo=SimpleUploadedFile("minuta.pdf", PDF), descripcion="Minuta")],
+    )
+    ciclo.avance = avance
+    ciclo.evidencia = avance.evidencias.get()
+    return ciclo
+
+
+def _cliente(client, escenario, papel):
+    if papel != "anonimo":
+        client.force_login(getattr(escenario, papel))
+    return client
+
+
+def _base(e):
+    return f"/trabajo/{e.plan.slug}/periodos/{e.periodo.slug}"
+
+
+def _captura_post(e):
+    return {
+        "porcentaje": "45", "etapa": "", "narrativa": "Avance del IACIP", "justificacion": "",
+        "nota_aclaratoria": "", "version": "0", "operacion": "guardar",
+        "evidencias-TOTAL_FORMS": "0", "evidencias-INITIAL_FORMS": "0",
+    }
+
+
+# (nombre, método, dirección, datos) → respuesta esperada por papel, en el orden de PAPELES.
+CASOS = {
+    "espacio del plan": ("get", lambda e: f"/trabajo/{e.plan.slug}/", None, [302, 404, 404, 200, 200, 200, 200, 200]),
+    "captura (ver) 4.1.1": ("get", lambda e: f"{_base(e)}/acciones/4.1.1/", None, [302, 404, 404, 404, 200, 200, 200, 200]),
+    "captura (guardar) 4.1.2": (
+        "post", lambda e: f"{_base(e)}/acciones/4.1.2/", _captura_post, [302, 404, 404, 404, 302, 403, 302, 302],
+    ),
+    "tablero": ("get", lambda e: f"{_base(e)}/", None, [302, 404, 404, 403, 403, 200, 200, 200]),
+    "revisión (ver) 4.1.1": ("get", lambda e: f"{_base(e)}/acciones/4.1.1/revision/", None, [302, 404, 404, 404, 403, 200, 200, 200]),
+    "revisión (validar) 4.1.1": (
+        "post", lambda e: f"{_base(e)}/acciones/4.1.1/revision/",
+        lambda e: {"decision": "validar", "version": str(e.avance.version), "observaciones": ""},
+        [302, 404, 404, 404, 403, 403, 302, 302],
+    ),
+    "abrir periodo (ver)": ("get", lambda e: f"/trabajo/{e.plan.slug}/periodos/nuevo/", None, [302, 404, 404, 403, 403, 403, 200, 200]),
+    "prórroga (ver)": ("get", lambda e: f"{_base(e)}/prorroga/", None, [302, 404, 404, 403, 403, 403, 200, 200]),
+    "prórroga (guardar)": (
+        "post", lambda e: f"{_base(e)}/prorroga/",
+        lambda e: {"fecha_limite": "2024-03-01", "motivo": "Acuerdo de sesión"},
+        [302, 404, 404, 403, 403, 403, 302, 302],
+    ),
+    "cerrar": ("post", lambda e: f"{_base(e)}/cerrar/", lambda e: {}, [302, 404, 404, 403, 403, 403, 302, 302]),
+    "publicar": ("post", lambda e: f"{_base(e)}/publicar/", lambda e: {}, [302, 404, 404, 403, 403, 403, 302, 302]),
+    "evidencia sin publicar": ("get", lambda e: f"/evidencias/{e.evidencia.pk}/", None, [404, 404, 404, 404, 200, 200, 200, 200]),
+}
+
+
+@pytest.mark.parametrize("papel", PAPELES)
+@pytest.mark.parametrize("caso", list(CASOS))
+def test_matriz_de_permisos(client, escenario, caso, papel):
+    metodo, direccion, datos, esperados = CASOS[caso]
+    esperado = esperados[PAPELES.index(papel)]
+    cliente = _cliente(client, escenario, papel)
+    antes = {a.pk: (a.estado, a.version, a.porcentaje) for a in Avance.objects.all()}
+    periodo_antes = (escenario.periodo.estado, escenario.periodo.fecha_limite)
+    if metodo == "get":
+        respuesta = cliente.get(direccion(escenario))
+    else:
+        respuesta = cliente.post(direccion(escenario), datos(escenario))
+    assert respuesta.status_code == esperado, f"{caso} como {papel}: {respuesta.status_code}"
+    if esperado == 302 and papel == "anonimo":
+        assert respuesta["Location"].startswith("/cuentas/entrar/?next=")
+    if esperado in (403, 404) or papel == "anonimo":
+        # Un rechazo no cambia nada.
+        assert {a.pk: (a.estado, a.version, a.porcentaje) for a in Avance.objects.all()} == antes
+        escenario.periodo.refresh_from_db()
+        assert (escenario.periodo.estado, escenario.periodo.fecha_limite) == periodo_antes
+
+
+def test_un_404_no_revela_nada_de_otra_institucion(client, escenario):
+    client.force_login(escenario.judicial)
+    respuesta = client.get(f"{_base(escenario)}/acciones/4.1.1/")
+    assert respuesta.status_code == 404
+    assert "Avance del IACIP" not in respuesta.content.decode()
+    assert "Transparencia" not in respuesta.content.decode()
+
+
+def test_el_espacio_del_responsable_solo_lista_sus_acciones(client, escenario):
+    client.force_login(escenario.judicial)
+    html = client.get(f"/trabajo/{escenario.plan.slug}/").content.decode()
+    assert "3.1.1" in html and "3.1.2" in html
+    assert "4.1.1" not in html and "7.1.1" not in html
+
+
+def test_las_paginas_del_trabajo_no_se_guardan_en_caches_compartidas(client, escenario):
+    client.force_login(escenario.iacip)
+    respuesta = client.get(f"{_base(escenario)}/acciones/4.1.1/")
+    assert "private" in respuesta["Cache-Control"] and "no-store" in respuesta["Cache-Control"]
+    descarga = client.get(f"/evidencias/{escenario.evidencia.pk}/")
+    assert descarga["Content-Disposition"].startswith("attachment")
+    assert descarga["X-Content-Type-Options"] == "nosniff"
+    assert "private" in descarga["Cache-Control"]
+
+
+def test_cerrar_y_publicar_no_aceptan_get(client, escenario):
+    client.force_login(escenario.facilitadora)
+    assert client.get(f"{_base(escenario)}/cerrar/").status_code == 405
+    assert client.get(f"{_base(escenario)}/publicar/").status_code == 405
+
+
+def test_una_cuenta_inactiva_no_entra(client, escenario):
+    escenario.iacip.is_active = False
+    escenario.iacip.save()
+    assert not client.login(username="iacip", password=CLAVE)
+    client.force_login(escenario.iacip)  # una sesión abierta antes de desactivarla ya no vale
+    assert client.get(f"/trabajo/{escenario.plan.slug}/").status_code == 302
+
+
+def test_el_periodo_inexistente_y_la_accion_inexistente_dan_404_en_espanol(client, escenario):
+    client.force_login(escenario.facilitadora)
+    respuesta = client.get(f"/trabajo/{escenario.plan.slug}/periodos/no-existe/")
+    assert respuesta.status_code == 404
+    respuesta = client.get(f"{_base(escenario)}/acciones/9.9.9/")
+    assert respuesta.status_code == 404
+    assert "No encontramos esta página" in respuesta.content.decode()
