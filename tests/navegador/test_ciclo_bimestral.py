@@ -1,0 +1,198 @@
+"""El ciclo bimestral en Chromium, como lo viven sus personas: una responsable reporta con un
+archivo y lo envía; la facilitadora lo devuelve; la responsable corrige; la facilitadora valida
+y publica; la ciudadanía lo ve. Y cada página del trabajo, accesible (WCAG 2.1 AA), en un
+teléfono de 360 px y sin JavaScript."""
+
+import datetime
+import re
+
+import pytest
+
+from tests.navegador.axe import revisar_accesibilidad
+from tests.navegador.paginas import revisar_sin_desplazamiento_horizontal
+
+CLAVE = "clave-de-prueba-123"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PERIODO = "diciembre-2023-enero-2024"
+
+
+@pytest.fixture
+def ciclo(portal, pal_vivo, django_user_model, settings, tmp_path):
+    """Cuentas de la facilitadora, la integrante y la responsable del IACIP y un periodo abierto."""
+    from plan.models import Institucion, Membresia
+    from seguimiento import flujo
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cuentas = {}
+    for nombre, rol, institucion in [
+        ("facilitadora", Membresia.Rol.FACILITADOR, None),
+        ("integrante", Membresia.Rol.INTEGRANTE, None),
+        ("iacip", Membresia.Rol.RESPONSABLE, Institucion.objects.get(siglas="IACIP")),
+    ]:
+        cuentas[nombre] = django_user_model.objects.create_user(
+            nombre, f"{nombre}@example.org", CLAVE, first_name=nombre.capitalize()
+        )
+        Membresia.objects.create(usuario=cuentas[nombre], plan=pal_vivo, rol=rol, institucion=institucion)
+    flujo.abrir_periodo(
+        plan=pal_vivo,
+        usuario=cuentas["facilitadora"],
+        nombre="Diciembre 2023–enero 2024",
+        inicio=datetime.date(2023, 12, 1),
+        fin=datetime.date(2024, 1, 31),
+        fecha_limite=datetime.date.today() + datetime.timedelta(days=5),
+    )
+    return portal
+
+
+def clic(localizador):
+    """Clic que lleva a otra página, y espera a que cargue entera (con su hoja de estilos)."""
+    localizador.click()
+    localizador.page.wait_for_load_state("load")
+
+
+def entrar(pagina, portal, usuario):
+    pagina.goto(portal + "/cuentas/entrar/")
+    pagina.get_by_label("Nombre de usuario").fill(usuario)
+    pagina.get_by_label("Contraseña").fill(CLAVE)
+    clic(pagina.get_by_role("button", name="Entrar"))
+    assert pagina.url == portal + "/trabajo/pal-2022-2024/", pagina.url
+
+
+def fila(pagina, clave):
+    return pagina.get_by_role("row", name=re.compile(rf"^{re.escape(clave)} "))
+
+
+def test_reportar_devolver_corregir_validar_publicar_y_ver(nueva_pagina, ciclo, tmp_path, mailoutbox):
+    minuta = tmp_path / "minuta de la mesa.pdf"
+    minuta.write_bytes(PDF)
+    responsable, facilitadora, ciudadania = nueva_pagina(), nueva_pagina(), nueva_pagina()
+
+    # 1. La responsable del IACIP ve lo que le falta y reporta la acción 4.1.2 con un archivo.
+    entrar(responsable, ciclo, "iacip")
+    assert "Faltan 6 de 6" in responsable.locator(".resumen-pendientes").inner_text()
+    revisar_accesibilidad(responsable)
+    clic(responsable.get_by_role("link", name="Reportar la acción 4.1.2"))
+    revisar_accesibilidad(responsable)
+    responsable.get_by_label("Avance acumulado (%)").fill("50")
+    responsable.get_by_label("Narrativa").fill("Se instaló la mesa de personas facilitadoras del DAI.")
+    nueva = responsable.get_by_role("group", name="Evidencia nueva 1")
+    nueva.get_by_label("Descripción").fill("Minuta de la mesa")
+    nueva.get_by_label("o archivo").set_input_files(minuta)
+    clic(responsable.get_by_role("button", name="Enviar al STL"))
+    assert "Avance de la acción 4.1.2 enviado al STL" in responsable.get_by_role("status").inner_text()
+    assert "Enviado" in fila(responsable, "4.1.2").inner_text()
+    assert "Faltan 5 de 6" in responsable.locator(".resumen-pendientes").inner_text()
+
+    # 2. La facilitadora lo revisa desde su tablero y lo devuelve con observaciones.
+    entrar(facilitadora, ciclo, "facilitadora")
+    clic(facilitadora.get_by_role("link", name="Diciembre 2023–enero 2024"))
+    revisar_accesibilidad(facilitadora)
+    assert "Iacip" in fila(facilitadora, "4.1.2").inner_text()
+    clic(facilitadora.get_by_role("link", name="Revisar la acción 4.1.2"))
+    assert facilitadora.get_by_role("link", name="Minuta de la mesa").is_visible()
+    with facilitadora.expect_download() as descarga:
+        clic(facilitadora.get_by_role("link", name="Minuta de la mesa"))
+    assert open(descarga.value.path(), "rb").read() == PDF
+    revisar_accesibilidad(facilitadora)
+    facilitadora.get_by_label("Observaciones para el responsable").fill("Agregue la lista de asistencia.")
+    clic(facilitadora.get_by_role("button", name="Devolver con observaciones"))
+    assert "devuelto; se avisó por correo" in facilitadora.get_by_role("status").inner_text()
+    assert "Devuelto" in fila(facilitadora, "4.1.2").inner_text()
+    assert [m.to for m in mailoutbox] == [["iacip@example.org"]]
+    assert "Agregue la lista de asistencia." in mailoutbox[0].body
+
+    # 3. La responsable ve las observaciones, corrige y vuelve a enviar.
+    responsable.reload(wait_until="load")
+    clic(responsable.get_by_role("link", name="Corregir la acción 4.1.2"))
+    assert "Agregue la lista de asistencia." in responsable.get_by_role("note").inner_text()
+    assert responsable.get_by_label("Avance acumulado (%)").input_value() == "50.00"
+    responsable.get_by_label("Avance acumulado (%)").fill("55")
+    nueva = responsable.get_by_role("group", name="Evidencia nueva 1")
+    nueva.get_by_label("Descripción").fill("Lista de asistencia")
+    nueva.get_by_label("Enlace").fill("https://iacip-gto.org.mx/dai/asistencia")
+    clic(responsable.get_by_role("button", name="Enviar al STL"))
+    assert "Enviado" in fila(responsable, "4.1.2").inner_text()
+
+    # 4. La facilitadora valida y publica el periodo en un paso.
+    facilitadora.reload(wait_until="load")
+    clic(facilitadora.get_by_role("link", name="Revisar la acción 4.1.2"))
+    assert "Lista de asistencia" in facilitadora.locator(".evidencias").inner_text()
+    clic(facilitadora.get_by_role("button", name="Validar"))
+    assert "Validado" in fila(facilitadora, "4.1.2").inner_text()
+    clic(facilitadora.get_by_role("button", name="Publicar el periodo"))
+    assert "publicado" in facilitadora.get_by_role("status").inner_text()
+
+    # 5. La ciudadanía lo ve en el portal, con sus evidencias.
+    ciudadania.goto(ciclo + "/planes/pal-2022-2024/acciones/4.1.2/")
+    avance = ciudadania.locator("#periodo-" + PERIODO)
+    assert avance.get_by_role("heading", level=3).inner_text() == "Diciembre 2023–enero 2024: 55\u00a0%"
+    assert "Se instaló la mesa" in avance.inner_text()
+    assert avance.get_by_role("link", name="Lista de asistencia").get_attribute("href") == "https://iacip-gto.org.mx/dai/asistencia"
+    with ciudadania.expect_download() as descarga:
+        avance.get_by_role("link", name="Minuta de la mesa").click()
+    assert descarga.value.suggested_filename == "minuta de la mesa.pdf"
+
+
+def test_un_archivo_disfrazado_se_rechaza_en_espanol_y_conserva_lo_escrito(pagina, ciclo, tmp_path):
+    falso = tmp_path / "informe.pdf"
+    falso.write_bytes(b"<html><body><script>alert('x')</script></body></html>")
+    entrar(pagina, ciclo, "iacip")
+    clic(pagina.get_by_role("link", name="Reportar la acción 4.1.1"))
+    pagina.get_by_label("Avance acumulado (%)").fill("20")
+    pagina.get_by_label("Narrativa").fill("Texto que no debe perderse")
+    pagina.get_by_role("group", name="Evidencia nueva 1").get_by_label("o archivo").set_input_files(falso)
+    clic(pagina.get_by_role("button", name="Guardar borrador"))
+    alerta = pagina.get_by_role("alert").first
+    assert "No se guardó nada" in alerta.inner_text()
+    assert "El archivo «informe.pdf» contiene HTML, SVG o XML" in pagina.content()
+    # 20 % es menos que el 33 % validado: también se pide la justificación, junto a su campo.
+    justificacion = pagina.get_by_label("Justificación si el avance disminuye")
+    assert justificacion.get_attribute("aria-invalid") == "true"
+    assert pagina.get_by_label("Narrativa").input_value() == "Texto que no debe perderse"
+    revisar_accesibilidad(pagina)
+
+
+PAGINAS_DEL_TRABAJO = {
+    "espacio": ("iacip", "/trabajo/pal-2022-2024/"),
+    "captura": ("iacip", f"/trabajo/pal-2022-2024/periodos/{PERIODO}/acciones/7.1.1/"),
+    "tablero": ("facilitadora", f"/trabajo/pal-2022-2024/periodos/{PERIODO}/"),
+    "revision": ("integrante", f"/trabajo/pal-2022-2024/periodos/{PERIODO}/acciones/3.2.1/revision/"),
+    "abrir-periodo": ("facilitadora", "/trabajo/pal-2022-2024/periodos/nuevo/"),
+    "prorroga": ("facilitadora", f"/trabajo/pal-2022-2024/periodos/{PERIODO}/prorroga/"),
+}
+
+
+@pytest.mark.parametrize("nombre", list(PAGINAS_DEL_TRABAJO))
+def test_paginas_del_trabajo_accesibles_y_en_un_telefono(nueva_pagina, ciclo, nombre):
+    usuario, ruta = PAGINAS_DEL_TRABAJO[nombre]
+    escritorio = nueva_pagina()
+    entrar(escritorio, ciclo, usuario)
+    escritorio.goto(ciclo + ruta)
+    assert escritorio.get_by_role("heading", level=1).is_visible()
+    revisar_accesibilidad(escritorio)
+    from tests.navegador import chromium
+
+    movil = nueva_pagina(viewport=chromium.VENTANA_MOVIL, is_mobile=True, has_touch=True, device_scale_factor=2)
+    entrar(movil, ciclo, usuario)
+    movil.goto(ciclo + ruta)
+    revisar_sin_desplazamiento_horizontal(movil)
+    revisar_accesibilidad(movil)
+
+
+def test_la_entrada_accesible_y_con_error_en_espanol(pagina, ciclo):
+    pagina.goto(ciclo + "/cuentas/entrar/")
+    revisar_accesibilidad(pagina)
+    pagina.get_by_label("Nombre de usuario").fill("iacip")
+    pagina.get_by_label("Contraseña").fill("equivocada")
+    clic(pagina.get_by_role("button", name="Entrar"))
+    assert "Por favor introduzca nombre de usuario y contraseña correctos" in pagina.get_by_role("alert").inner_text()
+    revisar_accesibilidad(pagina)
+
+
+def test_reportar_sin_javascript(pagina_sin_js, ciclo):
+    entrar(pagina_sin_js, ciclo, "iacip")
+    clic(pagina_sin_js.get_by_role("link", name="Reportar la acción 7.1.2"))
+    pagina_sin_js.get_by_label("Avance acumulado (%)").fill("60")
+    clic(pagina_sin_js.get_by_role("button", name="Guardar borrador"))
+    assert "Borrador guardado" in pagina_sin_js.get_by_role("status").inner_text()
+    assert pagina_sin_js.get_by_label("Avance acumulado (%)").input_value() == "60.00"
