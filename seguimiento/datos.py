@@ -707,7 +707,7 @@ def _leeme(libro: Workbook, estado: EstadoPublico, informe, url_documentacion: s
 _SIN_FECHA = ("created", "modified")
 
 
-class _PropiedadesSinFecha(DocumentProperties):
+class PropiedadesSinFecha(DocumentProperties):
     """Propiedades del libro sin fecha de creación ni de modificación (ambas son opcionales
     en el formato); openpyxl pone la hora actual si no se le dice otra cosa."""
 
@@ -715,7 +715,7 @@ class _PropiedadesSinFecha(DocumentProperties):
     __nested__ = tuple(e for e in DocumentProperties.__nested__ if e not in _SIN_FECHA)
 
 
-def _zip_estable(contenido: bytes) -> bytes:
+def zip_estable(contenido: bytes) -> bytes:
     """El mismo ZIP con fechas fijas en cada miembro: mismos datos → mismos bytes."""
     entrada = zipfile.ZipFile(io.BytesIO(contenido))
     salida = io.BytesIO()
@@ -742,7 +742,7 @@ def como_xlsx(
     bytes. La hoja «Léeme» dice a qué periodo corresponden las cifras.
     """
     libro = Workbook()
-    libro.properties = _PropiedadesSinFecha(
+    libro.properties = PropiedadesSinFecha(
         creator="Estado Abierto", title=f"{estado.plan.nombre}: datos abiertos", language="es-MX"
     )
     _leeme(libro, estado, informe, url_documentacion)
@@ -757,4 +757,4 @@ def como_xlsx(
         _hoja(libro, hoja, filas[hoja.nombre])
     salida = io.BytesIO()
     libro.save(salida)
-    return _zip_estable(salida.getvalue())
+    return zip_estable(salida.getvalue())

@@ -196,3 +196,37 @@ def test_reportar_sin_javascript(pagina_sin_js, ciclo):
     clic(pagina_sin_js.get_by_role("button", name="Guardar borrador"))
     assert "Borrador guardado" in pagina_sin_js.get_by_role("status").inner_text()
     assert pagina_sin_js.get_by_label("Avance acumulado (%)").input_value() == "60.00"
+
+
+def test_cargar_la_plantilla_de_excel_con_vista_previa(pagina, ciclo, tmp_path):
+    """La responsable descarga su plantilla, la llena, la carga, revisa la vista previa y envía."""
+    import io
+
+    from openpyxl import load_workbook
+
+    entrar(pagina, ciclo, "iacip")
+    with pagina.expect_download() as descarga:
+        pagina.get_by_role("link", name="Descargar la plantilla de Excel").click()
+    libro = load_workbook(io.BytesIO(open(descarga.value.path(), "rb").read()))
+    hoja = libro["Avances"]
+    cabecera = next(f for f in range(1, hoja.max_row + 1) if hoja.cell(f, 1).value == "Clave")
+    columna = {c.value: c.column for c in hoja[cabecera]}
+    filas = {hoja.cell(f, 1).value: f for f in range(cabecera + 1, hoja.max_row + 1) if hoja.cell(f, 1).value}
+    assert sorted(filas) == ["4.1.1", "4.1.2", "4.1.3", "7.1.1", "7.1.2", "7.1.3"]
+    hoja.cell(filas["7.1.2"], columna["Avance %"]).value = 70
+    hoja.cell(filas["7.1.2"], columna["Narrativa"]).value = "Capacitación a los siete partidos."
+    lleno = tmp_path / "plantilla llena.xlsx"
+    salida = io.BytesIO()
+    libro.save(salida)
+    lleno.write_bytes(salida.getvalue())
+
+    clic(pagina.get_by_role("link", name="Cargar avances desde Excel"))
+    revisar_accesibilidad(pagina)
+    pagina.get_by_label("Plantilla llena (.xlsx)").set_input_files(lleno)
+    clic(pagina.get_by_role("button", name="Revisar el archivo"))
+    assert pagina.get_by_role("heading", level=1).inner_text() == "Vista previa de la carga"
+    cambios = pagina.get_by_role("row", name=re.compile(r"^7\.1\.2 ")).inner_text()
+    assert "→ 70" in cambios and "Capacitación a los siete partidos." in cambios
+    revisar_accesibilidad(pagina)
+    clic(pagina.get_by_role("button", name="Guardar y enviar al STL"))
+    assert "Enviado" in fila(pagina, "7.1.2").inner_text()
