@@ -149,6 +149,28 @@ def plan(request, slug):
     return render(request, "trabajo/plan.html", contexto)
 
 
+@vista_privada
+@require_POST
+def ajustes(request, slug):
+    """La facilitadora decide si el plan exige evidencia para validar (queda en el historial)."""
+    plan, acceso = plan_y_acceso(request, slug)
+    acceso.exigir_gestion()
+    exige = request.POST.get("exige_evidencia") == "on"
+    if plan.exige_evidencia != exige:
+        plan.exige_evidencia = exige
+        plan._change_reason = (
+            _("Exigir evidencia para validar: sí") if exige else _("Exigir evidencia para validar: no")
+        )
+        plan.save(update_fields=["exige_evidencia"])
+    messages.success(
+        request,
+        _("Desde ahora, validar un avance exige al menos una evidencia.")
+        if exige
+        else _("Desde ahora, un avance puede validarse sin evidencias."),
+    )
+    return redirect("trabajo:plan", slug=plan.slug)
+
+
 # --- Tablero del STL -----------------------------------------------------------------------
 
 

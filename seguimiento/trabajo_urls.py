@@ -18,6 +18,7 @@ periodo = "<slug:slug>/periodos/<slug:periodo>/"
 urlpatterns = [
     path("", trabajo.inicio, name="inicio"),
     path("<slug:slug>/", trabajo.plan, name="plan"),
+    path("<slug:slug>/ajustes/", trabajo.ajustes, name="ajustes"),
     path("<slug:slug>/periodos/nuevo/", trabajo.abrir_periodo, name="abrir_periodo"),
     path(periodo, trabajo.tablero, name="tablero"),
     path(periodo + "prorroga/", trabajo.prorrogar_periodo, name="prorrogar"),

@@ -76,6 +76,19 @@ CASOS = {
     ),
     "cerrar": ("post", lambda e: f"{_base(e)}/cerrar/", lambda e: {}, [302, 404, 404, 403, 403, 403, 302, 302]),
     "publicar": ("post", lambda e: f"{_base(e)}/publicar/", lambda e: {}, [302, 404, 404, 403, 403, 403, 302, 302]),
+    "plantilla de Excel": ("get", lambda e: f"{_base(e)}/plantilla.xlsx", None, [302, 404, 404, 200, 200, 200, 200, 200]),
+    "exportación a Excel": ("get", lambda e: f"{_base(e)}/avances.xlsx", None, [302, 404, 404, 200, 200, 200, 200, 200]),
+    "carga de Excel (ver)": ("get", lambda e: f"{_base(e)}/importar/", None, [302, 404, 404, 200, 200, 403, 200, 200]),
+    # Sin archivo: quien puede cargar recibe el error del formulario (400).
+    "carga de Excel (subir)": ("post", lambda e: f"{_base(e)}/importar/", lambda e: {}, [302, 404, 404, 400, 400, 403, 400, 400]),
+    "carga de Excel (confirmar)": (
+        "post", lambda e: f"{_base(e)}/importar/confirmar/", lambda e: {"token": "x", "operacion": "enviar"},
+        [302, 404, 404, 400, 400, 403, 400, 400],
+    ),
+    "ajustes del plan": (
+        "post", lambda e: f"/trabajo/{e.plan.slug}/ajustes/", lambda e: {"exige_evidencia": "on"},
+        [302, 404, 404, 403, 403, 403, 302, 302],
+    ),
     "evidencia sin publicar": ("get", lambda e: f"/evidencias/{e.evidencia.pk}/", None, [404, 404, 404, 404, 200, 200, 200, 200]),
 }
 
@@ -100,6 +113,8 @@ def test_matriz_de_permisos(client, escenario, caso, papel):
         assert {a.pk: (a.estado, a.version, a.porcentaje) for a in Avance.objects.all()} == antes
         escenario.periodo.refresh_from_db()
         assert (escenario.periodo.estado, escenario.periodo.fecha_limite) == periodo_antes
+        escenario.plan.refresh_from_db()
+        assert not escenario.plan.exige_evidencia
 
 
 def test_un_404_no_revela_nada_de_otra_institucion(client, escenario):

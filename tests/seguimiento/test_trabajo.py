@@ -316,3 +316,16 @@ def test_cerrar_dos_veces_da_un_mensaje_claro(client, ciclo):
     client.post(f"{_base(ciclo)}/cerrar/")
     respuesta = client.post(f"{_base(ciclo)}/cerrar/", follow=True)
     assert "No se puede cerrar el periodo Diciembre 2023–enero 2024: está cerrado." in respuesta.content.decode()
+
+
+def test_la_facilitadora_exige_evidencia_y_queda_en_el_historial(client, ciclo):
+    client.force_login(ciclo.facilitadora)
+    respuesta = client.post(f"/trabajo/{ciclo.plan.slug}/ajustes/", {"exige_evidencia": "on"}, follow=True)
+    assert "validar un avance exige al menos una evidencia" in respuesta.content.decode()
+    ciclo.plan.refresh_from_db()
+    assert ciclo.plan.exige_evidencia
+    registro = ciclo.plan.history.latest()
+    assert (registro.history_user, registro.history_change_reason) == (ciclo.facilitadora, "Exigir evidencia para validar: sí")
+    client.post(f"/trabajo/{ciclo.plan.slug}/ajustes/", {})
+    ciclo.plan.refresh_from_db()
+    assert not ciclo.plan.exige_evidencia
