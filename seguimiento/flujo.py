@@ -363,21 +363,30 @@ def abrir_periodo(
     return periodo
 
 
+def _motivo_y_fecha(motivo: str, falta_motivo: str, error_fecha: str | None) -> str:
+    """El motivo sin espacios sobrantes; o ``ValidationError`` con el del motivo y la fecha."""
+    motivo = motivo.strip()
+    errores = {"motivo": falta_motivo} if not motivo else {}
+    if error_fecha:
+        errores["fecha_limite"] = error_fecha
+    if errores:
+        raise ValidationError(errores)
+    return motivo
+
+
 @transaction.atomic
 def prorrogar_periodo(*, periodo: Periodo, usuario, fecha_limite: datetime.date, motivo: str) -> Periodo:
     """Amplía la fecha límite de un periodo abierto; el motivo queda en el historial."""
     periodo = Periodo.objects.select_for_update().get(pk=periodo.pk)
     _exigir_estado(periodo, Periodo.Estado.ABIERTO, accion=_("prorrogar"))
-    motivo = motivo.strip()
-    errores = {}
-    if not motivo:
-        errores["motivo"] = _("Escriba el motivo de la prórroga.")
-    if periodo.fecha_limite and fecha_limite <= periodo.fecha_limite:
-        errores["fecha_limite"] = _(
-            "La nueva fecha límite debe ser posterior a la actual (%(fecha)s)."
-        ) % {"fecha": periodo.fecha_limite.strftime("%d/%m/%Y")}
-    if errores:
-        raise ValidationError(errores)
+    motivo = _motivo_y_fecha(
+        motivo,
+        _("Escriba el motivo de la prórroga."),
+        _("La nueva fecha límite debe ser posterior a la actual (%(fecha)s).")
+        % {"fecha": periodo.fecha_limite.strftime("%d/%m/%Y")}
+        if periodo.fecha_limite and fecha_limite <= periodo.fecha_limite
+        else None,
+    )
     anterior = periodo.fecha_limite
     periodo.fecha_limite = fecha_limite
     _guardar_periodo(
@@ -408,14 +417,13 @@ def reabrir_periodo(*, periodo: Periodo, usuario, fecha_limite: datetime.date, m
     """Reabre un periodo cerrado con una nueva fecha límite; el motivo queda registrado."""
     periodo = Periodo.objects.select_for_update().get(pk=periodo.pk)
     _exigir_estado(periodo, Periodo.Estado.CERRADO, accion=_("reabrir"))
-    motivo = motivo.strip()
-    errores = {}
-    if not motivo:
-        errores["motivo"] = _("Escriba el motivo para reabrir el periodo.")
-    if fecha_limite < timezone.localdate():
-        errores["fecha_limite"] = _("La nueva fecha límite no puede estar en el pasado.")
-    if errores:
-        raise ValidationError(errores)
+    motivo = _motivo_y_fecha(
+        motivo,
+        _("Escriba el motivo para reabrir el periodo."),
+        _("La nueva fecha límite no puede estar en el pasado.")
+        if fecha_limite < timezone.localdate()
+        else None,
+    )
     _sin_otro_abierto(periodo.plan, excepto=periodo)
     periodo.estado = Periodo.Estado.ABIERTO
     periodo.fecha_limite = fecha_limite

@@ -20,6 +20,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -69,7 +70,7 @@ class Fila:
         return self.estado in ("sin_enviar", Avance.Estado.BORRADOR, Avance.Estado.DEVUELTO)
 
 
-ESTADOS = [("sin_enviar", _("Sin enviar")), *Avance.Estado.choices]
+ESTADOS = [("sin_enviar", gettext_lazy("Sin enviar")), *Avance.Estado.choices]
 
 
 def filas_del_periodo(acciones, periodo: Periodo) -> list[Fila]:
@@ -228,7 +229,7 @@ def tablero(request, slug, periodo):
 # --- Captura de un avance ------------------------------------------------------------------
 
 
-def _contexto_captura(request, plan, acceso, periodo, accion, avance, anterior, **extra):
+def _contexto_captura(plan, acceso, periodo, accion, avance, anterior, **extra):
     puede_capturar = acceso.captura_institucion(accion.compromiso.institucion_responsable_id)
     bloqueo = flujo.motivo_bloqueo(avance, periodo, como_stl=acceso.gestiona)
     contexto = {
@@ -266,7 +267,7 @@ def captura(request, slug, periodo, clave):
     anterior = flujo.avances_validados_anteriores([accion], periodo).get(accion.id)
     if request.method != "POST":
         return render(
-            request, "trabajo/captura.html", _contexto_captura(request, plan, acceso, periodo, accion, avance, anterior)
+            request, "trabajo/captura.html", _contexto_captura(plan, acceso, periodo, accion, avance, anterior)
         )
 
     acceso.exigir_captura(institucion_id)
@@ -306,7 +307,7 @@ def captura(request, slug, periodo, clave):
                 return redirect(destino, slug=plan.slug)
             messages.success(request, _("Borrador guardado. Aún no se envía al STL."))
             return redirect("trabajo:captura", slug=plan.slug, periodo=periodo.slug, clave=accion.clave)
-    contexto = _contexto_captura(request, plan, acceso, periodo, accion, avance, anterior, **extra)
+    contexto = _contexto_captura(plan, acceso, periodo, accion, avance, anterior, **extra)
     contexto["errores"] = True
     return render(request, "trabajo/captura.html", contexto, status=400)
 
