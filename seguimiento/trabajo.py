@@ -321,7 +321,7 @@ def _conflicto_captura(request, plan, acceso, periodo, accion, anterior, form, c
     extra["form"].is_valid()
     extra["nuevas"] = EvidenciasNuevas()
     contexto = _contexto_captura(
-        request, plan, acceso, periodo, accion, actual, anterior, conflicto=actual, archivos_perdidos=bool(request.FILES), **extra
+        plan, acceso, periodo, accion, actual, anterior, conflicto=actual, archivos_perdidos=bool(request.FILES), **extra
     )
     return render(request, "trabajo/captura.html", contexto, status=409)
 
