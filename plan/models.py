@@ -418,11 +418,11 @@ class Membresia(models.Model):
     """Papel de una cuenta en un plan: quién puede hacer qué en el trabajo del STL.
 
     * **Facilitador(a) del STL**: gestiona el plan: periodos, revisión y publicación.
-    * **Integrante del STL**: lee todo, incluidos borradores; no cambia nada.
+    * **Integrante del STL**: lee el plan completo, incluidos borradores; no cambia nada.
     * **Responsable / enlace**: reporta los avances de las acciones de *su* institución
       (una fila por institución si atiende varias).
 
-    Las cuentas de superusuario (administración) pueden todo en todos los planes.
+    Las cuentas de superusuario (administración) pueden cualquier operación en cualquier plan.
     """
 
     class Rol(models.TextChoices):

@@ -208,7 +208,7 @@ def importar(request, slug, periodo):
 @vista_privada
 @require_POST
 def confirmar(request, slug, periodo):
-    """Aplica la carga de la vista previa: todo en una transacción, o nada."""
+    """Aplica la carga de la vista previa: entera en una transacción, o nada."""
     plan, acceso = plan_y_acceso(request, slug)
     periodo = _periodo(plan, periodo)
     _exigir_carga(acceso)

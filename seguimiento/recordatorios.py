@@ -305,7 +305,7 @@ def cuerpo(aviso: Aviso, hoy: datetime.date) -> str:
 
 def _enviar(aviso: Aviso, hoy: datetime.date, simular: bool) -> None:
     # El correo se arma antes de enviar: un error de plantilla o de URL también es un fallo
-    # de esta cuenta, no de todo el comando.
+    # de esta cuenta, no del comando entero.
     try:
         mensaje = (asunto(aviso, hoy), cuerpo(aviso, hoy))
     except Exception as error:  # noqa: BLE001 — se informa y se sigue con los demás

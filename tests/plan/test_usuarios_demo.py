@@ -138,7 +138,7 @@ def test_no_toca_una_cuenta_real_con_el_mismo_nombre(pal, django_user_model):
         _demo("pal-2022-2024", "--password", CLAVE)
     real.refresh_from_db()
     assert real.check_password("su-clave-real-77") and real.is_staff
-    assert django_user_model.objects.count() == 1  # y todo lo demás se deshizo
+    assert django_user_model.objects.count() == 1  # y lo demás se deshizo
     assert not Membresia.objects.exists()
 
 
