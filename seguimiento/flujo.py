@@ -298,7 +298,9 @@ def _guardar_periodo(periodo: Periodo, usuario, motivo: str) -> None:
     periodo.save()
 
 
-def _exigir_estado(periodo: Periodo, *estados, accion: str) -> None:
+def _bloquear_en_estado(periodo: Periodo, *estados, accion: str) -> Periodo:
+    """El periodo releído y bloqueado hasta el fin de la transacción, si está en ``estados``."""
+    periodo = Periodo.objects.select_for_update().get(pk=periodo.pk)
     if periodo.estado not in estados:
         raise ValidationError(
             _("No se puede %(accion)s el periodo %(periodo)s: está %(estado)s.")
@@ -308,6 +310,7 @@ def _exigir_estado(periodo: Periodo, *estados, accion: str) -> None:
                 "estado": periodo.get_estado_display().lower(),
             }
         )
+    return periodo
 
 
 def _sin_otro_abierto(plan: Plan, excepto: Periodo | None = None) -> None:
@@ -377,8 +380,7 @@ def _motivo_y_fecha(motivo: str, falta_motivo: str, error_fecha: str | None) -> 
 @transaction.atomic
 def prorrogar_periodo(*, periodo: Periodo, usuario, fecha_limite: datetime.date, motivo: str) -> Periodo:
     """Amplía la fecha límite de un periodo abierto; el motivo queda en el historial."""
-    periodo = Periodo.objects.select_for_update().get(pk=periodo.pk)
-    _exigir_estado(periodo, Periodo.Estado.ABIERTO, accion=_("prorrogar"))
+    periodo = _bloquear_en_estado(periodo, Periodo.Estado.ABIERTO, accion=_("prorrogar"))
     motivo = _motivo_y_fecha(
         motivo,
         _("Escriba el motivo de la prórroga."),
@@ -405,8 +407,7 @@ def prorrogar_periodo(*, periodo: Periodo, usuario, fecha_limite: datetime.date,
 @transaction.atomic
 def cerrar_periodo(*, periodo: Periodo, usuario) -> Periodo:
     """Cierra la recepción: los responsables ya no editan ni envían (salvo devueltos)."""
-    periodo = Periodo.objects.select_for_update().get(pk=periodo.pk)
-    _exigir_estado(periodo, Periodo.Estado.ABIERTO, accion=_("cerrar"))
+    periodo = _bloquear_en_estado(periodo, Periodo.Estado.ABIERTO, accion=_("cerrar"))
     periodo.estado = Periodo.Estado.CERRADO
     _guardar_periodo(periodo, usuario, _("Periodo cerrado."))
     return periodo
@@ -415,8 +416,7 @@ def cerrar_periodo(*, periodo: Periodo, usuario) -> Periodo:
 @transaction.atomic
 def reabrir_periodo(*, periodo: Periodo, usuario, fecha_limite: datetime.date, motivo: str) -> Periodo:
     """Reabre un periodo cerrado con una nueva fecha límite; el motivo queda registrado."""
-    periodo = Periodo.objects.select_for_update().get(pk=periodo.pk)
-    _exigir_estado(periodo, Periodo.Estado.CERRADO, accion=_("reabrir"))
+    periodo = _bloquear_en_estado(periodo, Periodo.Estado.CERRADO, accion=_("reabrir"))
     motivo = _motivo_y_fecha(
         motivo,
         _("Escriba el motivo para reabrir el periodo."),
@@ -442,8 +442,7 @@ def publicar_periodo(*, periodo: Periodo, usuario) -> Periodo:
 
     Un periodo abierto se cierra al publicarse. Lo no validado no se publica.
     """
-    periodo = Periodo.objects.select_for_update().get(pk=periodo.pk)
-    _exigir_estado(periodo, Periodo.Estado.ABIERTO, Periodo.Estado.CERRADO, accion=_("publicar"))
+    periodo = _bloquear_en_estado(periodo, Periodo.Estado.ABIERTO, Periodo.Estado.CERRADO, accion=_("publicar"))
     periodo.estado = Periodo.Estado.PUBLICADO
     periodo.fecha_publicacion = max(timezone.localdate(), periodo.inicio)
     _guardar_periodo(periodo, usuario, _("Periodo publicado."))

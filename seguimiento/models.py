@@ -23,6 +23,18 @@ def _campo_porcentaje(verbose_name, **kwargs):
     )
 
 
+def _campo_cuenta(related_name: str, verbose_name):
+    """Cuenta que hizo algo con el registro; si se borra la cuenta, el registro queda."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name=related_name,
+        verbose_name=verbose_name,
+    )
+
+
 def _restriccion_porcentaje(campo: str, nombre: str):
     return models.CheckConstraint(
         condition=Q(**{f"{campo}__isnull": True})
@@ -177,40 +189,12 @@ class Avance(models.Model):
         default=1,
         help_text=_("Sube con cada cambio; evita que dos personas se sobrescriban sin saberlo."),
     )
-    capturado_por = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="avances_capturados",
-        verbose_name=_("capturado por"),
-    )
-    validado_por = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="avances_validados",
-        verbose_name=_("validado por"),
-    )
+    capturado_por = _campo_cuenta("avances_capturados", _("capturado por"))
+    validado_por = _campo_cuenta("avances_validados", _("validado por"))
     validado_en = models.DateTimeField(_("validado el"), null=True, blank=True)
-    enviado_por = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="avances_enviados",
-        verbose_name=_("enviado por"),
-    )
+    enviado_por = _campo_cuenta("avances_enviados", _("enviado por"))
     enviado_en = models.DateTimeField(_("enviado el"), null=True, blank=True)
-    devuelto_por = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="avances_devueltos",
-        verbose_name=_("devuelto por"),
-    )
+    devuelto_por = _campo_cuenta("avances_devueltos", _("devuelto por"))
     devuelto_en = models.DateTimeField(_("devuelto el"), null=True, blank=True)
     creado = models.DateTimeField(_("creado"), auto_now_add=True)
     actualizado = models.DateTimeField(_("actualizado"), auto_now=True)
