@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -293,7 +295,16 @@ class Informe(models.Model):
 
     Las cifras que el informe publicó se guardan en ``CifraPublicada`` para que un
     informe histórico conserve lo que dijo aunque los avances cambien después.
+
+    Publicar un informe lo **congela** (``seguimiento/informes.py``): se guardan su contenido
+    completo (``contenido``), el PDF y el XLSX con su SHA-256. Nada de eso cambia después; una
+    corrección es una versión nueva (``version`` + 1, ``corrige`` y ``motivo_correccion``) que
+    deja la anterior publicada con su misma dirección.
     """
+
+    class OrigenCifras(models.TextChoices):
+        CALCULO = "calculo", _("Calculadas por el portal con los avances publicados")
+        CAPTURA = "captura", _("Capturadas tal como las imprimió el informe")
 
     class Estado(models.TextChoices):
         BORRADOR = "borrador", _("Borrador")
@@ -327,22 +338,112 @@ class Informe(models.Model):
     meta_por_alcanzar_publicada = _campo_porcentaje(
         _("meta por alcanzar publicada"), null=True, blank=True
     )
+    version = models.PositiveSmallIntegerField(
+        _("versión"), default=1, help_text=_("1 la original; cada corrección publica la siguiente.")
+    )
+    corrige = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="correcciones",
+        verbose_name=_("corrige a"),
+    )
+    motivo_correccion = models.TextField(
+        _("motivo de la corrección"), blank=True, help_text=_("Obligatorio a partir de la versión 2.")
+    )
+    origen_cifras = models.CharField(
+        _("origen de las cifras"), max_length=20, choices=OrigenCifras.choices, blank=True
+    )
+    publicado_en = models.DateTimeField(_("publicado en el portal"), null=True, blank=True)
+    publicado_por = _campo_cuenta("+", _("publicado por"))
+    contenido = models.JSONField(
+        _("contenido congelado"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Los datos con los que se generaron el PDF y el XLSX, tal como se publicaron."),
+    )
+    pdf = models.FileField(_("PDF"), upload_to="informes/", blank=True, editable=False)
+    pdf_sha256 = models.CharField(_("SHA-256 del PDF"), max_length=64, blank=True, editable=False)
+    xlsx = models.FileField(_("XLSX"), upload_to="informes/", blank=True, editable=False)
+    xlsx_sha256 = models.CharField(_("SHA-256 del XLSX"), max_length=64, blank=True, editable=False)
 
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("informe")
         verbose_name_plural = _("informes")
-        ordering = ["plan", "numero"]
+        ordering = ["plan", "numero", "version"]
         constraints = [
-            models.UniqueConstraint(fields=["plan", "numero"], name="informe_numero_unico_en_plan"),
+            models.UniqueConstraint(
+                fields=["plan", "numero", "version"], name="informe_numero_y_version_unicos_en_plan"
+            ),
             _restriccion_porcentaje(
                 "meta_por_alcanzar_publicada", "informe_meta_por_alcanzar_entre_0_y_100"
+            ),
+            models.CheckConstraint(
+                condition=Q(version__gte=1), name="informe_version_desde_1"
+            ),
+            # La versión 1 no corrige a nadie; cada corrección dice a cuál corrige y por qué.
+            models.CheckConstraint(
+                condition=(Q(version=1) & Q(corrige__isnull=True))
+                | (Q(version__gt=1) & Q(corrige__isnull=False) & ~Q(motivo_correccion="")),
+                name="informe_correccion_con_motivo",
+            ),
+            # Congelado (con archivos y su huella) solo si está publicado, y con todo a la vez.
+            models.CheckConstraint(
+                condition=(
+                    Q(pdf="") & Q(pdf_sha256="") & Q(xlsx="") & Q(xlsx_sha256="") & Q(contenido__isnull=True)
+                )
+                | (
+                    Q(estado="publicado")
+                    & ~Q(pdf="")
+                    & ~Q(xlsx="")
+                    & ~Q(origen_cifras="")
+                    & Exact(Length("pdf_sha256"), 64)
+                    & Exact(Length("xlsx_sha256"), 64)
+                    & Q(contenido__isnull=False)
+                    & Q(publicado_en__isnull=False)
+                ),
+                name="informe_congelado_completo",
             ),
         ]
 
     def __str__(self):
+        if self.version > 1:
+            return f"{self.titulo}, versión {self.version} ({self.plan})"
         return f"{self.titulo} ({self.plan})"
+
+    @property
+    def congelado(self) -> bool:
+        """Publicado con su contenido, PDF y XLSX guardados: ya no cambia."""
+        return bool(self.pdf_sha256)
+
+    def nombre_de_archivo(self, extension: str) -> str:
+        """«pal-2022-2024-informe-1-v1.pdf»: el nombre con que se descarga."""
+        return f"{self.plan.slug}-informe-{self.numero}-v{self.version}.{extension}"
+
+    def _url_archivo(self, extension: str) -> str:
+        from django.urls import reverse
+
+        base = self.nombre_de_archivo(extension).rsplit(".", 1)[0]
+        return reverse(
+            "informes:archivo", args=[self.plan.slug, self.numero, self.version, base, extension]
+        )
+
+    @property
+    def url_pdf(self) -> str:
+        return self._url_archivo("pdf")
+
+    @property
+    def url_xlsx(self) -> str:
+        return self._url_archivo("xlsx")
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("informes:version", args=[self.plan.slug, self.numero, self.version])
 
 
 class CifraPublicada(models.Model):

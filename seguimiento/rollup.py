@@ -457,12 +457,12 @@ class Comparacion:
 
 
 def informe_publicado_del_periodo(plan: Plan, periodo: Periodo | None) -> Informe | None:
-    """El informe publicado más reciente cuyo periodo final es ``periodo``."""
+    """El informe publicado más reciente cuyo periodo final es ``periodo`` (su última versión)."""
     if periodo is None:
         return None
     return (
         Informe.objects.filter(plan=plan, periodo_final=periodo, estado=Informe.Estado.PUBLICADO)
-        .order_by("-numero")
+        .order_by("-numero", "-version")
         .first()
     )
 

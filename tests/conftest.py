@@ -1,3 +1,4 @@
+import json
 from io import StringIO
 
 import pytest
@@ -28,3 +29,36 @@ def _cache_limpia():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _informes_renderizados_una_vez():
+    """Cada contenido de informe distinto se convierte a PDF y XLSX una sola vez por sesión.
+
+    ``manage.py preparar`` congela el 1er Informe Parcial del fixture (WeasyPrint, unos 2 s) y
+    cientos de pruebas usan ``pal``. La conversión es determinista (mismo contenido → mismos
+    bytes, lo comprueba ``test_informes.py``), así que guardar el resultado por contenido no
+    cambia lo que las pruebas ven: solo evita repetir el mismo trabajo.
+    """
+    from seguimiento import informes
+
+    originales = {"pdf_del_contenido": informes.pdf_del_contenido, "xlsx_del_contenido": informes.xlsx_del_contenido}
+    memoria: dict[tuple[str, str], bytes] = {}
+
+    def memorizar(nombre):
+        original = originales[nombre]
+
+        def envoltura(contenido):
+            llave = (nombre, json.dumps(contenido, sort_keys=True))
+            if llave not in memoria:
+                memoria[llave] = original(contenido)
+            return memoria[llave]
+
+        envoltura.original = original
+        return envoltura
+
+    for nombre in originales:
+        setattr(informes, nombre, memorizar(nombre))
+    yield
+    for nombre, original in originales.items():
+        setattr(informes, nombre, original)

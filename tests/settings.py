@@ -20,3 +20,5 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Archivos subidos y generados (evidencias, informes congelados) fuera del proyecto.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="estado-abierto-media-")

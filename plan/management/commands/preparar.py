@@ -3,7 +3,8 @@
 Aplica las migraciones, carga el catálogo ODS (con las metas que usan los planes), el
 PAL 2022-2024 y el PAL 2019-2021 (histórico) si aún no están
 (nunca sobrescribe un plan ya cargado, que el STL pudo haber editado) y crea el
-registro inicial de historial de lo cargado por ``loaddata`` (que no lo genera).
+registro inicial de historial de lo cargado por ``loaddata`` (que no lo genera). Por último
+congela los informes que llegaron publicados sin archivos (genera y guarda su PDF y su XLSX).
 """
 
 from django.core.management import call_command
@@ -50,4 +51,10 @@ class Command(BaseCommand):
         creados = registrar_historial_inicial()
         if creados:
             self.stdout.write(f"Historial inicial: {creados} registro(s).")
+        # Un informe que llegó publicado (el 1er Informe Parcial del fixture) se congela aquí:
+        # su contenido, su PDF y su XLSX con su SHA-256, para descargarse desde /informes/.
+        from seguimiento.informes import congelar_publicados_sin_archivos
+
+        for informe in congelar_publicados_sin_archivos():
+            self.stdout.write(f"Informe congelado: {informe} (PDF SHA-256 {informe.pdf_sha256[:12]}…).")
         self.stdout.write(self.style.SUCCESS("Base de datos lista."))
