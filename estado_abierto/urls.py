@@ -11,6 +11,7 @@ urlpatterns = [
     path("cuentas/", include("seguimiento.cuentas_urls")),
     path("trabajo/", include("seguimiento.trabajo_urls")),
     path("datos/", include("seguimiento.datos_urls")),
+    path("informes/", include("seguimiento.informes_urls")),
     path("", include("seguimiento.urls")),
     path("", include("plan.consulta_urls")),
     path("", include("plan.urls")),

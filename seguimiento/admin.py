@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -105,17 +106,52 @@ class AvanceAdmin(SimpleHistoryAdmin):
 
 
 class CifraPublicadaInline(admin.TabularInline):
+    """Cifras tal como las imprimió el informe. Las de un informe publicado no se tocan."""
+
     model = CifraPublicada
     fields = ["nivel", "eje", "compromiso", "porcentaje", "evidencias"]
     extra = 0
 
+    def _editable(self, obj):
+        return obj is None or obj.estado == Informe.Estado.BORRADOR
+
+    def has_add_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._editable(obj) and super().has_delete_permission(request, obj)
+
 
 @admin.register(Informe)
 class InformeAdmin(SimpleHistoryAdmin):
-    list_display = ["titulo", "plan", "periodo_inicial", "periodo_final", "fecha_sesion", "estado"]
+    """Un informe publicado es de solo lectura (se corrige con una versión nueva desde
+    «Mi trabajo» → Informes); un borrador se edita y sus cifras capturadas también."""
+
+    list_display = ["titulo", "version", "plan", "periodo_inicial", "periodo_final", "fecha_sesion", "estado", "publicado_en"]
     list_select_related = ["plan", "periodo_inicial", "periodo_final"]
     list_filter = ["plan", "estado"]
     inlines = [CifraPublicadaInline]
+    readonly_fields = ["estado", "version", "corrige", "origen_cifras", "publicado_en", "publicado_por", "pdf_sha256", "xlsx_sha256", "archivos"]
+
+    @admin.display(description=_("archivos publicados"))
+    def archivos(self, obj):
+        if not obj or not obj.congelado:
+            return "—"
+        return format_html('<a href="{}">PDF</a> · <a href="{}">XLSX</a>', obj.url_pdf, obj.url_xlsx)
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.estado == Informe.Estado.PUBLICADO:
+            editables = [f.name for f in Informe._meta.fields if f.editable and f.name not in self.readonly_fields]
+            return editables + self.readonly_fields
+        return self.readonly_fields
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.estado == Informe.Estado.PUBLICADO:
+            return False
+        return super().has_delete_permission(request, obj)
 
 
 @admin.register(Recordatorio)

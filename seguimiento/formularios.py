@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from .archivos import PERMITIDOS, tamano_maximo
 from .flujo import DatosAvance, errores_de_datos
-from .models import Avance, Evidencia
+from .informes import validar_periodos
+from .models import Avance, Evidencia, Informe, Periodo
 
 ETAPAS_SUGERIDAS = [
     "En etapa de diseño",
@@ -201,4 +202,61 @@ class ProrrogaForm(forms.Form):
         label=_("Motivo"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Queda en el historial del periodo, p. ej. el acuerdo de la sesión del STL."),
+    )
+
+
+class InformeForm(forms.ModelForm):
+    """Datos de un informe en borrador: número, título, periodos que cubre y sesión del STL."""
+
+    class Meta:
+        model = Informe
+        fields = ["numero", "titulo", "periodo_inicial", "periodo_final", "sesion", "fecha_sesion"]
+        widgets = {"fecha_sesion": Fecha()}
+        help_texts = {
+            "periodo_inicial": _("Primer periodo que cubre el informe."),
+            "periodo_final": _(
+                "Último periodo que cubre: las cifras son las de los avances validados hasta este periodo."
+            ),
+        }
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        periodos = Periodo.objects.filter(plan=plan).order_by("inicio")
+        for campo in ("periodo_inicial", "periodo_final"):
+            self.fields[campo].queryset = periodos
+            self.fields[campo].empty_label = _("Elija un periodo")
+        self.fields["numero"].min_value = 1
+        self.fields["numero"].widget.attrs["min"] = 1
+
+    def clean(self):
+        datos = super().clean()
+        inicial, final, numero = datos.get("periodo_inicial"), datos.get("periodo_final"), datos.get("numero")
+        if inicial and final:
+            try:
+                validar_periodos(self.plan, inicial, final)
+            except ValidationError as error:
+                aplicar_errores(self, error)
+        if numero:
+            otros = Informe.objects.filter(plan=self.plan, numero=numero)
+            if self.instance.pk:
+                otros = otros.exclude(pk=self.instance.pk)
+            if otros.exists():
+                self.add_error(
+                    "numero",
+                    _("Ya existe el informe número %(numero)s en este plan; para cambiarlo, corríjalo desde su página.")
+                    % {"numero": numero},
+                )
+        return datos
+
+    def validate_unique(self):
+        """La unicidad (plan, número, versión) ya la revisa ``clean`` con un mensaje claro."""
+
+
+class CorreccionForm(forms.Form):
+    motivo_correccion = forms.CharField(
+        label=_("Motivo de la corrección"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=2000,
+        help_text=_("Qué cambia respecto de la versión publicada y por qué. Se publica con la nueva versión."),
     )

@@ -7,7 +7,7 @@ from django.urls import include, path, register_converter
 
 from plan.convertidores import ClaveAccion
 
-from . import trabajo
+from . import trabajo, trabajo_informes
 
 app_name = "trabajo"
 
@@ -28,4 +28,12 @@ urlpatterns = [
     path(periodo + "acciones/<clave_accion:clave>/", trabajo.captura, name="captura"),
     path(periodo + "acciones/<clave_accion:clave>/revision/", trabajo.revision, name="revision"),
     path(periodo, include("seguimiento.excel_urls")),
+    path("<slug:slug>/informes/", trabajo_informes.lista, name="informes"),
+    path("<slug:slug>/informes/nuevo/", trabajo_informes.nuevo, name="informe_nuevo"),
+    path("<slug:slug>/informes/<int:pk>/", trabajo_informes.detalle, name="informe"),
+    path("<slug:slug>/informes/<int:pk>/editar/", trabajo_informes.editar, name="informe_editar"),
+    path("<slug:slug>/informes/<int:pk>/vista-previa.<str:extension>", trabajo_informes.vista_previa, name="informe_vista_previa"),
+    path("<slug:slug>/informes/<int:pk>/publicar/", trabajo_informes.publicar, name="informe_publicar"),
+    path("<slug:slug>/informes/<int:pk>/corregir/", trabajo_informes.corregir, name="informe_corregir"),
+    path("<slug:slug>/informes/<int:pk>/borrar/", trabajo_informes.borrar, name="informe_borrar"),
 ]

@@ -1,0 +1,228 @@
+"""Informes parciales en el trabajo del STL: crear el borrador, revisarlo (PDF y XLSX de vista
+previa), publicarlo (lo congela) y corregir uno publicado con una versión nueva.
+
+Permisos (``seguimiento/permisos.py``): el STL (facilitación e integrantes) ve los informes del
+plan y descarga sus vistas previas; solo la facilitación crea, edita, publica, corrige o borra
+(403 para integrantes y responsables, que sí tienen papel en el plan; 404 para el resto).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import informes as servicio
+from .formularios import CorreccionForm, InformeForm, aplicar_errores
+from .models import CifraPublicada, Informe, Periodo
+from .permisos import plan_y_acceso
+from .trabajo import vista_privada
+
+TIPOS = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _stl(request, slug):
+    plan, acceso = plan_y_acceso(request, slug)
+    acceso.exigir_tablero()
+    return plan, acceso
+
+
+def _informe(plan, pk) -> Informe:
+    try:
+        return Informe.objects.select_related("plan", "periodo_inicial", "periodo_final", "corrige").get(
+            plan=plan, pk=pk
+        )
+    except Informe.DoesNotExist:
+        raise Http404(_("No existe ese informe en este plan.")) from None
+
+
+@vista_privada
+def lista(request, slug):
+    plan, acceso = _stl(request, slug)
+    informes = list(
+        Informe.objects.filter(plan=plan)
+        .select_related("periodo_inicial", "periodo_final")
+        .order_by("-numero", "-version")
+    )
+    return render(request, "trabajo/informes.html", {"plan": plan, "acceso": acceso, "informes": informes})
+
+
+@vista_privada
+def nuevo(request, slug):
+    plan, acceso = _stl(request, slug)
+    acceso.exigir_gestion()
+    siguiente = (Informe.objects.filter(plan=plan).aggregate(n=Max("numero"))["n"] or 0) + 1
+    ultimo = Periodo.objects.filter(plan=plan).exclude(estado=Periodo.Estado.PROGRAMADO).order_by("-inicio").first()
+    form = InformeForm(
+        request.POST or None,
+        plan=plan,
+        instance=Informe(plan=plan),
+        initial={
+            "numero": siguiente,
+            "titulo": servicio.titulo_sugerido(siguiente),
+            "periodo_inicial": ultimo,
+            "periodo_final": ultimo,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        informe = form.save(commit=False)
+        informe._change_reason = _("Borrador creado")
+        informe.save()
+        messages.success(
+            request, _("Borrador del %(informe)s creado. Revise su vista previa antes de publicarlo.") % {"informe": informe.titulo}
+        )
+        return redirect("trabajo:informe", slug=plan.slug, pk=informe.pk)
+    return render(
+        request,
+        "trabajo/informe_form.html",
+        {"plan": plan, "acceso": acceso, "form": form, "titulo": _("Nuevo informe parcial"), "boton": _("Crear el borrador")},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@vista_privada
+def editar(request, slug, pk):
+    plan, acceso = _stl(request, slug)
+    acceso.exigir_gestion()
+    informe = _informe(plan, pk)
+    if informe.estado != Informe.Estado.BORRADOR:
+        messages.error(request, _("Un informe publicado no se edita: publique una corrección."))
+        return redirect("trabajo:informe", slug=plan.slug, pk=informe.pk)
+    form = InformeForm(request.POST or None, plan=plan, instance=informe)
+    if informe.version > 1:
+        form.fields["numero"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        informe = form.save(commit=False)
+        informe._change_reason = _("Borrador editado")
+        informe.save()
+        messages.success(request, _("Borrador guardado."))
+        return redirect("trabajo:informe", slug=plan.slug, pk=informe.pk)
+    return render(
+        request,
+        "trabajo/informe_form.html",
+        {
+            "plan": plan, "acceso": acceso, "form": form, "informe": informe,
+            "titulo": _("Editar el borrador: %(informe)s") % {"informe": informe.titulo},
+            "boton": _("Guardar el borrador"),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@vista_privada
+def detalle(request, slug, pk):
+    plan, acceso = _stl(request, slug)
+    informe = _informe(plan, pk)
+    if informe.congelado:
+        contenido = informe.contenido
+    else:
+        contenido = servicio.construir_contenido(informe)
+    return render(
+        request,
+        "trabajo/informe.html",
+        {
+            "plan": plan,
+            "acceso": acceso,
+            "informe": informe,
+            "c": contenido,
+            "pendientes": [] if informe.congelado else servicio.periodos_sin_publicar(informe),
+            "capturadas": CifraPublicada.objects.filter(informe=informe).count(),
+            "versiones": Informe.objects.filter(plan=plan, numero=informe.numero).order_by("-version"),
+            "historial": informe.history.select_related("history_user").order_by("-history_date")[:20],
+        },
+    )
+
+
+@vista_privada
+def vista_previa(request, slug, pk, extension):
+    """El PDF o XLSX del borrador, generado en el momento; el de un publicado es el congelado."""
+    plan, _acceso = _stl(request, slug)
+    informe = _informe(plan, pk)
+    if extension not in TIPOS:
+        raise Http404(_("Formato desconocido: use .pdf o .xlsx."))
+    if informe.congelado:
+        return redirect(informe.url_pdf if extension == "pdf" else informe.url_xlsx)
+    contenido = servicio.construir_contenido(informe)
+    if extension == "pdf":
+        datos = servicio.pdf_del_contenido(contenido)
+    else:
+        datos = servicio.xlsx_del_contenido(contenido)
+    respuesta = HttpResponse(datos, content_type=TIPOS[extension])
+    nombre = informe.nombre_de_archivo(extension).replace(".", "-borrador.", 1)
+    disposicion = "inline" if extension == "pdf" else "attachment"
+    respuesta["Content-Disposition"] = f'{disposicion}; filename="{nombre}"'
+    respuesta["X-Content-Type-Options"] = "nosniff"
+    return respuesta
+
+
+@vista_privada
+@require_POST
+def publicar(request, slug, pk):
+    plan, acceso = _stl(request, slug)
+    acceso.exigir_gestion()
+    informe = _informe(plan, pk)
+    try:
+        informe = servicio.publicar_informe(informe, request.user)
+    except ValidationError as error:
+        for mensaje in error.messages:
+            messages.error(request, mensaje)
+        return redirect("trabajo:informe", slug=plan.slug, pk=informe.pk)
+    messages.success(
+        request,
+        _("%(informe)s publicado y congelado: el PDF y el XLSX ya están en «Informes» con su SHA-256.")
+        % {"informe": informe},
+    )
+    return redirect("trabajo:informe", slug=plan.slug, pk=informe.pk)
+
+
+@vista_privada
+def corregir(request, slug, pk):
+    plan, acceso = _stl(request, slug)
+    acceso.exigir_gestion()
+    informe = _informe(plan, pk)
+    form = CorreccionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            nueva = servicio.corregir_informe(informe, form.cleaned_data["motivo_correccion"], request.user)
+        except ValidationError as error:
+            aplicar_errores(form, error)
+        else:
+            messages.success(
+                request,
+                _("Versión %(version)s creada en borrador. La versión %(anterior)s sigue publicada hasta que publique esta.")
+                % {"version": nueva.version, "anterior": informe.version},
+            )
+            return redirect("trabajo:informe", slug=plan.slug, pk=nueva.pk)
+    return render(
+        request,
+        "trabajo/informe_corregir.html",
+        {"plan": plan, "acceso": acceso, "informe": informe, "form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@vista_privada
+@require_POST
+def borrar(request, slug, pk):
+    plan, acceso = _stl(request, slug)
+    acceso.exigir_gestion()
+    with transaction.atomic():
+        informe = Informe.objects.select_for_update().filter(plan=plan, pk=pk).first()
+        if informe is None:
+            raise Http404(_("No existe ese informe en este plan."))
+        if informe.estado != Informe.Estado.BORRADOR:
+            messages.error(request, _("Un informe publicado no se borra: se conserva siempre."))
+            return redirect("trabajo:informe", slug=plan.slug, pk=informe.pk)
+        titulo = str(informe)
+        informe._change_reason = _("Borrador eliminado")
+        informe.delete()
+    messages.success(request, _("Borrador «%(informe)s» eliminado (queda en el historial).") % {"informe": titulo})
+    return redirect("trabajo:informes", slug=plan.slug)
