@@ -12,7 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from seguimiento import flujo
-from seguimiento.models import Avance, Evidencia
+from seguimiento.models import Avance, Evidencia, Informe, Periodo
 from tests.seguimiento.conftest import CLAVE
 from tests.seguimiento.test_flujo import accion
 
@@ -32,7 +32,26 @@ def escenario(ciclo, django_user_model, settings, tmp_path):
     )
     ciclo.avance = avance
     ciclo.evidencia = avance.evidencias.get()
+    publicado = Periodo.objects.get(plan=ciclo.plan, slug="agosto-noviembre-2023")
+    ciclo.borrador = Informe.objects.create(
+        plan=ciclo.plan, numero=2, titulo="Segundo Informe Parcial", periodo_inicial=publicado, periodo_final=publicado
+    )
+    ciclo.informe_publicado = Informe.objects.get(plan=ciclo.plan, numero=1)
     return ciclo
+
+
+def _informes(e, sufijo=""):
+    return f"/trabajo/{e.plan.slug}/informes/{sufijo}"
+
+
+def _informe_nuevo_post(e):
+    publicado = Periodo.objects.get(plan=e.plan, slug="agosto-noviembre-2023")
+    return {"numero": "3", "titulo": "Tercer Informe Parcial", "periodo_inicial": publicado.pk,
+            "periodo_final": publicado.pk, "sesion": "", "fecha_sesion": ""}
+
+
+def _estado_informes():
+    return sorted(Informe.objects.values_list("pk", "estado", "version", "pdf_sha256", "titulo"))
 
 
 def _cliente(client, escenario, papel):
@@ -90,6 +109,21 @@ CASOS = {
         [302, 404, 404, 403, 403, 403, 302, 302],
     ),
     "evidencia sin publicar": ("get", lambda e: f"/evidencias/{e.evidencia.pk}/", None, [404, 404, 404, 404, 200, 200, 200, 200]),
+    # Informes parciales: el STL los ve; solo la facilitación los crea, publica, corrige o borra.
+    "informes (lista)": ("get", lambda e: _informes(e), None, [302, 404, 404, 403, 403, 200, 200, 200]),
+    "informe borrador (ver)": ("get", lambda e: _informes(e, f"{e.borrador.pk}/"), None, [302, 404, 404, 403, 403, 200, 200, 200]),
+    "informe borrador (vista previa PDF)": (
+        "get", lambda e: _informes(e, f"{e.borrador.pk}/vista-previa.pdf"), None, [302, 404, 404, 403, 403, 200, 200, 200],
+    ),
+    "informe nuevo (ver)": ("get", lambda e: _informes(e, "nuevo/"), None, [302, 404, 404, 403, 403, 403, 200, 200]),
+    "informe nuevo (crear)": ("post", lambda e: _informes(e, "nuevo/"), _informe_nuevo_post, [302, 404, 404, 403, 403, 403, 302, 302]),
+    "informe (editar)": ("post", lambda e: _informes(e, f"{e.borrador.pk}/editar/"), _informe_nuevo_post, [302, 404, 404, 403, 403, 403, 302, 302]),
+    "informe (publicar)": ("post", lambda e: _informes(e, f"{e.borrador.pk}/publicar/"), lambda e: {}, [302, 404, 404, 403, 403, 403, 302, 302]),
+    "informe (corregir)": (
+        "post", lambda e: _informes(e, f"{e.informe_publicado.pk}/corregir/"), lambda e: {"motivo_correccion": "Errata en 1.5"},
+        [302, 404, 404, 403, 403, 403, 302, 302],
+    ),
+    "informe (borrar borrador)": ("post", lambda e: _informes(e, f"{e.borrador.pk}/borrar/"), lambda e: {}, [302, 404, 404, 403, 403, 403, 302, 302]),
 }
 
 
@@ -101,6 +135,7 @@ def test_matriz_de_permisos(client, escenario, caso, papel):
     cliente = _cliente(client, escenario, papel)
     antes = {a.pk: (a.estado, a.version, a.porcentaje) for a in Avance.objects.all()}
     periodo_antes = (escenario.periodo.estado, escenario.periodo.fecha_limite)
+    informes_antes = _estado_informes()
     if metodo == "get":
         respuesta = cliente.get(direccion(escenario))
     else:
@@ -115,6 +150,9 @@ def test_matriz_de_permisos(client, escenario, caso, papel):
         assert (escenario.periodo.estado, escenario.periodo.fecha_limite) == periodo_antes
         escenario.plan.refresh_from_db()
         assert not escenario.plan.exige_evidencia
+        assert _estado_informes() == informes_antes
+    elif caso.startswith("informe") and metodo == "post":
+        assert _estado_informes() != informes_antes, f"{caso} como {papel} no cambió nada"
 
 
 def test_un_404_no_revela_nada_de_otra_institucion(client, escenario):
