@@ -210,8 +210,8 @@ class InformeForm(forms.ModelForm):
 
     class Meta:
         model = Informe
-        fields = ["numero", "titulo", "periodo_inicial", "periodo_final", "sesion", "fecha_sesion"]
-        widgets = {"fecha_sesion": Fecha()}
+        fields = ["numero", "titulo", "periodo_inicial", "periodo_final", "sesion", "fecha_sesion", "hora_sesion"]
+        widgets = {"fecha_sesion": Fecha(), "hora_sesion": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}
         help_texts = {
             "periodo_inicial": _("Primer periodo que cubre el informe."),
             "periodo_final": _(

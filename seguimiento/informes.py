@@ -261,6 +261,7 @@ def construir_contenido(informe: Informe, *, origen: str | None = None) -> dict:
             "titulo": informe.titulo,
             "sesion": informe.sesion,
             "fecha_sesion": informe.fecha_sesion.isoformat() if informe.fecha_sesion else None,
+            "hora_sesion": informe.hora_sesion.strftime("%H:%M") if informe.hora_sesion else None,
             "periodo": etiqueta_periodo(inicial, final),
             "periodo_inicial": _periodo(inicial),
             "periodo_final": _periodo(final),
@@ -415,7 +416,8 @@ def pdf_del_contenido(contenido: dict) -> bytes:
 
     fuentes = FontConfiguration()
     documento = HTML(string=html_del_contenido(contenido), base_url=str(CARPETA_FUENTES))
-    return documento.write_pdf(font_config=fuentes)
+    # PDF etiquetado (estructura de encabezados, tablas y enlaces para lectores de pantalla).
+    return documento.write_pdf(font_config=fuentes, pdf_tags=True)
 
 
 #: Hojas del XLSX: (nombre, columnas). Una por nivel, más «Diferencias».
@@ -466,6 +468,7 @@ def xlsx_del_contenido(contenido: dict) -> bytes:
         ("Avances hasta el periodo", f"{informe['periodo_final']['nombre']} ({informe['periodo_final']['fin']})"),
         ("Sesión del STL", informe["sesion"]),
         ("Fecha de la sesión", informe["fecha_sesion"] or ""),
+        ("Hora de la sesión", informe.get("hora_sesion") or ""),
         ("Estado", "Borrador (no publicado)" if informe["borrador"] else "Publicado"),
         ("Origen de las cifras", _origen_texto(contenido["origen_cifras"])),
         ("Acciones", totales["acciones"]),
@@ -589,8 +592,21 @@ def _guardar_archivos(informe: Informe, contenido: dict) -> None:
     informe.xlsx_sha256 = sha256(xlsx)
     # Nombre generado: plan, número, versión y el comienzo de la huella (nunca se reescribe).
     base = f"{informe.plan.slug}/informe-{informe.numero}-v{informe.version}"
-    informe.pdf.save(f"{base}-{informe.pdf_sha256[:12]}.pdf", ContentFile(pdf), save=False)
-    informe.xlsx.save(f"{base}-{informe.xlsx_sha256[:12]}.xlsx", ContentFile(xlsx), save=False)
+    _guardar(informe.pdf, f"{base}-{informe.pdf_sha256[:12]}.pdf", pdf, informe.pdf_sha256)
+    _guardar(informe.xlsx, f"{base}-{informe.xlsx_sha256[:12]}.xlsx", xlsx, informe.xlsx_sha256)
+
+
+def _guardar(campo, nombre: str, datos: bytes, huella: str) -> None:
+    """Guarda ``datos``; si ya hay un archivo con ese nombre y la misma huella (p. ej. al
+    volver a cargar el fixture con la misma carpeta de archivos), lo reutiliza en vez de
+    duplicarlo. Uno distinto con el mismo nombre no se toca: el almacenamiento elige otro."""
+    ruta = campo.field.generate_filename(campo.instance, nombre)
+    if campo.storage.exists(ruta):
+        with campo.storage.open(ruta, "rb") as existente:
+            if sha256(existente.read()) == huella:
+                campo.name = ruta
+                return
+    campo.save(nombre, ContentFile(datos), save=False)
 
 
 def publicar_informe(informe: Informe, usuario=None, *, motivo: str = "") -> Informe:
@@ -626,8 +642,15 @@ def publicar_informe(informe: Informe, usuario=None, *, motivo: str = "") -> Inf
         informe.publicado_en = timezone.now()
         informe.publicado_por = usuario if usuario is not None and usuario.is_authenticated else None
         _guardar_archivos(informe, contenido)
-        informe._change_reason = motivo or _("Publicación del informe (contenido, PDF y XLSX congelados)")
-        informe.save()
+        # Si la base rechaza el informe, sus archivos no quedan huérfanos en el almacenamiento.
+        guardados = [informe.pdf.name, informe.xlsx.name]
+        try:
+            informe._change_reason = motivo or _("Publicación del informe (contenido, PDF y XLSX congelados)")
+            informe.save()
+        except Exception:
+            for nombre in guardados:
+                informe.pdf.storage.delete(nombre)
+            raise
         if informe.corrige_id:
             Informe.objects.get(pk=informe.corrige_id).save()  # deja constancia en su historial
     return informe
@@ -687,6 +710,7 @@ def corregir_informe(informe: Informe, motivo: str, usuario=None) -> Informe:
             periodo_final=original.periodo_final,
             sesion=original.sesion,
             fecha_sesion=original.fecha_sesion,
+            hora_sesion=original.hora_sesion,
             version=original.version + 1,
             corrige=original,
             motivo_correccion=motivo,

@@ -6,6 +6,7 @@ Cada versión tiene su propia dirección, que no cambia: una corrección agrega 
 anterior sigue disponible, marcada como corregida.
 """
 
+import base64
 import hashlib
 import io
 import logging
@@ -143,6 +144,7 @@ def archivo(request, slug, numero, version, nombre, extension):
     )
     respuesta["X-Content-Type-Options"] = "nosniff"
     respuesta["ETag"] = f'"{huella}"'
-    respuesta["Digest"] = f"sha-256={huella}"
+    # RFC 9530: la huella de los bytes entregados, en base64.
+    respuesta["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(huella)).decode()}:"
     patch_cache_control(respuesta, public=True, max_age=365 * 24 * 3600, immutable=True)
     return respuesta

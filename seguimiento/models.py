@@ -332,6 +332,7 @@ class Informe(models.Model):
         _("sesión del STL"), max_length=200, blank=True, help_text=_("p. ej. Cuarta Sesión Ordinaria 2023")
     )
     fecha_sesion = models.DateField(_("fecha de la sesión"), null=True, blank=True)
+    hora_sesion = models.TimeField(_("hora de la sesión"), null=True, blank=True)
     estado = models.CharField(
         _("estado"), max_length=20, choices=Estado.choices, default=Estado.BORRADOR
     )

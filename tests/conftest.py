@@ -21,6 +21,13 @@ def superusuario(db, django_user_model):
 
 
 @pytest.fixture(autouse=True)
+def _archivos_aislados(settings, tmp_path_factory):
+    """Cada prueba guarda sus archivos (evidencias, informes congelados) en su propia carpeta:
+    lo que una escribe o altera no lo ve otra."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+
+
+@pytest.fixture(autouse=True)
 def _cache_limpia():
     """Cada prueba empieza sin páginas en caché: la versión publicada vuelve a su valor
     inicial al deshacerse la transacción de la prueba anterior, y la caché en memoria no."""

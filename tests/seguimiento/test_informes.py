@@ -298,3 +298,18 @@ def test_un_rango_de_periodos_se_nombra_por_sus_meses(pal):
     assert informes.etiqueta_periodo(final, final) == "febrero–mayo 2024"
     with pytest.raises(ValidationError, match="empieza antes que el inicial"):
         informes.validar_periodos(pal, final, inicial)
+
+
+def test_volver_a_congelar_el_mismo_contenido_no_duplica_archivos(primero):
+    """Con la misma carpeta de archivos (p. ej. al recrear la base), se reutiliza el archivo."""
+    from pathlib import Path
+
+    nombre = primero.pdf.name
+    informes._guardar_archivos(primero, primero.contenido)
+    assert primero.pdf.name == nombre
+    assert len(list(Path(primero.pdf.path).parent.glob("*.pdf"))) == 1
+    # Un archivo distinto con el mismo nombre no se pisa: se guarda con otro nombre.
+    Path(primero.pdf.path).write_bytes(b"%PDF-otro")
+    informes._guardar_archivos(primero, primero.contenido)
+    assert primero.pdf.name != nombre
+    assert hashlib.sha256(leer(primero.pdf)).hexdigest() == primero.pdf_sha256
