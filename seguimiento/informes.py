@@ -377,6 +377,11 @@ def diferencias(contenido: dict) -> list[dict]:
     return filas
 
 
+def claves_que_difieren(contenido: dict) -> set[str]:
+    """«plan:», «eje:1», «compromiso:1.5»: los elementos del anexo de diferencias."""
+    return {f"{d['nivel']}:{d['clave']}" for d in contenido["diferencias"]}
+
+
 # --- 2. Archivos -----------------------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
+from .informes import claves_que_difieren
 from .models import Informe
 from .publicacion import pagina_publica
 
@@ -88,6 +89,7 @@ def version(request, slug, numero, version):
         {
             "informe": informe,
             "c": contenido,
+            "difieren": claves_que_difieren(contenido),
             "versiones": versiones,
             "vigente": vigente,
             "corregida_por": corregida_por,
@@ -95,20 +97,30 @@ def version(request, slug, numero, version):
                 {
                     "formato": "PDF",
                     "nombre": informe.nombre_de_archivo("pdf"),
-                    "tamano": informe.pdf.size,
+                    "tamano": _tamano(informe, "pdf"),
                     "sha256": informe.pdf_sha256,
                     "url": informe.url_pdf,
                 },
                 {
                     "formato": "XLSX",
                     "nombre": informe.nombre_de_archivo("xlsx"),
-                    "tamano": informe.xlsx.size,
+                    "tamano": _tamano(informe, "xlsx"),
                     "sha256": informe.xlsx_sha256,
                     "url": informe.url_xlsx,
                 },
             ],
         },
     )
+
+
+def _tamano(informe: Informe, campo: str) -> int | None:
+    """Tamaño del archivo congelado; ``None`` (y queda en la bitácora) si falta en el disco:
+    la página sigue mostrando el informe, sus huellas y sus cifras."""
+    try:
+        return getattr(informe, campo).size
+    except OSError:
+        registro.error("Falta el archivo %s del informe %s", campo, informe.pk)
+        return None
 
 
 def archivo(request, slug, numero, version, nombre, extension):

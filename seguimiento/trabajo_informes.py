@@ -133,6 +133,7 @@ def detalle(request, slug, pk):
             "acceso": acceso,
             "informe": informe,
             "c": contenido,
+            "difieren": servicio.claves_que_difieren(contenido),
             "pendientes": [] if informe.congelado else servicio.periodos_sin_publicar(informe),
             "capturadas": CifraPublicada.objects.filter(informe=informe).count(),
             "versiones": Informe.objects.filter(plan=plan, numero=informe.numero).order_by("-version"),

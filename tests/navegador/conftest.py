@@ -232,19 +232,27 @@ def _servidor_lectura(_base_de_pruebas):
 
 
 @pytest.fixture(scope="module")
-def _datos_de_lectura(_servidor_lectura, django_db_blocker):
-    """Carga los planes una vez por módulo y vacía la base al terminarlo."""
-    with django_db_blocker.unblock():
+def _datos_de_lectura(_servidor_lectura, django_db_blocker, tmp_path_factory):
+    """Carga los planes una vez por módulo y vacía la base al terminarlo.
+
+    Sus archivos (los del 1er Informe Parcial, que ``preparar`` congela) van a una carpeta del
+    módulo, que ``portal_lectura`` vuelve a poner en cada prueba: cada prueba tiene por omisión
+    su propia carpeta (``tests/conftest.py``)."""
+    from django.test import override_settings
+
+    media = str(tmp_path_factory.mktemp("media-lectura"))
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
         cargar_planes()
-        estado = {"huella": _huella()}
+        estado = {"huella": _huella(), "media": media}
         yield estado
         _vaciar_base()
 
 
 @pytest.fixture
-def portal_lectura(_servidor_lectura, _datos_de_lectura, django_db_blocker):
+def portal_lectura(_servidor_lectura, _datos_de_lectura, django_db_blocker, settings):
     """Dirección del servidor en vivo con los planes cargados, compartidos por las pruebas
     del módulo. Solo para pruebas que no escriben en la base."""
+    settings.MEDIA_ROOT = _datos_de_lectura["media"]
     with django_db_blocker.unblock():
         if _huella() != _datos_de_lectura["huella"]:
             # Una prueba con base transaccional (pal_vivo, portal) la vació al terminar.

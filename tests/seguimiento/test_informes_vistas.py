@@ -244,3 +244,13 @@ def test_el_comando_explica_sus_errores(pal, tmp_path, argumentos, mensaje):
     with pytest.raises(CommandError, match="debe terminar en .pdf o .xlsx"):
         call_command("informe", "pal-2022-2024", "1", "--salida", str(tmp_path / "x.docx"))
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_si_falta_un_archivo_la_pagina_sigue_y_la_descarga_dice_que_no_esta(client, primero):
+    import os
+
+    os.remove(primero.pdf.path)
+    pagina = client.get("/informes/pal-2022-2024/1/v1/")
+    assert pagina.status_code == 200 and "no disponible" in pagina.content.decode()
+    assert primero.pdf_sha256 in pagina.content.decode()
+    assert client.get(PDF_1).status_code == 404
