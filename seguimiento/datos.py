@@ -338,14 +338,15 @@ def resumen_de_planes(estados: list[EstadoPublico], archivos_de: Callable) -> li
                     "con_reporte": resultado.cobertura.con_reporte,
                     "total": resultado.cobertura.total,
                 },
-                "ultimo_periodo_publicado": None if periodo is None else _periodo_json(periodo),
+                "ultimo_periodo_publicado": None if periodo is None else periodo_json(periodo),
                 "archivos": archivos_de(plan),
             }
         )
     return resumen
 
 
-def _periodo_json(periodo: Periodo) -> dict:
+def periodo_json(periodo: Periodo) -> dict:
+    """Un periodo en JSON (datos abiertos y contenido de los informes)."""
     return {
         "slug": periodo.slug,
         "nombre": periodo.nombre,
@@ -507,7 +508,7 @@ class AvancePublicado:
     def como_json(self) -> dict:
         return {
             "plan": self.plan,
-            "periodo": _periodo_json(self.periodo),
+            "periodo": periodo_json(self.periodo),
             "eje": self.eje,
             "compromiso": self.compromiso,
             "accion": self.accion,

@@ -45,7 +45,7 @@ from openpyxl.utils import get_column_letter
 
 from plan.models import Accion, Compromiso, EnlaceCompromiso
 
-from .datos import PropiedadesSinFecha, zip_estable
+from .datos import PropiedadesSinFecha, periodo_json, zip_estable
 from .models import Avance, CifraPublicada, Evidencia, Informe, Periodo
 from .rollup import CIEN, Alcance, calcular_avance, desglose, redondear
 
@@ -263,8 +263,8 @@ def construir_contenido(informe: Informe, *, origen: str | None = None) -> dict:
             "fecha_sesion": informe.fecha_sesion.isoformat() if informe.fecha_sesion else None,
             "hora_sesion": informe.hora_sesion.strftime("%H:%M") if informe.hora_sesion else None,
             "periodo": etiqueta_periodo(inicial, final),
-            "periodo_inicial": _periodo(inicial),
-            "periodo_final": _periodo(final),
+            "periodo_inicial": periodo_json(inicial),
+            "periodo_final": periodo_json(final),
             "motivo_correccion": informe.motivo_correccion,
             "borrador": not publicado,
         },
@@ -290,15 +290,6 @@ def construir_contenido(informe: Informe, *, origen: str | None = None) -> dict:
     }
     contenido["diferencias"] = diferencias(contenido)
     return contenido
-
-
-def _periodo(periodo: Periodo) -> dict:
-    return {
-        "slug": periodo.slug,
-        "nombre": periodo.nombre,
-        "inicio": periodo.inicio.isoformat(),
-        "fin": periodo.fin.isoformat(),
-    }
 
 
 def _representante(compromiso: Compromiso) -> dict | None:

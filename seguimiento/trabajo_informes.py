@@ -205,7 +205,10 @@ def corregir(request, slug, pk):
     return render(
         request,
         "trabajo/informe_corregir.html",
-        {"plan": plan, "acceso": acceso, "informe": informe, "form": form},
+        {
+            "plan": plan, "acceso": acceso, "informe": informe, "form": form,
+            "boton": _("Crear la versión %(version)s en borrador") % {"version": informe.version + 1},
+        },
         status=400 if form.is_bound else 200,
     )
 
