@@ -2,7 +2,7 @@
 
 Un informe se arma en tres pasos, siempre los mismos para el borrador y para el publicado:
 
-1. ``construir_contenido(informe)`` reúne de la base **todo** lo que el documento dice, en un
+1. ``construir_contenido(informe)`` reúne de la base **cuanto** dice el documento, en un
    diccionario de tipos JSON (los porcentajes como texto decimal exacto): el plan, el periodo,
    cada eje, compromiso y acción con su cifra, sus evidencias, el representante titular, las
    notas aclaratorias, los pesos y la cuenta de cada cifra. Hace un número fijo de consultas,

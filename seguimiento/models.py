@@ -392,7 +392,7 @@ class Informe(models.Model):
                 | (Q(version__gt=1) & Q(corrige__isnull=False) & ~Q(motivo_correccion="")),
                 name="informe_correccion_con_motivo",
             ),
-            # Congelado (con archivos y su huella) solo si está publicado, y con todo a la vez.
+            # Congelado (con archivos y su huella) solo si está publicado, y con cada parte a la vez.
             models.CheckConstraint(
                 condition=(
                     Q(pdf="") & Q(pdf_sha256="") & Q(xlsx="") & Q(xlsx_sha256="") & Q(contenido__isnull=True)

@@ -70,7 +70,7 @@ def test_el_primer_informe_llega_publicado_y_congelado_con_sus_cifras(primero):
 
 def test_el_pdf_dice_cada_eje_compromiso_y_accion_con_su_cifra(primero):
     paginas = texto_pdf(leer(primero.pdf))
-    todo_el_texto = una_linea(" ".join(paginas))
+    texto_completo = una_linea(" ".join(paginas))
     # Portada como la de la sesión.
     portada = una_linea(paginas[0])
     for frase in (
@@ -85,7 +85,7 @@ def test_el_pdf_dice_cada_eje_compromiso_y_accion_con_su_cifra(primero):
     contenido = primero.contenido
     for eje in contenido["ejes"]:
         # Divisor del eje y página «Avance del Eje N».
-        assert f"EJE {eje['clave']}" in todo_el_texto
+        assert f"EJE {eje['clave']}" in texto_completo
         pagina_avance = next(una_linea(p) for p in paginas if f"Avance del Eje {eje['clave']}" in p)
         assert f"{eje['cifra']}%" in pagina_avance
         for comp in eje["compromisos"]:
@@ -107,8 +107,8 @@ def test_el_pdf_dice_cada_eje_compromiso_y_accion_con_su_cifra(primero):
     assert "42%" in cierre and "58%" in cierre and "AGOSTO DE 2024" in cierre
     # Páginas numeradas.
     assert f"Página 2 de {len(paginas) - 1}" in paginas[1] and "Página" not in paginas[0]
-    assert "Economía para todas y todos: Más Empleo para Guanajuato" in todo_el_texto
-    assert "*Nota aclaratoria" in todo_el_texto
+    assert "Economía para todas y todos: Más Empleo para Guanajuato" in texto_completo
+    assert "*Nota aclaratoria" in texto_completo
 
 
 def test_el_anexo_explica_pesos_y_donde_el_calculo_difiere_de_lo_publicado(primero):
