@@ -142,7 +142,7 @@ def origen_de_cifras(informe: Informe) -> str:
 
 
 def construir_contenido(informe: Informe, *, origen: str | None = None) -> dict:
-    """Todo lo que dice el informe, en tipos JSON. Consultas fijas (ver las pruebas):
+    """Cuanto dice el informe, en tipos JSON. Consultas fijas (ver las pruebas):
 
     el cálculo (3), las cifras capturadas (1), los compromisos con su representante e
     institución (1) y sus partes cocreadoras (1), los enlaces de los compromisos (1), las
