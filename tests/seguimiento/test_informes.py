@@ -313,3 +313,18 @@ def test_volver_a_congelar_el_mismo_contenido_no_duplica_archivos(primero):
     informes._guardar_archivos(primero, primero.contenido)
     assert primero.pdf.name != nombre
     assert hashlib.sha256(leer(primero.pdf)).hexdigest() == primero.pdf_sha256
+
+
+def test_preparar_sin_weasyprint_avisa_en_espanol_y_deja_el_portal_listo(db, monkeypatch):
+    """Sin Pango (WeasyPrint no carga) el portal queda listo y el aviso dice qué instalar."""
+    import sys
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # «import weasyprint» falla
+    errores = StringIO()
+    call_command("preparar", stdout=StringIO(), stderr=errores)
+    assert "apt-get install libpango-1.0-0 libpangoft2-1.0-0" in errores.getvalue()
+    informe = Informe.objects.get(plan__slug="pal-2022-2024", numero=1)
+    assert informe.estado == Informe.Estado.PUBLICADO and not informe.congelado

@@ -55,6 +55,16 @@ class Command(BaseCommand):
         # su contenido, su PDF y su XLSX con su SHA-256, para descargarse desde /informes/.
         from seguimiento.informes import congelar_publicados_sin_archivos
 
-        for informe in congelar_publicados_sin_archivos():
-            self.stdout.write(f"Informe congelado: {informe} (PDF SHA-256 {informe.pdf_sha256[:12]}…).")
+        try:
+            import weasyprint  # noqa: F401  (carga Pango: sin él no hay PDF)
+        except (OSError, ImportError) as error:
+            self.stderr.write(
+                "No se generaron los archivos de los informes publicados: WeasyPrint no se pudo "
+                f"cargar ({error}); suele faltar Pango. En Debian o Ubuntu: apt-get install libpango-1.0-0 "
+                "libpangoft2-1.0-0; luego vuelva a correr manage.py preparar. El portal funciona "
+                "sin ellos, pero los informes no aparecen en /informes/ hasta congelarlos."
+            )
+        else:
+            for informe in congelar_publicados_sin_archivos():
+                self.stdout.write(f"Informe congelado: {informe} (PDF SHA-256 {informe.pdf_sha256[:12]}…).")
         self.stdout.write(self.style.SUCCESS("Base de datos lista."))
