@@ -17,7 +17,6 @@ import argparse
 import functools
 import logging
 import os
-import platform
 import re
 import shlex
 import shutil
@@ -482,30 +481,11 @@ def medir_playwright(casos: list[Caso], a, carpeta: Path) -> str:
 
 
 def maquina(chromium: str) -> list[tuple[str, str]]:
-    import django
     import weasyprint
     from django.db import connection
 
-    modelo = next(
-        (
-            linea.split(":", 1)[1].strip()
-            for linea in Path("/proc/cpuinfo").read_text().splitlines()
-            if linea.startswith("model name")
-        ),
-        platform.processor() or "desconocido",
-    )
-    memoria = next(
-        (
-            int(linea.split()[1])
-            for linea in Path("/proc/meminfo").read_text().splitlines()
-            if linea.startswith("MemTotal")
-        ),
-        0,
-    )
-    nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip() or str(os.cpu_count())
-    with connection.cursor() as cursor:
-        cursor.execute("select sqlite_version()")
-        base = f"SQLite {cursor.fetchone()[0]}"
+    from _maquina import filas_comunes, version_de_la_base
+
     try:
         from importlib.metadata import version
 
@@ -517,14 +497,7 @@ def maquina(chromium: str) -> list[tuple[str, str]]:
     if shutil.which("pdfinfo"):
         r = subprocess.run(["pdfinfo", "-v"], capture_output=True, text=True)
         pdfinfo = (r.stderr or r.stdout).strip().splitlines()[0] if (r.stderr or r.stdout).strip() else "sí"
-    return [
-        ("Núcleos (nproc)", nproc),
-        ("CPU", modelo),
-        ("Memoria", f"{memoria / 1024 / 1024:.0f} GiB"),
-        ("Sistema", f"{platform.system()} {platform.release()}"),
-        ("Python", platform.python_version()),
-        ("Django", django.get_version()),
-        ("Base de datos", base),
+    return filas_comunes(version_de_la_base(connection)) + [
         ("WeasyPrint", f"{weasyprint.__version__} (pydyf {pydyf})"),
         ("Chromium", version_chromium(chromium) if Path(chromium).exists() else f"no está ({chromium})"),
         ("Playwright", playwright),

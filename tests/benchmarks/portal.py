@@ -16,7 +16,6 @@ import argparse
 import http.client
 import math
 import os
-import platform
 import shlex
 import shutil
 import signal
@@ -415,47 +414,15 @@ def html_de_inicio(static_root: Path) -> Path:
     return destino
 
 
-def maquina(postgres: bool) -> list[tuple[str, str]]:
-    import django
+def maquina() -> list[tuple[str, str]]:
     from django.db import connection
 
-    modelo = next(
-        (
-            linea.split(":", 1)[1].strip()
-            for linea in Path("/proc/cpuinfo").read_text().splitlines()
-            if linea.startswith("model name")
-        ),
-        platform.processor() or "desconocido",
-    )
-    memoria = next(
-        (
-            int(linea.split()[1])
-            for linea in Path("/proc/meminfo").read_text().splitlines()
-            if linea.startswith("MemTotal")
-        ),
-        0,
-    )
-    nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip() or str(os.cpu_count())
+    from _maquina import filas_comunes, version_de_la_base
+
     gunicorn = subprocess.run(
         [sys.executable, "-m", "gunicorn", "--version"], capture_output=True, text=True
     ).stdout.strip()
-    with connection.cursor() as cursor:
-        if postgres:
-            cursor.execute("SHOW server_version")
-            base = f"PostgreSQL {cursor.fetchone()[0]}"
-        else:
-            cursor.execute("select sqlite_version()")
-            base = f"SQLite {cursor.fetchone()[0]}"
-    return [
-        ("Núcleos (nproc)", nproc),
-        ("CPU", modelo),
-        ("Memoria", f"{memoria / 1024 / 1024:.0f} GiB"),
-        ("Sistema", f"{platform.system()} {platform.release()}"),
-        ("Python", platform.python_version()),
-        ("Django", django.get_version()),
-        ("Base de datos", base),
-        ("Servidor", gunicorn),
-    ]
+    return filas_comunes(version_de_la_base(connection)) + [("Servidor", gunicorn)]
 
 
 # --------------------------------------------------------------------------- informe
@@ -576,7 +543,7 @@ def ejecutar(a, estado: Estado) -> str:
     aviso(f"cálculo del avance en el proceso ({a.repeticiones} repeticiones)")
     rollup = medir_rollup(a.repeticiones)
     estatico = html_de_inicio(static_root)
-    info = maquina(postgres=not a.sqlite)
+    info = maquina()
     connections.close_all()
 
     base = f"/planes/{a.plan}"
