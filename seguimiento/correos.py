@@ -47,7 +47,7 @@ def url_captura(avance) -> str:
     )
 
 
-def avisar_devolucion(avance) -> int:
+def avisar_devolucion(*, avance) -> int:
     """Avisa a los responsables que el STL devolvió el avance, con sus observaciones."""
     plan = avance.periodo.plan
     institucion_id = avance.accion.compromiso.institucion_responsable_id

@@ -30,8 +30,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
@@ -43,9 +42,9 @@ from plan.models import Accion, Plan
 from . import flujo
 from .archivos import XLSX, detectar_tipo
 from .datos import PropiedadesSinFecha, zip_estable
-from .flujo import DatosAvance
-from .formularios import ETAPAS_SUGERIDAS
+from .flujo import ETAPAS_SUGERIDAS, DatosAvance
 from .models import Avance, Evidencia, Periodo
+from .selectores import avances_validados_anteriores
 
 HOJA_INSTRUCCIONES = "Instrucciones"
 HOJA_AVANCES = "Avances"
@@ -346,7 +345,7 @@ def _validaciones(ws, ultima_fila: int) -> None:
 def plantilla(*, plan: Plan, periodo: Periodo, filas: Iterable, url_carga: str = "") -> bytes:
     """Libro de captura del periodo: una fila por acción de ``filas``.
 
-    ``filas`` son las de ``trabajo.filas_del_periodo`` (acción, su avance en el periodo y su
+    ``filas`` son las de ``selectores.filas_del_periodo`` (acción, su avance en el periodo y su
     último avance validado anterior): la vista decide qué acciones entran. Cada fila lleva lo
     capturado en el periodo, si lo hay.
     """
@@ -792,7 +791,7 @@ def _leer_filas(ws, lectura: Lectura, *, plan: Plan, periodo: Periodo, acceso) -
         )
     }
     # 3) el último avance validado de cada acción en un periodo anterior.
-    anteriores = flujo.avances_validados_anteriores(Accion.objects.del_plan(plan), periodo)
+    anteriores = avances_validados_anteriores(Accion.objects.del_plan(plan), periodo)
 
     vistas: dict[str, int] = {}
     for numero, fila in filas:
@@ -991,7 +990,6 @@ def aplicar_cambios(*, plan: Plan, periodo: Periodo, acceso, usuario, cambios: l
     if not aplicables:
         raise CargaRechazada(_("No hay nada que guardar: el archivo no cambia ningún avance."))
     acciones = Accion.objects.del_plan(plan).select_related("compromiso__eje").in_bulk([c["accion"] for c in aplicables])
-    anteriores = flujo.avances_validados_anteriores(list(acciones.values()), periodo)
     with transaction.atomic():
         for cambio in aplicables:
             accion = acciones.get(cambio["accion"])
@@ -1010,7 +1008,6 @@ def aplicar_cambios(*, plan: Plan, periodo: Periodo, acceso, usuario, cambios: l
                     version=cambio["version"],
                     enviar=enviar,
                     como_stl=acceso.gestiona,
-                    anterior=anteriores.get(accion.id),
                 )
             except flujo.Conflicto as error:
                 raise CargaRechazada(

@@ -25,14 +25,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 
 from . import excel, flujo
 from .archivos import XLSX, tamano_maximo
-from .permisos import plan_y_acceso
-from .trabajo import _periodo, filas_del_periodo, vista_privada
+from .permisos import plan_y_acceso, vista_privada
+from .selectores import filas_del_periodo, periodo_o_404
 
 #: Clave de la sesión con las cargas en vista previa, por identificador.
 SESION = "excel_cargas"
@@ -74,7 +73,7 @@ def _exigir_carga(acceso) -> None:
 @vista_privada
 def plantilla(request, slug, periodo):
     plan, acceso = plan_y_acceso(request, slug)
-    periodo = _periodo(plan, periodo)
+    periodo = periodo_o_404(plan, periodo)
     contenido = excel.plantilla(
         plan=plan,
         periodo=periodo,
@@ -87,7 +86,7 @@ def plantilla(request, slug, periodo):
 @vista_privada
 def exportar(request, slug, periodo):
     plan, acceso = plan_y_acceso(request, slug)
-    periodo = _periodo(plan, periodo)
+    periodo = periodo_o_404(plan, periodo)
     contenido = excel.exportar(
         plan=plan,
         periodo=periodo,
@@ -187,7 +186,7 @@ def _vista_previa(request, plan, acceso, periodo, carga: dict, token: str | None
 def importar(request, slug, periodo):
     """GET: el formulario y cómo funciona. POST: revisa el archivo y muestra la vista previa."""
     plan, acceso = plan_y_acceso(request, slug)
-    periodo = _periodo(plan, periodo)
+    periodo = periodo_o_404(plan, periodo)
     _exigir_carga(acceso)
     if request.method != "POST":
         return _pagina_carga(request, plan, acceso, periodo)
@@ -210,7 +209,7 @@ def importar(request, slug, periodo):
 def confirmar(request, slug, periodo):
     """Aplica la carga de la vista previa: entera en una transacción, o nada."""
     plan, acceso = plan_y_acceso(request, slug)
-    periodo = _periodo(plan, periodo)
+    periodo = periodo_o_404(plan, periodo)
     _exigir_carga(acceso)
     token = request.POST.get("token", "")
     carga = _carga_de_sesion(request, token, plan, periodo)

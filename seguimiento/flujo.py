@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from plan.models import Accion, Plan
 
 from .models import Avance, Evidencia, Periodo
+from .selectores import validado_anterior
 
 
 class Conflicto(Exception):
@@ -70,23 +71,18 @@ class DatosAvance:
     )
 
 
-# --- Lecturas -------------------------------------------------------------------------------
+#: Etapas que se sugieren al capturar un avance (formulario y plantilla de Excel); se puede
+#: escribir otra.
+ETAPAS_SUGERIDAS = [
+    "En etapa de diseño",
+    "En etapa de planeación",
+    "En implementación",
+    "En etapa de evaluación",
+    "Concluida",
+]
 
 
-def avances_validados_anteriores(acciones, periodo: Periodo) -> dict[int, Avance]:
-    """Último avance validado de cada acción en un periodo anterior a ``periodo`` (una consulta).
-
-    Es la referencia del avance acumulado: un porcentaje menor exige justificación.
-    """
-    anteriores: dict[int, Avance] = {}
-    for avance in (
-        Avance.objects.validados()
-        .filter(accion__in=acciones, periodo__plan_id=periodo.plan_id, periodo__inicio__lt=periodo.inicio)
-        .select_related("periodo")
-        .order_by("accion_id", "periodo__inicio")
-    ):
-        anteriores[avance.accion_id] = avance
-    return anteriores
+# --- Reglas ---------------------------------------------------------------------------------
 
 
 def motivo_bloqueo(avance: Avance | None, periodo: Periodo, *, como_stl: bool = False) -> str | None:
@@ -152,13 +148,14 @@ def guardar_avance(
     como_stl: bool = False,
     evidencias_nuevas: list[Evidencia] = (),
     evidencias_quitar: list[int] = (),
-    anterior: Avance | None = None,
 ) -> Avance:
     """Guarda el avance de ``accion`` en ``periodo`` como borrador o lo envía.
 
     ``version`` es la que tenía el avance cuando la persona abrió el formulario (0 si no
     existía): si ya no coincide, lanza ``Conflicto`` y no escribe nada. Las evidencias
-    nuevas llegan ya revisadas (sin guardar); ``evidencias_quitar`` son ids del avance.
+    nuevas llegan ya revisadas (sin guardar); ``evidencias_quitar`` son ids del avance. La
+    referencia del avance acumulado (el último validado anterior) la busca aquí: un porcentaje
+    menor sin justificación se rechaza, llame quien llame.
     """
     if accion.compromiso.eje.plan_id != periodo.plan_id:
         raise ValidationError(_("La acción no pertenece al plan de este periodo."))
@@ -169,7 +166,7 @@ def guardar_avance(
     motivo = motivo_bloqueo(avance, periodo, como_stl=como_stl)
     if motivo:
         raise ValidationError(motivo)
-    errores = errores_de_datos(datos, anterior)
+    errores = errores_de_datos(datos, validado_anterior(accion, periodo))
     if errores:
         raise ValidationError(errores)
 
@@ -285,7 +282,7 @@ def devolver_avance(*, avance_id: int, usuario, version: int, observaciones: str
     avance.validado_en = None
     avance._change_reason = _("Devuelto con observaciones: %(obs)s") % {"obs": observaciones[:80]}
     _guardar_con_version(avance, usuario, nuevo=False)
-    transaction.on_commit(lambda: avisar_devolucion(avance))
+    transaction.on_commit(lambda: avisar_devolucion(avance=avance))
     return avance
 
 

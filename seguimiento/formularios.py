@@ -17,14 +17,6 @@ from .flujo import DatosAvance, errores_de_datos
 from .informes import validar_periodos
 from .models import Avance, Evidencia, Informe, Periodo
 
-ETAPAS_SUGERIDAS = [
-    "En etapa de diseño",
-    "En etapa de planeación",
-    "En implementación",
-    "En etapa de evaluación",
-    "Concluida",
-]
-
 
 def aplicar_errores(formulario: forms.BaseForm, error: ValidationError) -> None:
     """Pone los errores de un servicio junto a su campo (o arriba del formulario)."""

@@ -605,7 +605,7 @@ def _guardar(campo, nombre: str, datos: bytes, huella: str) -> None:
     campo.save(nombre, ContentFile(datos), save=False)
 
 
-def publicar_informe(informe: Informe, usuario=None, *, motivo: str = "") -> Informe:
+def publicar_informe(*, informe: Informe, usuario=None, motivo: str = "") -> Informe:
     """Publica y congela ``informe``: cifras, contenido, PDF, XLSX y sus SHA-256.
 
     Exige que estén publicados los periodos que cubre (lo que el informe dice debe poder
@@ -670,17 +670,17 @@ def _guardar_cifras(informe: Informe, contenido: dict) -> None:
         fila.save()
 
 
-def congelar_publicados_sin_archivos(usuario=None) -> list[Informe]:
+def congelar_publicados_sin_archivos(*, usuario=None) -> list[Informe]:
     """Congela los informes que llegaron publicados sin archivos (fixtures, cargas)."""
     congelados = []
-    for informe in Informe.objects.filter(estado=Informe.Estado.PUBLICADO, pdf_sha256="").order_by("plan_id", "numero", "version"):
+    for informe in Informe.objects.publicados().filter(pdf_sha256="").order_by("plan_id", "numero", "version"):
         congelados.append(
-            publicar_informe(informe, usuario, motivo=_("Congelado al cargarse: contenido, PDF y XLSX generados"))
+            publicar_informe(informe=informe, usuario=usuario, motivo=_("Congelado al cargarse: contenido, PDF y XLSX generados"))
         )
     return congelados
 
 
-def corregir_informe(informe: Informe, motivo: str, usuario=None) -> Informe:
+def corregir_informe(*, informe: Informe, motivo: str, usuario=None) -> Informe:
     """Nueva versión en borrador de un informe publicado; la anterior queda publicada.
 
     Si las cifras del original eran capturadas, se copian para corregirlas; si eran del

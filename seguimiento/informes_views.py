@@ -35,7 +35,7 @@ FORMATOS = {
 
 
 def _publicados():
-    return Informe.objects.filter(estado=Informe.Estado.PUBLICADO).exclude(pdf_sha256="").select_related("plan")
+    return Informe.objects.congelados().select_related("plan")
 
 
 def _versiones_por_informe(informes):

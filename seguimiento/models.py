@@ -12,7 +12,7 @@ from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from plan.models import Accion, Compromiso, EnlaceField, Eje, Plan
+from plan.models import Accion, Compromiso, Eje, EnlaceField, Plan
 
 from .archivos import PERMITIDOS, detectar_tipo, validar_evidencia
 
@@ -290,6 +290,16 @@ class Evidencia(models.Model):
         super().save(*args, **kwargs)
 
 
+class InformeQuerySet(models.QuerySet):
+    def publicados(self):
+        """Publicados (los del fixture, aún sin archivos, también; ver ``congelados``)."""
+        return self.filter(estado=Informe.Estado.PUBLICADO)
+
+    def congelados(self):
+        """Publicados con su contenido, PDF y XLSX guardados: los que ve la ciudadanía."""
+        return self.publicados().exclude(pdf_sha256="")
+
+
 class Informe(models.Model):
     """Informe parcial de un plan que cubre uno o varios periodos.
 
@@ -371,6 +381,7 @@ class Informe(models.Model):
     xlsx_sha256 = models.CharField(_("SHA-256 del XLSX"), max_length=64, blank=True, editable=False)
 
     history = HistoricalRecords()
+    objects = InformeQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("informe")

@@ -17,11 +17,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 
 from plan.models import Accion, Membresia, Plan
+
+
+def vista_privada(vista):
+    """Vista con sesión (sin ella, a la página de entrada) y sin caché compartida
+    (``Cache-Control: private, no-store``). Toda vista de ``/trabajo/`` la lleva."""
+    return login_required(never_cache(vista))
 
 
 @dataclass(frozen=True)

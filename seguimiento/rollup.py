@@ -461,7 +461,7 @@ def informe_publicado_del_periodo(plan: Plan, periodo: Periodo | None) -> Inform
     if periodo is None:
         return None
     return (
-        Informe.objects.filter(plan=plan, periodo_final=periodo, estado=Informe.Estado.PUBLICADO)
+        Informe.objects.publicados().filter(plan=plan, periodo_final=periodo)
         .order_by("-numero", "-version")
         .first()
     )

@@ -10,18 +10,13 @@ servicio y muestran el resultado. Ninguna de estas páginas entra en la caché p
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from plan.models import Accion, Institucion
@@ -29,7 +24,6 @@ from plan.models import Accion, Institucion
 from . import flujo
 from .bitacora import historial_del_avance, historial_del_periodo
 from .formularios import (
-    ETAPAS_SUGERIDAS,
     AvanceForm,
     EvidenciasNuevas,
     PeriodoForm,
@@ -38,76 +32,16 @@ from .formularios import (
     RevisionForm,
     aplicar_errores,
 )
-from .models import Avance, Periodo
-from .permisos import plan_y_acceso, planes_de
-
-
-def vista_privada(vista):
-    """Con sesión y sin caché compartida (``Cache-Control: private, no-store``)."""
-    return login_required(never_cache(vista))
-
-
-# --- Filas de un periodo: una por acción, con su avance ------------------------------------
-
-
-@dataclass
-class Fila:
-    accion: Accion
-    avance: Avance | None
-    anterior: Avance | None
-
-    @property
-    def estado(self) -> str:
-        return self.avance.estado if self.avance else "sin_enviar"
-
-    @property
-    def estado_texto(self) -> str:
-        return self.avance.get_estado_display() if self.avance else _("Sin enviar")
-
-    @property
-    def pendiente(self) -> bool:
-        """Le falta enviarse: sin enviar, en borrador o devuelto."""
-        return self.estado in ("sin_enviar", Avance.Estado.BORRADOR, Avance.Estado.DEVUELTO)
-
-
-ESTADOS = [("sin_enviar", gettext_lazy("Sin enviar")), *Avance.Estado.choices]
-
-
-def filas_del_periodo(acciones, periodo: Periodo) -> list[Fila]:
-    """Tres consultas: las acciones, sus avances en el periodo y su último validado anterior."""
-    acciones = list(
-        acciones.select_related("compromiso__eje", "compromiso__institucion_responsable").order_by(
-            "compromiso__eje__numero", "compromiso__numero", "numero"
-        )
-    )
-    avances = {
-        a.accion_id: a
-        for a in Avance.objects.filter(periodo=periodo, accion__in=acciones).select_related(
-            "capturado_por", "enviado_por", "devuelto_por", "validado_por"
-        )
-    }
-    anteriores = flujo.avances_validados_anteriores(acciones, periodo)
-    return [Fila(a, avances.get(a.id), anteriores.get(a.id)) for a in acciones]
-
-
-def _periodo(plan, slug: str) -> Periodo:
-    try:
-        return plan.periodos.get(slug=slug)
-    except Periodo.DoesNotExist:
-        raise Http404(_("El plan no tiene un periodo «%(slug)s».") % {"slug": slug}) from None
-
-
-def _accion(plan, clave: str) -> Accion:
-    eje, compromiso, numero = (int(parte) for parte in clave.split("."))
-    accion = (
-        Accion.objects.del_plan(plan)
-        .select_related("compromiso__eje", "compromiso__institucion_responsable", "compromiso__representante")
-        .filter(compromiso__eje__numero=eje, compromiso__numero=compromiso, numero=numero)
-        .first()
-    )
-    if accion is None:
-        raise Http404(_("El plan no tiene una acción %(clave)s.") % {"clave": clave})
-    return accion
+from .models import Avance
+from .permisos import plan_y_acceso, planes_de, vista_privada
+from .selectores import (
+    ESTADOS,
+    accion_o_404,
+    avance_del_periodo,
+    filas_del_periodo,
+    periodo_o_404,
+    validado_anterior,
+)
 
 
 # --- Inicio y espacio de trabajo -----------------------------------------------------------
@@ -178,7 +112,7 @@ def ajustes(request, slug):
 @vista_privada
 def tablero(request, slug, periodo):
     plan, acceso = plan_y_acceso(request, slug)
-    periodo = _periodo(plan, periodo)
+    periodo = periodo_o_404(plan, periodo)
     acceso.exigir_tablero()
     filas = filas_del_periodo(acceso.acciones(), periodo)
     conteo = Counter(f.estado for f in filas)
@@ -244,7 +178,7 @@ def _contexto_captura(plan, acceso, periodo, accion, avance, anterior, **extra):
         "solo_lectura": not puede_capturar,
         "evidencias": list(avance.evidencias.all()) if avance else [],
         "historial": historial_del_avance(avance) if avance else [],
-        "etapas": ETAPAS_SUGERIDAS,
+        "etapas": flujo.ETAPAS_SUGERIDAS,
         "exige_evidencia": plan.exige_evidencia,
     }
     contexto.update(extra)
@@ -257,14 +191,12 @@ def _contexto_captura(plan, acceso, periodo, accion, avance, anterior, **extra):
 @vista_privada
 def captura(request, slug, periodo, clave):
     plan, acceso = plan_y_acceso(request, slug)
-    periodo = _periodo(plan, periodo)
-    accion = _accion(plan, clave)
+    periodo = periodo_o_404(plan, periodo)
+    accion = accion_o_404(plan, clave)
     institucion_id = accion.compromiso.institucion_responsable_id
     acceso.exigir_ver_institucion(institucion_id)
-    avance = Avance.objects.filter(accion=accion, periodo=periodo).select_related(
-        "capturado_por", "enviado_por", "devuelto_por", "validado_por"
-    ).first()
-    anterior = flujo.avances_validados_anteriores([accion], periodo).get(accion.id)
+    avance = avance_del_periodo(accion, periodo)
+    anterior = validado_anterior(accion, periodo)
     if request.method != "POST":
         return render(
             request, "trabajo/captura.html", _contexto_captura(plan, acceso, periodo, accion, avance, anterior)
@@ -289,7 +221,6 @@ def captura(request, slug, periodo, clave):
                 como_stl=acceso.gestiona,
                 evidencias_nuevas=nuevas.nuevas(),
                 evidencias_quitar=[e.pk for e in quitar.cleaned_data["quitar"]],
-                anterior=anterior,
             )
         except flujo.Conflicto as conflicto:
             return _conflicto_captura(request, plan, acceso, periodo, accion, anterior, form, conflicto, extra)
@@ -332,13 +263,11 @@ def _conflicto_captura(request, plan, acceso, periodo, accion, anterior, form, c
 @vista_privada
 def revision(request, slug, periodo, clave):
     plan, acceso = plan_y_acceso(request, slug)
-    periodo = _periodo(plan, periodo)
-    accion = _accion(plan, clave)
+    periodo = periodo_o_404(plan, periodo)
+    accion = accion_o_404(plan, clave)
     acceso.exigir_ver_institucion(accion.compromiso.institucion_responsable_id)
     acceso.exigir_tablero()
-    avance = Avance.objects.filter(accion=accion, periodo=periodo).select_related(
-        "capturado_por", "enviado_por", "devuelto_por", "validado_por"
-    ).first()
+    avance = avance_del_periodo(accion, periodo)
     form = RevisionForm(initial={"version": avance.version if avance else 0})
     estado = 200
     conflicto = None
@@ -389,7 +318,7 @@ def revision(request, slug, periodo, clave):
             "periodo": periodo,
             "accion": accion,
             "avance": avance,
-            "anterior": flujo.avances_validados_anteriores([accion], periodo).get(accion.id),
+            "anterior": validado_anterior(accion, periodo),
             "evidencias": list(avance.evidencias.all()) if avance else [],
             "historial": historial_del_avance(avance) if avance else [],
             "form": form,
@@ -429,7 +358,7 @@ def abrir_periodo(request, slug):
 
 def _cambiar_fecha(request, slug, periodo, servicio, titulo, boton, exito):
     plan, acceso = plan_y_acceso(request, slug)
-    periodo = _periodo(plan, periodo)
+    periodo = periodo_o_404(plan, periodo)
     acceso.exigir_gestion()
     form = ProrrogaForm(request.POST or None, initial={"fecha_limite": periodo.fecha_limite})
     if request.method == "POST" and form.is_valid():
@@ -476,7 +405,7 @@ def reabrir_periodo(request, slug, periodo):
 
 def _transicion(request, slug, periodo, servicio, exito):
     plan, acceso = plan_y_acceso(request, slug)
-    periodo = _periodo(plan, periodo)
+    periodo = periodo_o_404(plan, periodo)
     acceso.exigir_gestion()
     try:
         servicio(periodo=periodo, usuario=request.user)

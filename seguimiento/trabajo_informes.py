@@ -20,8 +20,7 @@ from django.views.decorators.http import require_POST
 from . import informes as servicio
 from .formularios import CorreccionForm, InformeForm, aplicar_errores
 from .models import CifraPublicada, Informe, Periodo
-from .permisos import plan_y_acceso
-from .trabajo import vista_privada
+from .permisos import plan_y_acceso, vista_privada
 
 TIPOS = {
     "pdf": "application/pdf",
@@ -171,7 +170,7 @@ def publicar(request, slug, pk):
     acceso.exigir_gestion()
     informe = _informe(plan, pk)
     try:
-        informe = servicio.publicar_informe(informe, request.user)
+        informe = servicio.publicar_informe(informe=informe, usuario=request.user)
     except ValidationError as error:
         for mensaje in error.messages:
             messages.error(request, mensaje)
@@ -192,7 +191,9 @@ def corregir(request, slug, pk):
     form = CorreccionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            nueva = servicio.corregir_informe(informe, form.cleaned_data["motivo_correccion"], request.user)
+            nueva = servicio.corregir_informe(
+                informe=informe, motivo=form.cleaned_data["motivo_correccion"], usuario=request.user
+            )
         except ValidationError as error:
             aplicar_errores(form, error)
         else:

@@ -239,7 +239,7 @@ def informe_sintetico(nuevo: bool):
     if not nuevo:
         informe = (
             Informe.objects.select_related("plan", "periodo_inicial", "periodo_final")
-            .filter(plan=plan, periodo_final=ultimo, estado=Informe.Estado.PUBLICADO)
+            .publicados().filter(plan=plan, periodo_final=ultimo)
             .order_by("-version")
             .first()
         )
@@ -482,9 +482,8 @@ def medir_playwright(casos: list[Caso], a, carpeta: Path) -> str:
 
 def maquina(chromium: str) -> list[tuple[str, str]]:
     import weasyprint
-    from django.db import connection
-
     from _maquina import filas_comunes, version_de_la_base
+    from django.db import connection
 
     try:
         from importlib.metadata import version

@@ -8,11 +8,11 @@ import re
 
 import pytest
 
+from tests.ayudas import CLAVE, PDF
 from tests.navegador.axe import revisar_accesibilidad
+from tests.navegador.ayudas import clic, entrar
 from tests.navegador.paginas import revisar_sin_desplazamiento_horizontal
 
-CLAVE = "clave-de-prueba-123"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PERIODO = "diciembre-2023-enero-2024"
 
 
@@ -42,20 +42,6 @@ def ciclo(portal, pal_vivo, django_user_model, settings, tmp_path):
         fecha_limite=datetime.date.today() + datetime.timedelta(days=5),
     )
     return portal
-
-
-def clic(localizador):
-    """Clic que lleva a otra página, y espera a que cargue entera (con su hoja de estilos)."""
-    localizador.click()
-    localizador.page.wait_for_load_state("load")
-
-
-def entrar(pagina, portal, usuario):
-    pagina.goto(portal + "/cuentas/entrar/")
-    pagina.get_by_label("Nombre de usuario").fill(usuario)
-    pagina.get_by_label("Contraseña").fill(CLAVE)
-    clic(pagina.get_by_role("button", name="Entrar"))
-    assert pagina.url == portal + "/trabajo/pal-2022-2024/", pagina.url
 
 
 def fila(pagina, clave):

@@ -6,10 +6,9 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.ayudas import PDF
 from tests.navegador.axe import revisar_accesibilidad
 from tests.navegador.paginas import revisar_sin_desplazamiento_horizontal
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 PAGINAS = {
     "portada": "/",

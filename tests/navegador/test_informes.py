@@ -13,15 +13,15 @@
 import hashlib
 import io
 import re
-import subprocess
 
 import pytest
 from openpyxl import load_workbook
 
+from tests.ayudas import CLAVE, texto_pdf
 from tests.navegador.axe import revisar_accesibilidad
+from tests.navegador.ayudas import clic, entrar
 from tests.navegador.paginas import revisar_sin_desplazamiento_horizontal
 
-CLAVE = "clave-de-prueba-123"
 PLAN = "pal-2022-2024"
 LISTA = "/informes/"
 PRIMERO = f"/informes/{PLAN}/1/v1/"
@@ -31,29 +31,6 @@ HUELLA = re.compile(r"^[0-9a-f]{64}$")
 
 
 # --- Ayudas ------------------------------------------------------------------------------
-
-
-def clic(localizador):
-    """Clic que lleva a otra página, y espera a que cargue entera (con su hoja de estilos)."""
-    localizador.click()
-    localizador.page.wait_for_load_state("load")
-
-
-def entrar(pagina, portal, usuario):
-    """Entra por el formulario de acceso, como una persona."""
-    pagina.goto(portal + "/cuentas/entrar/")
-    pagina.get_by_label("Nombre de usuario").fill(usuario)
-    pagina.get_by_label("Contraseña").fill(CLAVE)
-    clic(pagina.get_by_role("button", name="Entrar"))
-    assert pagina.url == portal + TRABAJO, pagina.url
-
-
-def texto_del_pdf(datos: bytes, tmp_path, nombre="informe.pdf") -> str:
-    """El texto del PDF según pdftotext (poppler), como lo copiaría quien lo lee."""
-    ruta = tmp_path / nombre
-    ruta.write_bytes(datos)
-    salida = subprocess.run(["pdftotext", str(ruta), "-"], capture_output=True, check=True, timeout=60)
-    return salida.stdout.decode("utf-8")
 
 
 def descargar(pagina, enlace) -> bytes:
@@ -142,7 +119,7 @@ def test_la_ciudadania_descarga_el_informe_y_su_huella_coincide(pagina, portal_l
 
     assert descargados["xlsx"][:2] == b"PK"  # el XLSX es un ZIP
     assert descargados["pdf"].startswith(b"%PDF-")
-    texto = texto_del_pdf(descargados["pdf"], tmp_path)
+    texto = texto_pdf(descargados["pdf"])
     assert "33 ACCIONES | 13 COMPROMISOS | 7 EJES" in texto
     assert "Avance del Eje 1" in texto
     assert "BORRADOR" not in texto
@@ -249,7 +226,7 @@ def test_crear_revisar_publicar_y_corregir_un_informe(nueva_pagina, stl, tmp_pat
 
     # 5. La vista previa en PDF lleva la marca de borrador.
     previa = descargar(facilitadora, facilitadora.get_by_role("link", name="Vista previa en PDF"))
-    texto = texto_del_pdf(previa, tmp_path, "previa.pdf")
+    texto = texto_pdf(previa)
     assert "BORRADOR" in texto
     assert "Segundo Informe Parcial" in texto
     xlsx = descargar(facilitadora, facilitadora.get_by_role("link", name="Vista previa en XLSX"))
@@ -316,7 +293,7 @@ def test_crear_revisar_publicar_y_corregir_un_informe(nueva_pagina, stl, tmp_pat
     assert huella_v2 != huellas_v1[0]
     pdf_v2 = descargar(ciudadania, ciudadania.get_by_role("link", name=f"{PLAN}-informe-2-v2.pdf"))
     assert hashlib.sha256(pdf_v2).hexdigest() == huella_v2
-    texto = texto_del_pdf(pdf_v2, tmp_path, "v2.pdf")
+    texto = texto_pdf(pdf_v2)
     assert "Versión 2 (corrección)." in texto and motivo in texto
     assert "BORRADOR" not in texto
     revisar_accesibilidad(ciudadania)

@@ -6,13 +6,12 @@ import pytest
 
 from plan.models import Compromiso, Institucion, MetaODS, ObjetivoODS
 from seguimiento.models import Avance
+from tests.ayudas import texto_de
 from tests.fabricas import plan_generado
 
 pytestmark = pytest.mark.django_db
 
 
-def _texto(respuesta):
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", respuesta.content.decode()))
 
 
 def _resultados(texto):
@@ -20,7 +19,7 @@ def _resultados(texto):
 
 
 def test_lista_de_instituciones_con_sus_compromisos_y_estados(client, pal):
-    texto = _texto(client.get("/instituciones/"))
+    texto = texto_de(client.get("/instituciones/"))
     assert "Instituto de Acceso a la Información Pública para el Estado de Guanajuato (IACIP)" in texto
     fila = texto[texto.index("(IACIP)") :][:200]
     assert "PAL 2022-2024: 2" in fila
@@ -30,7 +29,7 @@ def test_lista_de_instituciones_con_sus_compromisos_y_estados(client, pal):
 
 def test_pagina_de_una_institucion(client, pal):
     iacip = Institucion.objects.get(siglas="IACIP")
-    texto = _texto(client.get(f"/instituciones/{iacip.pk}/"))
+    texto = texto_de(client.get(f"/instituciones/{iacip.pk}/"))
     assert "Mtro. José Cristian Urrutia Negrete" in texto
     assert "Responsable en el PAL 2022-2024 2 compromisos." in texto
     assert re.search(r"Compromiso 4\.1\. Transparencia, Datos Personales y Estado Abierto 33 % .*? Estado: Con retraso", texto)
@@ -47,7 +46,7 @@ def test_institucion_sin_compromisos_o_inexistente_da_404(client, pal):
 def test_lo_no_validado_no_aparece_en_la_institucion(client, pal):
     Avance.objects.filter(accion__compromiso__eje__numero=7).update(estado=Avance.Estado.ENVIADO)
     iacip = Institucion.objects.get(siglas="IACIP")
-    texto = _texto(client.get(f"/instituciones/{iacip.pk}/"))
+    texto = texto_de(client.get(f"/instituciones/{iacip.pk}/"))
     assert "56 %" not in texto
     assert re.search(r"Compromiso 7\.1\. .*? sin reporte .*? Estado: Sin reporte", texto)
 
@@ -64,7 +63,7 @@ def test_pagina_ods_con_objetivos_metas_y_planes_sin_alineacion(client, pal):
     c41.metas_ods.add(MetaODS.objects.get(clave="16.10"))  # por su meta, también del ODS 16
     c71 = Compromiso.objects.get(eje__plan=pal, eje__numero=7, numero=1)
     c71.objetivos_ods.add(ods16, ObjetivoODS.objects.get(numero=13))
-    texto = _texto(client.get("/ods/"))
+    texto = texto_de(client.get("/ods/"))
     assert "ODS 13. Acción por el clima 1 compromiso." in texto
     assert "PAL 2022-2024 · Eje 7. Apertura Institucional Compromiso 7.1." in _seccion_ods(texto, 13)
     seccion16 = _seccion_ods(texto, 16)
@@ -75,7 +74,7 @@ def test_pagina_ods_con_objetivos_metas_y_planes_sin_alineacion(client, pal):
 
 
 def test_ods_dice_que_plan_no_registra_alineacion(client, pal):
-    assert "El PAL 2022-2024 no registra alineación con los ODS." in _texto(client.get("/ods/"))
+    assert "El PAL 2022-2024 no registra alineación con los ODS." in texto_de(client.get("/ods/"))
 
 
 @pytest.mark.parametrize(
@@ -95,28 +94,28 @@ def test_ods_dice_que_plan_no_registra_alineacion(client, pal):
     ],
 )
 def test_busqueda_y_filtros(client, pal, consulta, esperados):
-    texto = _texto(client.get(f"/buscar/?{consulta}&plan=pal-2022-2024".replace("&plan=pal-2022-2024&plan=", "&plan=")))
+    texto = texto_de(client.get(f"/buscar/?{consulta}&plan=pal-2022-2024".replace("&plan=pal-2022-2024&plan=", "&plan=")))
     assert sorted(_resultados(texto)) == sorted(esperados)
     n = len(esperados)
     assert f"{n} resultado{'s' if n != 1 else ''}" in texto
 
 
 def test_busqueda_en_todos_los_planes(client, pal):
-    texto = _texto(client.get("/buscar/?q=sentencias"))
+    texto = texto_de(client.get("/buscar/?q=sentencias"))
     assert "3 resultados" in texto
     assert "PAL 2019-2021 · Eje 2. Juzgar con Perspectiva de Género Compromiso 2.1." in texto
     assert "PAL 2022-2024 · Eje 3. Justicia Abierta Compromiso 3.1." in texto
     # «educacion» sin acento encuentra el Programa Equidad Regional del plan histórico.
-    assert "PAL 2019-2021 · Eje 3. Mejora de servicios educativos" in _texto(client.get("/buscar/?q=educacion"))
+    assert "PAL 2019-2021 · Eje 3. Mejora de servicios educativos" in texto_de(client.get("/buscar/?q=educacion"))
 
 
 def test_busqueda_por_institucion_y_ods(client, pal):
     tja = Institucion.objects.get(siglas="TJA")
-    assert _resultados(_texto(client.get(f"/buscar/?institucion={tja.pk}"))) == ["3.2"]
+    assert _resultados(texto_de(client.get(f"/buscar/?institucion={tja.pk}"))) == ["3.2"]
     Compromiso.objects.get(eje__plan=pal, eje__numero=6, numero=1).objetivos_ods.add(ObjetivoODS.objects.get(numero=4))
-    assert _resultados(_texto(client.get("/buscar/?ods=4&plan=pal-2022-2024"))) == ["6.1"]
+    assert _resultados(texto_de(client.get("/buscar/?ods=4&plan=pal-2022-2024"))) == ["6.1"]
     # En el plan histórico, el ODS 4 es el del Programa Equidad Regional.
-    assert _resultados(_texto(client.get("/buscar/?ods=4&plan=pal-2019-2021"))) == ["3.1"]
+    assert _resultados(texto_de(client.get("/buscar/?ods=4&plan=pal-2019-2021"))) == ["3.1"]
 
 
 def test_busqueda_muestra_las_acciones_que_coinciden(client, pal):
@@ -138,11 +137,11 @@ def test_parametros_invalidos_dan_un_error_junto_al_campo(client, pal, consulta,
     assert respuesta.status_code == 200
     html = respuesta.content.decode()
     assert f'<p class="error" id="error-{campo}" role="alert">{mensaje}</p>' in html
-    assert "resultado" not in _texto(respuesta).split("acción", 1)[-1].split("Solo se publica")[0]
+    assert "resultado" not in texto_de(respuesta).split("acción", 1)[-1].split("Solo se publica")[0]
 
 
 def test_sin_criterios_no_hay_resultados_todavia(client, pal):
-    texto = _texto(client.get("/buscar/"))
+    texto = texto_de(client.get("/buscar/"))
     assert "resultados" not in texto and "Buscar compromisos y acciones" in texto
 
 
@@ -190,7 +189,7 @@ def test_eje_que_el_plan_no_tiene(client, pal):
 def test_institucion_que_solo_cocrea_aparece_en_la_lista(client, pal):
     osc = Institucion.objects.create(nombre="Colectivo Ciudadano de Prueba", tipo=Institucion.Tipo.SOCIEDAD_CIVIL)
     Compromiso.objects.get(eje__plan=pal, eje__numero=3, numero=1).partes_cocreadoras.add(osc)
-    texto = _texto(client.get("/instituciones/"))
+    texto = texto_de(client.get("/instituciones/"))
     assert "Colectivo Ciudadano de Prueba" in texto
     fila = texto[texto.index("Colectivo Ciudadano de Prueba") :][:200]
     assert "Ninguno como responsable" in fila and "1 compromiso" in fila

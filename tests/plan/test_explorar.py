@@ -16,6 +16,7 @@ from django.core.cache import cache
 from plan.models import Compromiso, Institucion, ObjetivoODS
 from seguimiento.models import Avance, Periodo
 from seguimiento.semaforo import TOLERANCIA, UMBRAL_RETRASO
+from tests.ayudas import texto_de
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +26,11 @@ def _sin_paginas_en_cache():
     cache.clear()
 
 
-def _texto(respuesta):
+
+
+def texto_200(respuesta):
     assert respuesta.status_code == 200
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", respuesta.content.decode()))
+    return texto_de(respuesta)
 
 
 def _seccion_ods(texto, numero):
@@ -57,7 +60,7 @@ def test_ods_con_la_alineacion_del_plan_historico(client, pal):
     """El PAL 2019-2021 (cargado por ``preparar``) trae su alineación impresa: ODS y metas."""
     if not Compromiso.objects.filter(eje__plan__slug="pal-2019-2021", objetivos_ods__isnull=False).exists():
         pytest.skip("El PAL 2019-2021 con su alineación ODS aún no se carga con preparar.")
-    texto = _texto(client.get("/ods/"))
+    texto = texto_200(client.get("/ods/"))
     # ODS 4: solo el Programa Equidad Regional; ODS 2 y 3: solo «Impulsando tu crecimiento».
     assert _compromisos_en(_seccion_ods(texto, 4)) == ["3.1"]
     assert _compromisos_en(_seccion_ods(texto, 2)) == ["6.1"]
@@ -80,7 +83,7 @@ def test_parte_cocreadora_en_la_pagina_de_la_institucion(client, pal):
     ug = Institucion.objects.get(siglas="UG")
     c31 = Compromiso.objects.get(eje__plan=pal, eje__numero=3, numero=1)
     c31.partes_cocreadoras.add(ug)
-    texto = _texto(client.get(f"/instituciones/{ug.pk}/"))
+    texto = texto_200(client.get(f"/instituciones/{ug.pk}/"))
     propios, cocreados = texto.split("Parte cocreadora de", 1)
     assert "Compromiso 6.1. Antena Universitaria 30 %" in propios
     assert "PAL 2022-2024 · Eje 3. Justicia Abierta Compromiso 3.1." not in propios
@@ -89,7 +92,7 @@ def test_parte_cocreadora_en_la_pagina_de_la_institucion(client, pal):
     # Una institución que solo cocrea tiene página (sus compromisos cocreados), no un 404.
     solo = Institucion.objects.create(nombre="Colectivo Ciudadano de Prueba", tipo=Institucion.Tipo.SOCIEDAD_CIVIL)
     c31.partes_cocreadoras.add(solo)
-    texto = _texto(client.get(f"/instituciones/{solo.pk}/"))
+    texto = texto_200(client.get(f"/instituciones/{solo.pk}/"))
     assert "Responsable en el" not in texto
     assert "Parte cocreadora de" in texto and "Compromiso 3.1." in texto
 
@@ -102,7 +105,7 @@ def test_la_busqueda_devuelve_los_filtros_seleccionados(client, pal):
     assert re.search(r'<input type="number" name="eje" value="7"', html)
     assert re.search(rf'<option value="{iacip.pk}" selected>', html)
     assert re.search(r'<option value="en-riesgo" selected>En riesgo</option>', html)
-    assert "1 resultado" in _texto(client.get(f"/buscar/?q=municipios&plan=pal-2022-2024&institucion={iacip.pk}"))
+    assert "1 resultado" in texto_200(client.get(f"/buscar/?q=municipios&plan=pal-2022-2024&institucion={iacip.pk}"))
 
 
 def test_un_avance_que_deja_de_estar_validado_sale_de_las_paginas_en_cache(client, pal):
@@ -117,7 +120,7 @@ def test_un_avance_que_deja_de_estar_validado_sale_de_las_paginas_en_cache(clien
 
     antes = _estado_por_la_regla(Decimal(56), pal, periodo)
     for url in urls:
-        assert re.search(patron.format(cifra="56 %", estado=antes), _texto(client.get(url))), url
+        assert re.search(patron.format(cifra="56 %", estado=antes), texto_200(client.get(url))), url
 
     avance = Avance.objects.get(accion__compromiso=c71, accion__numero=3, periodo=periodo)
     assert avance.porcentaje == 80
@@ -127,8 +130,8 @@ def test_un_avance_que_deja_de_estar_validado_sale_de_las_paginas_en_cache(clien
     despues = _estado_por_la_regla((Decimal(45) + Decimal(43)) / 3, pal, periodo)
     assert (antes, despues) == ("En riesgo", "Con retraso")
     for url in urls:
-        texto = _texto(client.get(url))
+        texto = texto_200(client.get(url))
         assert "56 %" not in texto, url
         assert re.search(patron.format(cifra="29 %", estado=despues), texto), url
-    assert "1 resultado" in _texto(client.get("/buscar/?plan=pal-2022-2024&eje=7&estado=con-retraso"))
-    assert "0 resultados" in _texto(client.get("/buscar/?plan=pal-2022-2024&eje=7&estado=en-riesgo"))
+    assert "1 resultado" in texto_200(client.get("/buscar/?plan=pal-2022-2024&eje=7&estado=con-retraso"))
+    assert "0 resultados" in texto_200(client.get("/buscar/?plan=pal-2022-2024&eje=7&estado=en-riesgo"))

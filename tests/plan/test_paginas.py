@@ -1,24 +1,21 @@
-import re
 
 import pytest
 from django.urls import reverse
 
 from seguimiento.models import Avance
+from tests.ayudas import texto_de
 from tests.fabricas import construir_plan, plan_generado
 
 pytestmark = pytest.mark.django_db
 
 
-def _texto(respuesta):
-    html = respuesta.content.decode()
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 def test_inicio_muestra_el_plan_su_avance_global_y_cada_eje(client, pal):
     respuesta = client.get("/")
     assert respuesta.status_code == 200
     assert respuesta["Content-Language"] == "es-mx"
-    texto = _texto(respuesta)
+    texto = texto_de(respuesta)
     assert "Plan de Acción Local de Estado Abierto Guanajuato 2022-2024" in texto
     assert "Avance global 45 %" in texto
     assert "33 de 33 acciones con reporte" in texto
@@ -35,30 +32,30 @@ def test_inicio_muestra_el_plan_su_avance_global_y_cada_eje(client, pal):
 
 def test_solo_lo_validado_se_ve(client, pal):
     Avance.objects.filter(accion__compromiso__eje__numero=6).update(estado=Avance.Estado.ENVIADO)
-    texto = _texto(client.get("/"))
+    texto = texto_de(client.get("/"))
     assert "Eje 6. Antena Universitaria sin reporte" in texto
     assert "30 de 33 acciones con reporte; las acciones sin reporte cuentan como 0 %" in texto
 
 
 def test_selector_de_planes_y_pagina_de_cada_plan(client, pal):
     otro, _ = construir_plan([(1, [(1, [(1, 10)])])])
-    texto = _texto(client.get("/"))
+    texto = texto_de(client.get("/"))
     assert "PAL 2022-2024" in texto and str(otro) in texto
     respuesta = client.get(reverse("plan:plan", kwargs={"slug": otro.slug}))
     assert respuesta.status_code == 200
-    assert "Avance global 10 %" in _texto(respuesta)
+    assert "Avance global 10 %" in texto_de(respuesta)
     assert client.get("/planes/no-existe/").status_code == 404
 
 
 def test_portal_vacio(client, db):
     respuesta = client.get("/")
     assert respuesta.status_code == 200
-    assert "Aún no hay planes publicados" in _texto(respuesta)
+    assert "Aún no hay planes publicados" in texto_de(respuesta)
 
 
 def test_errores_de_configuracion_visibles(client, db):
     plan, _ = construir_plan([(1, [(1, [(0, 40)])])])
-    texto = _texto(client.get(plan.get_absolute_url()))
+    texto = texto_de(client.get(plan.get_absolute_url()))
     assert "Cifras que no se pueden calcular" in texto
     assert "Los pesos de las acciones del compromiso 1.1 suman 0" in texto
     assert "No calculable" in texto

@@ -9,16 +9,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from plan.models import Accion, Persona
 from seguimiento.models import Avance, Evidencia, Periodo
+from tests.ayudas import PDF, cuerpo, texto_de
 from tests.fabricas import crear_periodo, plan_generado
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def _texto(respuesta):
-    html = respuesta.content.decode()
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 def _url(plan, *partes):
@@ -28,7 +25,7 @@ def _url(plan, *partes):
 def test_pagina_del_eje_con_sus_compromisos_responsables_y_estado(client, pal):
     respuesta = client.get(_url(pal, "ejes", "1"))
     assert respuesta.status_code == 200
-    texto = _texto(respuesta)
+    texto = texto_de(respuesta)
     assert "Eje 1. Gobierno Abierto" in texto
     assert "Avance del eje 53 %" in texto
     assert "El Primer Informe Parcial publicó 51 %" in texto
@@ -48,7 +45,7 @@ def test_pagina_del_eje_con_sus_compromisos_responsables_y_estado(client, pal):
 def test_pagina_del_compromiso_con_acciones_etapas_grafica_y_ficha(client, pal):
     respuesta = client.get(_url(pal, "compromisos", "1.5"))
     assert respuesta.status_code == 200
-    texto = _texto(respuesta)
+    texto = texto_de(respuesta)
     assert "Compromiso 1.5. Sistema de vigilancia para la transformación de la producción de ladrillo" in texto
     assert "Avance del compromiso 36 %" in texto
     assert "4 de 4 acciones con reporte" in texto
@@ -71,13 +68,13 @@ def test_pagina_del_compromiso_con_acciones_etapas_grafica_y_ficha(client, pal):
 
 
 def test_compromiso_con_notas_aclaratorias_y_enlaces_de_evidencia(client, pal):
-    texto = _texto(client.get(_url(pal, "compromisos", "3.3")))
+    texto = texto_de(client.get(_url(pal, "compromisos", "3.3")))
     assert "100 % *" in texto
     assert "* Nota aclaratoria" in texto
     html = client.get(_url(pal, "compromisos", "6.1")).content.decode()
     assert 'href="https://www.ugto.mx/antenauniversitariaug/"' in html
     # Sin asteriscos no se explica una nota que no está.
-    assert "* Nota aclaratoria" not in _texto(client.get(_url(pal, "compromisos", "1.1")))
+    assert "* Nota aclaratoria" not in texto_de(client.get(_url(pal, "compromisos", "1.1")))
 
 
 def test_pagina_de_la_accion_con_avances_evidencias_y_bitacora(client, pal, django_user_model):
@@ -100,7 +97,7 @@ def test_pagina_de_la_accion_con_avances_evidencias_y_bitacora(client, pal, djan
 
     respuesta = client.get(_url(pal, "acciones", "1.5.1"))
     assert respuesta.status_code == 200
-    texto = _texto(respuesta)
+    texto = texto_de(respuesta)
     assert "Acción 1.5.1" in texto
     assert "Diseñar una campaña de comunicación" in texto
     assert "Agosto–noviembre 2023: 35 %" in texto
@@ -120,7 +117,7 @@ def test_pagina_de_la_accion_con_avances_evidencias_y_bitacora(client, pal, djan
 
 
 def test_como_se_calcula_muestra_la_aritmetica_de_cada_cifra(client, pal):
-    texto = _texto(client.get(_url(pal, "como-se-calcula")))
+    texto = texto_de(client.get(_url(pal, "como-se-calcula")))
     assert "317.3333 ÷ 7 = 45.3333 → se muestra 45 %" in texto
     assert "Meta por alcanzar = 100 − 45.3333 = 54.6667 → 55 %" in texto
     assert "266.25 ÷ 5 = 53.25 → se muestra 53 %" in texto
@@ -135,10 +132,10 @@ def test_como_se_calcula_dice_lo_que_esta_sin_reporte(client, pal):
     Avance.objects.filter(accion__compromiso__eje__numero=1, accion__compromiso__numero=5, accion__numero=2).update(
         estado=Avance.Estado.DEVUELTO, observaciones="Falta la evidencia"
     )
-    texto = _texto(client.get(_url(pal, "como-se-calcula")))
+    texto = texto_de(client.get(_url(pal, "como-se-calcula")))
     assert "sin reporte → 0" in texto
     assert "135 ÷ 4 = 33.75 → se muestra 34 %" in texto
-    compromiso = _texto(client.get(_url(pal, "compromisos", "1.5")))
+    compromiso = texto_de(client.get(_url(pal, "compromisos", "1.5")))
     assert "3 de 4 acciones con reporte; las acciones sin reporte cuentan como 0 %" in compromiso
     assert re.search(r"1\.5\.2 .*? sin reporte", compromiso)
 
@@ -163,19 +160,19 @@ def test_direcciones_que_no_existen_dan_404_en_espanol(client, pal, ruta):
 def test_la_pagina_se_renueva_al_publicar_aunque_este_en_cache(client, pal):
     url = _url(pal, "compromisos", "1.5")
     primera = client.get(url)
-    assert "Avance del compromiso 36 %" in _texto(primera)
+    assert "Avance del compromiso 36 %" in texto_de(primera)
     etag = primera["ETag"]
     assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
     # El STL valida y publica un nuevo periodo: la página cambia en la siguiente petición.
     periodo = crear_periodo(pal, datetime.date(2023, 12, 1), estado=Periodo.Estado.CERRADO)
     accion = Accion.objects.get(compromiso__eje__plan=pal, compromiso__eje__numero=1, compromiso__numero=5, numero=2)
     Avance.objects.create(accion=accion, periodo=periodo, porcentaje=Decimal(50), estado=Avance.Estado.VALIDADO)
-    assert "Avance del compromiso 36 %" in _texto(client.get(url))  # validado pero sin publicar
+    assert "Avance del compromiso 36 %" in texto_de(client.get(url))  # validado pero sin publicar
     periodo.estado = Periodo.Estado.PUBLICADO
     periodo.save()
     segunda = client.get(url)
     assert segunda["ETag"] != etag
-    assert "Avance del compromiso 46 %" in _texto(segunda)  # (35 + 50 + 100 + 0) / 4 = 46.25
+    assert "Avance del compromiso 46 %" in texto_de(segunda)  # (35 + 50 + 100 + 0) / 4 = 46.25
     assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
 
 
@@ -191,7 +188,7 @@ def test_evidencia_publicada_se_descarga_como_adjunto(client, pal, settings, tmp
     assert respuesta["Content-Type"] == "application/pdf"
     assert respuesta["Content-Disposition"] == 'attachment; filename="acta.pdf"'
     assert respuesta["X-Content-Type-Options"] == "nosniff"
-    assert b"".join(respuesta.streaming_content) == PDF
+    assert cuerpo(respuesta) == PDF
 
 
 @pytest.mark.parametrize("estado", [Avance.Estado.BORRADOR, Avance.Estado.ENVIADO, Avance.Estado.DEVUELTO])

@@ -2,7 +2,6 @@
 actividades, estatus narrativos y ningún porcentaje inventado."""
 
 import datetime
-import re
 from io import StringIO
 
 import pytest
@@ -11,6 +10,7 @@ from django.core.management import call_command
 from plan.models import Accion, Compromiso, Eje, Plan
 from seguimiento.models import Avance, EstatusCompromiso, Periodo
 from seguimiento.rollup import Cobertura, calcular_avance
+from tests.ayudas import texto_de
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +20,6 @@ def pal_2019(pal):
     return Plan.objects.get(slug="pal-2019-2021")
 
 
-def _texto(respuesta):
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", respuesta.content.decode()))
 
 
 def test_estructura_como_la_imprime_el_plan(pal_2019):
@@ -97,11 +95,11 @@ def test_el_calculo_lo_reporta_sin_reporte_y_sin_errores(pal_2019):
 
 
 def test_la_portada_del_plan_historico_dice_sin_reporte(client, pal_2019):
-    texto = _texto(client.get("/planes/pal-2019-2021/"))
+    texto = texto_de(client.get("/planes/pal-2019-2021/"))
     assert "Este plan todavía no tiene periodos publicados" in texto or "Todavía no hay periodos publicados." in texto
     assert "Avance global sin reporte" in texto
     assert "0 de 34 acciones con reporte" in texto
-    compromiso = _texto(client.get("/planes/pal-2019-2021/compromisos/5.1/"))
+    compromiso = texto_de(client.get("/planes/pal-2019-2021/compromisos/5.1/"))
     assert "Estado: Sin reporte" in compromiso
     assert "Estatus reportado por la institución" in compromiso
     assert "con desfase en su calendario" in compromiso
@@ -109,7 +107,7 @@ def test_la_portada_del_plan_historico_dice_sin_reporte(client, pal_2019):
 
 
 def test_el_plan_historico_en_la_pagina_ods(client, pal_2019):
-    texto = _texto(client.get("/ods/"))
+    texto = texto_de(client.get("/ods/"))
     assert "ODS 4. Educación de calidad 1 compromiso." in texto
     assert "Meta 16.10" in texto and "PAL 2019-2021 2.1" in texto
 

@@ -15,9 +15,8 @@ import pytest
 from plan.models import Institucion, Membresia, Plan
 from seguimiento import flujo
 from seguimiento.models import Periodo
+from tests.ayudas import CLAVE
 from tests.fabricas import crear_plan
-
-CLAVE = "clave-de-prueba-123"
 
 
 @dataclass

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from seguimiento.archivos import detectar_tipo
 from seguimiento.models import Avance, Evidencia
+from tests.ayudas import PDF
 
-PDF = b"%PDF-1.7\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 

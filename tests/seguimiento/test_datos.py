@@ -17,13 +17,13 @@ from openpyxl import load_workbook
 from plan.models import Accion
 from seguimiento import datos
 from seguimiento.models import Avance, Evidencia, Periodo
+from tests.ayudas import PDF, cuerpo
 from tests.fabricas import crear_periodo, plan_generado
 
 pytestmark = pytest.mark.django_db
 
 PAL = "pal-2022-2024"
 HISTORICO = "pal-2019-2021"
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture(autouse=True)
@@ -167,7 +167,7 @@ def test_evidencias_fecha_de_validacion_y_decimales(client, pal, settings, tmp_p
     ]
     assert (en_json["porcentaje"], en_json["validado_en"]) == (33.35, "2023-12-04")
     # La dirección de descarga funciona.
-    assert b"".join(client.get(descarga.removeprefix("http://testserver")).streaming_content) == PDF
+    assert cuerpo(client.get(descarga.removeprefix("http://testserver"))) == PDF
 
     # El porcentaje validado va tal cual; el árbol redondea a un decimal, mitad hacia arriba.
     arbol = client.get(f"/datos/{PAL}.json").json()

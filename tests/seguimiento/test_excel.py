@@ -519,7 +519,7 @@ def test_conflicto_al_confirmar_no_escribe_nada(client, pal, abierto, facilitado
     eje, compromiso, numero = (int(p) for p in claves[1].split("."))
     accion = Accion.objects.del_plan(pal).get(compromiso__eje__numero=eje, compromiso__numero=compromiso, numero=numero)
     flujo.guardar_avance(
-        accion=accion, periodo=abierto, usuario=facilitadora, datos=flujo.DatosAvance(porcentaje=Decimal("5")), version=0
+        accion=accion, periodo=abierto, usuario=facilitadora, datos=flujo.DatosAvance(porcentaje=Decimal("45")), version=0
     )
     client.force_login(responsable)
     respuesta = _confirmar(client, pal, abierto, vista, "enviar")
@@ -527,7 +527,7 @@ def test_conflicto_al_confirmar_no_escribe_nada(client, pal, abierto, facilitado
     (error,) = _errores(respuesta)
     assert error.startswith(f"El avance de la acción {claves[1]} cambió después de la vista previa (ahora está borrador; lo cambió Facilitadora el ")
     assert "Facilitadora" in error and "No se guardó ningún avance" in error
-    assert list(Avance.objects.filter(periodo=abierto).values_list("porcentaje", flat=True)) == [Decimal("5.00")]
+    assert list(Avance.objects.filter(periodo=abierto).values_list("porcentaje", flat=True)) == [Decimal("45.00")]
     # La vista previa vencida ya no se puede confirmar.
     assert _confirmar(client, pal, abierto, vista, "borrador").status_code == 400
 

@@ -13,8 +13,7 @@ from plan.models import Accion
 from seguimiento import flujo
 from seguimiento.models import Avance, Evidencia, Periodo
 from seguimiento.rollup import Alcance, calcular_avance
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+from tests.ayudas import PDF
 
 
 def accion(plan, clave):
@@ -27,17 +26,14 @@ def datos(porcentaje, **extra):
 
 
 def guardar(ciclo, clave, porcentaje, *, usuario=None, version=0, enviar=False, como_stl=False, **extra):
-    acc = accion(ciclo.plan, clave)
-    anterior = flujo.avances_validados_anteriores([acc], ciclo.periodo).get(acc.id)
     return flujo.guardar_avance(
-        accion=acc,
+        accion=accion(ciclo.plan, clave),
         periodo=ciclo.periodo,
         usuario=usuario or ciclo.iacip,
         datos=datos(porcentaje, **extra),
         version=version,
         enviar=enviar,
         como_stl=como_stl,
-        anterior=anterior,
     )
 
 

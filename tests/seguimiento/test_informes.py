@@ -19,13 +19,7 @@ from plan.models import Accion
 from seguimiento import flujo, informes
 from seguimiento.models import Avance, CifraPublicada, Evidencia, Informe, Periodo
 from seguimiento.rollup import redondear
-
-
-def texto_pdf(datos: bytes) -> list[str]:
-    """Páginas del PDF como texto (pdftotext), con espacios normales."""
-    salida = subprocess.run(["pdftotext", "-enc", "UTF-8", "-", "-"], input=datos, capture_output=True, check=True)
-    texto = salida.stdout.decode("utf-8").replace("\u00a0", " ")
-    return texto.split("\f")
+from tests.ayudas import paginas_pdf
 
 
 def fuentes_pdf(datos: bytes, tmp_path) -> list[list[str]]:
@@ -69,7 +63,7 @@ def test_el_primer_informe_llega_publicado_y_congelado_con_sus_cifras(primero):
 
 
 def test_el_pdf_dice_cada_eje_compromiso_y_accion_con_su_cifra(primero):
-    paginas = texto_pdf(leer(primero.pdf))
+    paginas = paginas_pdf(leer(primero.pdf))
     texto_completo = una_linea(" ".join(paginas))
     # Portada como la de la sesión.
     portada = una_linea(paginas[0])
@@ -112,7 +106,7 @@ def test_el_pdf_dice_cada_eje_compromiso_y_accion_con_su_cifra(primero):
 
 
 def test_el_anexo_explica_pesos_y_donde_el_calculo_difiere_de_lo_publicado(primero):
-    paginas = texto_pdf(leer(primero.pdf))
+    paginas = paginas_pdf(leer(primero.pdf))
     anexo = una_linea(" ".join(p for p in paginas if "Anexo" in p or "ANEXO" in p))
     assert "Σ (peso × avance de cada hijo) ÷ Σ pesos" in anexo
     assert "Dónde la cifra del informe difiere del cálculo" in anexo
@@ -205,7 +199,7 @@ def _segundo(ciclo, **campos) -> Informe:
 def test_publicar_exige_los_periodos_publicados_y_no_escribe_nada(ciclo):
     informe = _segundo(ciclo)
     with pytest.raises(ValidationError, match="publique los periodos que cubre: Diciembre 2023–enero 2024"):
-        informes.publicar_informe(informe, ciclo.facilitadora)
+        informes.publicar_informe(informe=informe, usuario=ciclo.facilitadora)
     informe.refresh_from_db()
     assert informe.estado == Informe.Estado.BORRADOR and not informe.congelado
     assert not CifraPublicada.objects.filter(informe=informe).exists()
@@ -214,7 +208,7 @@ def test_publicar_exige_los_periodos_publicados_y_no_escribe_nada(ciclo):
 def test_publicar_guarda_las_cifras_del_calculo_y_lo_congela(ciclo):
     _validado(ciclo, "4.1.1", 80)
     _publicar_periodo(ciclo)
-    informe = informes.publicar_informe(_segundo(ciclo), ciclo.facilitadora)
+    informe = informes.publicar_informe(informe=_segundo(ciclo), usuario=ciclo.facilitadora)
     assert informe.congelado and informe.publicado_por == ciclo.facilitadora
     assert informe.origen_cifras == Informe.OrigenCifras.CALCULO
     # 4.1 pasa de (33 + 33 + 34) / 3 a (80 + 33 + 34) / 3 = 49 (redondeado una sola vez).
@@ -223,15 +217,15 @@ def test_publicar_guarda_las_cifras_del_calculo_y_lo_congela(ciclo):
     global_ = CifraPublicada.objects.get(informe=informe, nivel=CifraPublicada.Nivel.PLAN).porcentaje
     assert informe.meta_por_alcanzar_publicada == 100 - global_
     assert informe.contenido["diferencias"] == []  # sus cifras son las del cálculo
-    pagina = next(una_linea(p) for p in texto_pdf(leer(informe.pdf)) if "Compromiso 4.1." in p)
+    pagina = next(una_linea(p) for p in paginas_pdf(leer(informe.pdf)) if "Compromiso 4.1." in p)
     assert "49%" in pagina and "80%" in pagina
-    assert "BORRADOR" not in " ".join(texto_pdf(leer(informe.pdf)))
+    assert "BORRADOR" not in " ".join(paginas_pdf(leer(informe.pdf)))
 
 
 def test_un_avance_corregido_despues_no_cambia_el_informe_publicado(ciclo):
     avance = _validado(ciclo, "4.1.1", 80)
     _publicar_periodo(ciclo)
-    informe = informes.publicar_informe(_segundo(ciclo), ciclo.facilitadora)
+    informe = informes.publicar_informe(informe=_segundo(ciclo), usuario=ciclo.facilitadora)
     pdf, xlsx, contenido = leer(informe.pdf), leer(informe.xlsx), informe.contenido
     Avance.objects.filter(pk=avance.pk).update(porcentaje=10)
     informe.refresh_from_db()
@@ -239,27 +233,27 @@ def test_un_avance_corregido_despues_no_cambia_el_informe_publicado(ciclo):
     assert CifraPublicada.objects.get(informe=informe, compromiso__numero=1, compromiso__eje__numero=4).porcentaje == 49
     # Volver a publicarlo no lo reescribe: se corrige con una versión nueva.
     with pytest.raises(ValidationError, match="ya está publicado y congelado"):
-        informes.publicar_informe(informe, ciclo.facilitadora)
+        informes.publicar_informe(informe=informe, usuario=ciclo.facilitadora)
 
 
 def test_una_correccion_es_una_version_nueva_y_la_anterior_se_conserva(ciclo):
     avance = _validado(ciclo, "4.1.1", 80)
     _publicar_periodo(ciclo)
-    v1 = informes.publicar_informe(_segundo(ciclo), ciclo.facilitadora)
+    v1 = informes.publicar_informe(informe=_segundo(ciclo), usuario=ciclo.facilitadora)
     pdf_v1 = leer(v1.pdf)
     Avance.objects.filter(pk=avance.pk).update(porcentaje=20)
     with pytest.raises(ValidationError):
-        informes.corregir_informe(v1, "   ", ciclo.facilitadora)
-    v2 = informes.corregir_informe(v1, "La cifra de 4.1.1 era 20 %, no 80 %.", ciclo.facilitadora)
+        informes.corregir_informe(informe=v1, motivo="   ", usuario=ciclo.facilitadora)
+    v2 = informes.corregir_informe(informe=v1, motivo="La cifra de 4.1.1 era 20 %, no 80 %.", usuario=ciclo.facilitadora)
     assert (v2.version, v2.corrige, v2.estado) == (2, v1, Informe.Estado.BORRADOR)
-    v2 = informes.publicar_informe(v2, ciclo.facilitadora)
+    v2 = informes.publicar_informe(informe=v2, usuario=ciclo.facilitadora)
     v1.refresh_from_db()
     assert v1.congelado and leer(v1.pdf) == pdf_v1 and v1.pdf.name != v2.pdf.name
     assert CifraPublicada.objects.get(informe=v2, compromiso__numero=1, compromiso__eje__numero=4).porcentaje == 29
-    assert "Versión 2 (corrección)" in una_linea(texto_pdf(leer(v2.pdf))[0])
+    assert "Versión 2 (corrección)" in una_linea(paginas_pdf(leer(v2.pdf))[0])
     # Solo se corrige la última versión.
     with pytest.raises(ValidationError, match="Ya existe la versión 2"):
-        informes.corregir_informe(v1, "otra", ciclo.facilitadora)
+        informes.corregir_informe(informe=v1, motivo="otra", usuario=ciclo.facilitadora)
 
 
 def test_la_base_exige_motivo_y_version_anterior_en_una_correccion(primero):
@@ -287,7 +281,7 @@ def test_el_borrador_lleva_su_marca_y_usa_avances_validados_aun_sin_publicar(cic
     assert contenido["informe"]["borrador"] is True
     comp = next(c for e in contenido["ejes"] for c in e["compromisos"] if c["clave"] == "4.1")
     assert comp["cifra"] == "49"
-    paginas = texto_pdf(informes.pdf_del_contenido(contenido))
+    paginas = paginas_pdf(informes.pdf_del_contenido(contenido))
     assert "BORRADOR · NO PUBLICADO" in paginas[0] and "BORRADOR · NO PUBLICADO" in paginas[3]
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import subprocess
 from io import StringIO
 
 import pytest
@@ -13,17 +12,10 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from seguimiento.models import CifraPublicada, Informe, Periodo
+from tests.ayudas import cuerpo, texto_pdf
 
 PDF_1 = "/informes/pal-2022-2024/1/v1/pal-2022-2024-informe-1-v1.pdf"
 XLSX_1 = "/informes/pal-2022-2024/1/v1/pal-2022-2024-informe-1-v1.xlsx"
-
-
-def _bytes(respuesta) -> bytes:
-    return b"".join(respuesta.streaming_content) if respuesta.streaming else respuesta.content
-
-
-def _texto(datos: bytes) -> str:
-    return subprocess.run(["pdftotext", "-", "-"], input=datos, capture_output=True, check=True).stdout.decode()
 
 
 @pytest.fixture
@@ -62,12 +54,12 @@ def test_los_archivos_se_sirven_byte_por_byte_con_su_huella(client, primero):
     assert pdf["Content-Disposition"].startswith("inline") and "pal-2022-2024-informe-1-v1.pdf" in pdf["Content-Disposition"]
     assert pdf["X-Content-Type-Options"] == "nosniff"
     assert "immutable" in pdf["Cache-Control"] and pdf["ETag"] == f'"{primero.pdf_sha256}"'
-    datos = _bytes(pdf)
+    datos = cuerpo(pdf)
     assert hashlib.sha256(datos).hexdigest() == primero.pdf_sha256
-    assert "33 ACCIONES | 13 COMPROMISOS | 7 EJES" in _texto(datos)
+    assert "33 ACCIONES | 13 COMPROMISOS | 7 EJES" in texto_pdf(datos)
     xlsx = client.get(XLSX_1)
     assert xlsx["Content-Disposition"].startswith("attachment")
-    libro = _bytes(xlsx)
+    libro = cuerpo(xlsx)
     assert hashlib.sha256(libro).hexdigest() == primero.xlsx_sha256
     assert load_workbook(io.BytesIO(libro)).sheetnames[1:5] == ["Plan", "Ejes", "Compromisos", "Acciones"]
     # Nombres y formatos que no son los del informe: 404.
@@ -115,8 +107,8 @@ def test_la_facilitadora_crea_revisa_y_publica_un_informe(client, ciclo):
     assert "Vista previa en PDF" in detalle and "Publicar y congelar" in detalle
     previa = client.get(f"{base}{informe.pk}/vista-previa.pdf")
     assert previa["Content-Type"] == "application/pdf"
-    assert "BORRADOR · NO PUBLICADO" in _texto(previa.content)
-    assert "Primera Sesión Ordinaria 2024" in _texto(previa.content)
+    assert "BORRADOR · NO PUBLICADO" in texto_pdf(previa.content)
+    assert "Primera Sesión Ordinaria 2024" in texto_pdf(previa.content)
     respuesta = client.post(f"{base}{informe.pk}/publicar/", follow=True)
     informe.refresh_from_db()
     assert informe.congelado and informe.publicado_por == ciclo.facilitadora
@@ -224,7 +216,7 @@ def test_el_comando_escribe_el_informe_publicado_tal_como_se_congelo(primero, tm
 def test_el_comando_genera_un_borrador_de_un_periodo_sin_guardarlo(pal, tmp_path):
     salida = tmp_path / "borrador.pdf"
     call_command("informe", "pal-2022-2024", "--hasta", "agosto-noviembre-2023", "--salida", str(salida), stderr=StringIO())
-    texto = _texto(salida.read_bytes())
+    texto = texto_pdf(salida.read_bytes())
     assert "BORRADOR" in texto and "Segundo Informe Parcial" in texto
     assert Informe.objects.filter(plan=pal).count() == 1
 

@@ -13,11 +13,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from seguimiento import flujo
 from seguimiento.models import Avance, Evidencia, Informe, Periodo
+from tests.ayudas import PDF
 from tests.seguimiento.conftest import CLAVE
 from tests.seguimiento.test_flujo import accion
 
 PAPELES = ["anonimo", "sin_papel", "extrana", "judicial", "iacip", "integrante", "facilitadora", "admin"]
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 @pytest.fixture

@@ -8,9 +8,8 @@ import pytest
 
 from seguimiento import flujo
 from seguimiento.models import Avance, Evidencia, Periodo
+from tests.ayudas import PDF
 from tests.seguimiento.test_flujo import accion
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
 def _base(c):

@@ -128,7 +128,7 @@ def _validar_contrasena(password: str, cuentas: list[CuentaDemo]) -> None:
 
 
 @transaction.atomic
-def crear_usuarios_demo(plan: Plan, password: str) -> list[CuentaDemo]:
+def crear_usuarios_demo(*, plan: Plan, password: str) -> list[CuentaDemo]:
     """Crea o restablece las cuentas de demostración del plan y sus membresías (una transacción)."""
     cuentas = cuentas_del_plan(plan)
     _validar_contrasena(password, cuentas)
@@ -204,7 +204,7 @@ class Command(BaseCommand):
                 % {"plan": opciones["plan"], "disponibles": self._disponibles()}
             ) from None
 
-        cuentas = crear_usuarios_demo(plan, opciones["password"])
+        cuentas = crear_usuarios_demo(plan=plan, password=opciones["password"])
         self._tabla(cuentas)
         creadas = sum(c.creada for c in cuentas)
         actualizadas = len(cuentas) - creadas

@@ -640,7 +640,7 @@ def planes_sinteticos():
     return planes
 
 
-def borrar_sinteticos(planes: list[Plan]) -> dict[str, int]:
+def borrar_sinteticos(*, planes: list[Plan]) -> dict[str, int]:
     """Borra los planes sintéticos y lo que cuelga de ellos, con DELETE directos.
 
     ``QuerySet.delete()`` mandaría una señal por objeto (historial e invalidación de la
@@ -736,7 +736,7 @@ def contar(planes_ids: list[int]) -> list[tuple[str, int]]:
         ),
         (
             "Informes publicados",
-            Informe.objects.filter(plan_id__in=planes_ids, estado=Informe.Estado.PUBLICADO).count(),
+            Informe.objects.publicados().filter(plan_id__in=planes_ids).count(),
         ),
         ("Cifras publicadas", CifraPublicada.objects.filter(informe__plan_id__in=planes_ids).count()),
     ]
@@ -788,7 +788,7 @@ class Command(BaseCommand):
         if opciones["borrar"]:
             with transaction.atomic():
                 planes = planes_sinteticos()
-                borrados = borrar_sinteticos(planes)
+                borrados = borrar_sinteticos(planes=planes)
             self.stdout.write("Filas borradas:")
             for nombre, cuantos in borrados.items():
                 self.stdout.write(f"  {nombre}: {cuantos:,}")

@@ -108,7 +108,7 @@ class Command(BaseCommand):
             raise CommandError(f"El plan «{plan.slug}» no tiene el informe {numero}. Informes: {existentes}.")
         if publicar:
             try:
-                informe = informes.publicar_informe(informe)
+                informe = informes.publicar_informe(informe=informe)
             except ValidationError as error:
                 raise CommandError(" ".join(error.messages)) from None
             self.stderr.write(f"Publicado y congelado: {informe}.")
