@@ -132,6 +132,18 @@ DATABASES = {
     )
 }
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite para un servidor web (Django 5.2): WAL deja leer mientras otro escribe; cada
+    # transacción toma el cerrojo de escritura al empezar (IMMEDIATE), así dos escrituras a la
+    # vez esperan su turno (hasta 20 s) en vez de fallar con «database is locked».
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
