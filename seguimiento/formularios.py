@@ -176,6 +176,15 @@ class RevisionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Obligatorias para devolver: qué debe corregirse."),
     )
+    motivo_retiro = forms.CharField(
+        label=_("Motivo público del retiro"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Solo si el avance ya está publicado: al devolverlo sale del portal y de las cifras, y "
+            "este motivo se publica en la historia de la acción. Escríbalo para la ciudadanía."
+        ),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
 

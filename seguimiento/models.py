@@ -186,6 +186,15 @@ class Avance(models.Model):
         blank=True,
         help_text=_("Lo que el STL pide corregir al devolver el avance."),
     )
+    motivo_retiro = models.TextField(
+        _("motivo público del retiro"),
+        blank=True,
+        help_text=_(
+            "Por qué el STL devolvió un avance que ya estaba publicado (validado en un periodo "
+            "publicado): devolverlo lo retira del portal y de las cifras, y este motivo queda en la "
+            "historia pública de la acción."
+        ),
+    )
     version = models.PositiveIntegerField(
         _("versión"),
         default=1,
@@ -241,6 +250,12 @@ class Avance(models.Model):
         }[self.estado]
 
 
+class EvidenciaQuerySet(models.QuerySet):
+    def vigentes(self):
+        """Las que forman parte de su avance (no retiradas)."""
+        return self.filter(retirada_en__isnull=True)
+
+
 def _ruta_evidencia(instancia, nombre_original: str) -> str:
     """Nombre de almacenamiento generado: nunca el nombre que subió la persona.
 
@@ -266,8 +281,18 @@ class Evidencia(models.Model):
     )
     nombre_original = models.CharField(_("nombre original del archivo"), max_length=255, blank=True)
     descripcion = models.CharField(_("descripción"), max_length=500, blank=True)
+    retirada_en = models.DateTimeField(
+        _("retirada el"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Se quitó de un avance de un periodo publicado: ya no es parte del avance, pero el "
+            "archivo se conserva (lo publicado nunca se destruye)."
+        ),
+    )
 
     history = HistoricalRecords()
+    objects = EvidenciaQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("evidencia")
