@@ -12,24 +12,26 @@ Redondeo: las cifras **calculadas** (avances del plan, ejes, compromisos y accio
 árbol, cifras publicadas por el informe, meta por alcanzar) van con un decimal, mitad hacia
 arriba (``rollup.redondear``), redondeadas una sola vez al escribirlas. El ``porcentaje`` de
 cada avance es el dato validado, tal cual (hasta dos decimales).
+
+Fórmulas: los CSV y el XLSX se escriben con ``hojas_de_calculo`` (ningún texto se vuelve
+fórmula; en el CSV, un texto que empieza con «=», «+», «-», «@», tabulador o retorno de carro
+lleva un apóstrofo delante). La regla para quien descarga está en ``REGLA_FORMULAS``; los JSON
+llevan cada texto exacto.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.utils import timezone
 from openpyxl import Workbook
-from openpyxl.packaging.core import DocumentProperties
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from . import hojas_de_calculo
 from .models import Avance, Evidencia, Periodo
 from .portal import EstadoPublico
 from .rollup import redondear
@@ -285,6 +287,17 @@ REGLA_REDONDEO = (
     "sola vez: el cálculo usa todos los decimales. El porcentaje de cada avance (la columna o "
     "clave «porcentaje» de los avances) va tal como se validó, sin redondear (hasta dos "
     "decimales). Los pesos van tal como se registraron."
+)
+REGLA_FORMULAS = (
+    "Ningún texto se vuelve fórmula al abrir un archivo en una hoja de cálculo. En los CSV, un "
+    "texto que empieza con «=», «+», «-» o «@», con un tabulador o con un retorno de carro (una "
+    "narrativa, una etapa, una nota, una descripción, un nombre o un enlace) lleva delante un "
+    "apóstrofo (') que no es parte del dato: la narrativa «=SUMA(A1)» se escribe «'=SUMA(A1)», "
+    "y Excel la muestra como texto. Un texto que ya empieza con un apóstrofo lleva otro: el "
+    "primer apóstrofo de una celda de texto del CSV nunca es parte del dato. En el XLSX ese texto es una celda de texto con su valor "
+    "exacto, sin apóstrofo. Los números nunca llevan apóstrofo. Cada celda del CSV va entre "
+    "comillas dobles, así que una coma o un punto y coma dentro de un texto no empieza otra "
+    "celda: un «=» en medio de un texto se deja tal cual. Los JSON llevan cada texto exacto."
 )
 SOLO_LO_PUBLICADO = (
     "Solo incluye avances validados de periodos publicados por el Secretariado Técnico Local "
@@ -563,7 +576,7 @@ def avances_publicados(plan, url_de_archivo: Callable[[Evidencia], str]) -> list
     )
     # Consulta 2: las evidencias de esos avances (misma condición, sin recorrer avances).
     evidencias: dict[int, list[EvidenciaPublicada]] = {}
-    for evidencia in Evidencia.objects.filter(avance__in=publicados.values("pk")).order_by("avance_id", "pk"):
+    for evidencia in Evidencia.objects.vigentes().filter(avance__in=publicados.values("pk")).order_by("avance_id", "pk"):
         evidencias.setdefault(evidencia.avance_id, []).append(
             EvidenciaPublicada(
                 url=evidencia.url or url_de_archivo(evidencia),
@@ -603,37 +616,25 @@ def avances_como_json(plan, avances: list[AvancePublicado]) -> dict:
 # --- Formatos ----------------------------------------------------------------------------
 
 
-def _texto(valor) -> str:
-    """Valor de una celda de CSV."""
-    if valor is None:
-        return ""
+def _valor(valor):
+    """Un valor de una fila para la hoja de cálculo: «sí»/«no» en vez de un booleano; las cifras
+    y los textos tal cual (``hojas_de_calculo`` neutraliza los textos que parecen fórmulas)."""
     if isinstance(valor, bool):
         return "sí" if valor else "no"
-    if isinstance(valor, Decimal):
-        return f"{valor:f}"
-    return str(valor)
+    return valor
 
 
 def como_csv(columnas: list[Columna], filas: list[dict]) -> bytes:
-    """CSV en UTF-8 con BOM (Excel en español abre bien los acentos), separado por comas,
-    con comillas donde hace falta y fin de línea CRLF (RFC 4180)."""
-    salida = io.StringIO()
-    escritor = csv.writer(salida, lineterminator="\r\n")
-    escritor.writerow([c.nombre for c in columnas])
-    for fila in filas:
-        escritor.writerow([_texto(fila[c.nombre]) for c in columnas])
-    return ("\ufeff" + salida.getvalue()).encode("utf-8")
+    """Las filas en CSV, con las columnas documentadas (``hojas_de_calculo.como_csv``)."""
+    return hojas_de_calculo.como_csv(
+        [c.nombre for c in columnas], ([_valor(fila[c.nombre]) for c in columnas] for fila in filas)
+    )
 
 
 def _celda(valor):
     """Valor de una celda de XLSX: las cifras como números."""
-    if valor is None:
-        return None
-    if isinstance(valor, bool):
-        return "sí" if valor else "no"
-    if isinstance(valor, Decimal):
-        return int(valor) if valor == valor.to_integral_value() else float(valor)
-    return valor
+    valor = _valor(valor)
+    return hojas_de_calculo.numero_de_celda(valor) if isinstance(valor, Decimal) else valor
 
 
 _NEGRITA = Font(bold=True)
@@ -656,7 +657,7 @@ def _hoja(libro: Workbook, hoja: Hoja, filas: list[dict]) -> None:
     for indice, columna in enumerate(hoja.columnas, start=1):
         letra = get_column_letter(indice)
         ws.column_dimensions[letra].width = _ancho(
-            [columna.nombre] + [_texto(fila[columna.nombre]) for fila in filas]
+            [columna.nombre] + [hojas_de_calculo.texto_de_csv(_valor(fila[columna.nombre])) for fila in filas]
         )
         if columna.formato:
             for (celda,) in ws.iter_rows(min_row=2, min_col=indice, max_col=indice):
@@ -680,6 +681,7 @@ def _leeme(libro: Workbook, estado: EstadoPublico, informe, url_documentacion: s
         f"Cifras publicadas por el informe: {informe.titulo}." if informe else "Ningún informe publicado corresponde a ese periodo.",
         SOLO_LO_PUBLICADO,
         REGLA_REDONDEO,
+        REGLA_FORMULAS,
         "Porcentajes como números de 0 a 100 (45.3 significa 45.3 %). Fechas AAAA-MM-DD.",
         CONDICIONES,
         f"Documentación de cada archivo y columna: {url_documentacion}",
@@ -705,30 +707,6 @@ def _leeme(libro: Workbook, estado: EstadoPublico, informe, url_documentacion: s
             celda.alignment = Alignment(wrap_text=True, vertical="top")
 
 
-_SIN_FECHA = ("created", "modified")
-
-
-class PropiedadesSinFecha(DocumentProperties):
-    """Propiedades del libro sin fecha de creación ni de modificación (ambas son opcionales
-    en el formato); openpyxl pone la hora actual si no se le dice otra cosa."""
-
-    __elements__ = tuple(e for e in DocumentProperties.__elements__ if e not in _SIN_FECHA)
-    __nested__ = tuple(e for e in DocumentProperties.__nested__ if e not in _SIN_FECHA)
-
-
-def zip_estable(contenido: bytes) -> bytes:
-    """El mismo ZIP con fechas fijas en cada miembro: mismos datos → mismos bytes."""
-    entrada = zipfile.ZipFile(io.BytesIO(contenido))
-    salida = io.BytesIO()
-    with zipfile.ZipFile(salida, "w", zipfile.ZIP_DEFLATED) as zip_:
-        for miembro in entrada.infolist():
-            info = zipfile.ZipInfo(miembro.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = miembro.external_attr
-            zip_.writestr(info, entrada.read(miembro.filename))
-    return salida.getvalue()
-
-
 def como_xlsx(
     estado: EstadoPublico,
     informe,
@@ -743,9 +721,6 @@ def como_xlsx(
     bytes. La hoja «Léeme» dice a qué periodo corresponden las cifras.
     """
     libro = Workbook()
-    libro.properties = PropiedadesSinFecha(
-        creator="Estado Abierto", title=f"{estado.plan.nombre}: datos abiertos", language="es-MX"
-    )
     _leeme(libro, estado, informe, url_documentacion)
     filas = {
         "Plan": filas_de_plan(estado, informe, comparaciones),
@@ -756,6 +731,4 @@ def como_xlsx(
     }
     for hoja in HOJAS:
         _hoja(libro, hoja, filas[hoja.nombre])
-    salida = io.BytesIO()
-    libro.save(salida)
-    return zip_estable(salida.getvalue())
+    return hojas_de_calculo.guardar_libro(libro, titulo=f"{estado.plan.nombre}: datos abiertos")

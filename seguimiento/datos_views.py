@@ -15,12 +15,11 @@ from django.urls import reverse
 from plan.models import Plan
 
 from . import datos
+from .hojas_de_calculo import TIPO_CSV, TIPO_XLSX
 from .portal import estado_con_informe, estado_publico, plan_o_404
 from .publicacion import pagina_publica
 
 TIPO_JSON = "application/json; charset=utf-8"
-TIPO_CSV = "text/csv; charset=utf-8"
-TIPO_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _con_plan(vista):
@@ -96,6 +95,7 @@ def indice(request):
             "columnas_avances": datos.COLUMNAS_AVANCES,
             "hojas": datos.HOJAS,
             "regla_redondeo": datos.REGLA_REDONDEO,
+            "regla_formulas": datos.REGLA_FORMULAS,
             "solo_lo_publicado": datos.SOLO_LO_PUBLICADO,
             "condiciones": datos.CONDICIONES,
             "separador": datos.SEPARADOR_EVIDENCIAS.strip(),

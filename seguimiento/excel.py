@@ -20,14 +20,13 @@ solo se traducen celdas a ``DatosAvance`` y errores a frases en español.
 from __future__ import annotations
 
 import datetime
-import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -41,8 +40,8 @@ from plan.models import Accion, Plan
 
 from . import flujo
 from .archivos import XLSX, detectar_tipo
-from .datos import PropiedadesSinFecha, zip_estable
 from .flujo import ETAPAS_SUGERIDAS, DatosAvance
+from .hojas_de_calculo import guardar_libro, numero_de_celda
 from .models import Avance, Evidencia, Periodo
 from .selectores import avances_validados_anteriores
 
@@ -111,12 +110,6 @@ def _numero(valor: Decimal) -> str:
     return f"{valor.normalize():f}"
 
 
-def _celda_numero(valor: Decimal | None):
-    if valor is None:
-        return None
-    return int(valor) if valor == valor.to_integral_value() else float(valor)
-
-
 def _fecha(valor: datetime.date | None) -> str:
     return valor.strftime("%d/%m/%Y") if valor else _("no registrada")
 
@@ -132,20 +125,6 @@ def _a_excel(momento: datetime.datetime | None):
     if momento is None:
         return None
     return timezone.localtime(momento).replace(tzinfo=None)
-
-
-def _guardar(libro: Workbook, titulo: str) -> bytes:
-    # Ningún texto es fórmula: una narrativa que empieza con «=» se guarda como texto
-    # (openpyxl la convertiría en fórmula, y Excel la ejecutaría al abrir el archivo).
-    for ws in libro.worksheets:
-        for fila in ws.iter_rows():
-            for celda in fila:
-                if celda.data_type == "f":
-                    celda.data_type = "s"
-    libro.properties = PropiedadesSinFecha(creator="Estado Abierto", title=titulo, language="es-MX")
-    salida = io.BytesIO()
-    libro.save(salida)
-    return zip_estable(salida.getvalue())
 
 
 # --- Plantilla de captura --------------------------------------------------------------------
@@ -376,12 +355,12 @@ def plantilla(*, plan: Plan, periodo: Periodo, filas: Iterable, url_carga: str =
             "compromiso": f"{compromiso.clave}. {compromiso.nombre}",
             "accion": accion.descripcion,
             "institucion": compromiso.institucion_responsable.nombre_corto,
-            "anterior": _celda_numero(anterior.porcentaje) if anterior else _("sin reporte"),
+            "anterior": numero_de_celda(anterior.porcentaje) if anterior else _("sin reporte"),
             "estado": avance.get_estado_display() if avance else _("Sin enviar"),
         }
         if avance is not None:
             valores.update(
-                porcentaje=_celda_numero(avance.porcentaje),
+                porcentaje=numero_de_celda(avance.porcentaje),
                 etapa=avance.etapa or None,
                 narrativa=avance.narrativa or None,
                 nota_aclaratoria_marcada=SI if avance.nota_aclaratoria_marcada else NO,
@@ -409,7 +388,7 @@ def plantilla(*, plan: Plan, periodo: Periodo, filas: Iterable, url_carga: str =
 
     _control(libro, plan=plan, periodo=periodo)
     libro.active = 0
-    return _guardar(libro, _("Plantilla de captura: %(plan)s, %(periodo)s") % {"plan": plan, "periodo": periodo.nombre})
+    return guardar_libro(libro, titulo=_("Plantilla de captura: %(plan)s, %(periodo)s") % {"plan": plan, "periodo": periodo.nombre})
 
 
 # --- Lectura de una captura ------------------------------------------------------------------
@@ -644,10 +623,12 @@ def _diferencias(datos: DatosAvance, avance: Avance | None) -> list[Diferencia]:
     return diferencias
 
 
-def _abrir(archivo, nombre: str):
+def _abrir(archivo, nombre: str, *, calculado: bool):
+    """El libro en solo lectura: con el valor que Excel calculó para cada fórmula
+    (``calculado``) o con las fórmulas mismas."""
     try:
         archivo.seek(0)
-        return load_workbook(archivo, read_only=True, data_only=True)
+        return load_workbook(archivo, read_only=True, data_only=calculado)
     except Exception:  # openpyxl lanza errores de muchos tipos ante un libro dañado
         raise _ArchivoInvalido(
             Problema(
@@ -703,7 +684,7 @@ def _revisar_control(libro, *, plan: Plan, periodo: Periodo) -> None:
 def _encabezados(filas) -> tuple[int, dict[str, int]]:
     """Número de la fila de encabezados y la posición (0…) de cada columna, por su encabezado."""
     buscados = {str(c.encabezado).casefold(): c.clave for c in COLUMNAS}
-    for numero, fila in filas:
+    for numero, fila, _formulas in filas:
         textos = [_texto_celda(getattr(celda, "value", None)).casefold() for celda in fila]
         if str(_POR_CLAVE["clave"].encabezado).casefold() not in textos:
             if numero >= 10:
@@ -737,9 +718,11 @@ def _encabezados(filas) -> tuple[int, dict[str, int]]:
     )
 
 
-def _filas_numeradas(ws):
-    for numero, fila in enumerate(ws.iter_rows(), start=1):
-        yield numero, fila
+def _filas_numeradas(ws, ws_formulas):
+    """Cada fila de la hoja con su número (1…), sus celdas con el valor que Excel calculó y las
+    mismas celdas con su fórmula, si la tienen (el mismo archivo, leído sin calcular)."""
+    for numero, (fila, formulas) in enumerate(zip(ws.iter_rows(), ws_formulas.iter_rows()), start=1):
+        yield numero, fila, formulas
 
 
 def leer_captura(archivo, *, plan: Plan, periodo: Periodo, acceso, nombre: str | None = None) -> Lectura:
@@ -748,6 +731,10 @@ def leer_captura(archivo, *, plan: Plan, periodo: Periodo, acceso, nombre: str |
     Junta todos los errores (cada uno con hoja, fila y columna). Sin errores, ``cambios`` trae
     lo que cada fila cambiaría, con la ``version`` de cada avance tal como está ahora.
     Tres consultas, sea cual sea el número de filas.
+
+    El libro se lee dos veces: con los valores que Excel calculó (una fórmula cuenta por su
+    resultado, como hasta ahora) y con sus fórmulas, para no tomar por vacía una celda con una
+    fórmula que nadie calculó (un archivo escrito por un programa, no por Excel).
     """
     nombre = nombre or getattr(archivo, "name", None) or _("sin nombre")
     lectura = Lectura()
@@ -757,14 +744,20 @@ def leer_captura(archivo, *, plan: Plan, periodo: Periodo, acceso, nombre: str |
         lectura.errores.extend(Problema(mensaje) for mensaje in error.messages)
         return lectura
     try:
-        libro = _abrir(archivo, nombre)
+        libro = _abrir(archivo, nombre, calculado=True)
         try:
             _revisar_control(libro, plan=plan, periodo=periodo)
             if HOJA_AVANCES not in libro.sheetnames:
                 raise _ArchivoInvalido(
                     Problema(_("Al archivo le falta la hoja «%(hoja)s».") % {"hoja": HOJA_AVANCES})
                 )
-            _leer_filas(libro[HOJA_AVANCES], lectura, plan=plan, periodo=periodo, acceso=acceso)
+            con_formulas = _abrir(archivo, nombre, calculado=False)
+            try:
+                _leer_filas(
+                    libro[HOJA_AVANCES], con_formulas[HOJA_AVANCES], lectura, plan=plan, periodo=periodo, acceso=acceso
+                )
+            finally:
+                con_formulas.close()
         finally:
             libro.close()
     except _ArchivoInvalido as error:
@@ -772,29 +765,95 @@ def leer_captura(archivo, *, plan: Plan, periodo: Periodo, acceso, nombre: str |
     return lectura
 
 
-def _leer_filas(ws, lectura: Lectura, *, plan: Plan, periodo: Periodo, acceso) -> None:
-    ws.reset_dimensions()  # no confiar en la dimensión declarada por el archivo
-    filas = _filas_numeradas(ws)
+@dataclass
+class _Contexto:
+    """Lo que comparten las filas de una carga: dónde está cada columna, las tablas de consulta
+    (leídas una vez, antes de recorrer las filas) y lo que se va juntando."""
+
+    lectura: Lectura
+    plan: Plan
+    periodo: Periodo
+    acceso: object
+    posiciones: dict[str, int]
+    #: Las acciones del plan por clave (para distinguir «no existe» de «no es suya»).
+    acciones: dict[str, Accion]
+    #: Los avances del periodo por acción, con cuántas evidencias tienen (``n_evidencias``).
+    avances: dict[int, Avance]
+    #: El último avance validado de cada acción en un periodo anterior.
+    anteriores: dict[int, Avance]
+    #: Clave → primera fila donde apareció.
+    vistas: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Fila:
+    """Una fila de la hoja «Avances»: sus celdas por clave de columna y sus errores."""
+
+    numero: int
+    celdas: tuple
+    formulas: tuple
+    contexto: _Contexto
+
+    def _indice(self, clave: str) -> int | None:
+        indice = self.contexto.posiciones.get(clave)
+        return None if indice is None or indice >= len(self.celdas) else indice
+
+    def celda(self, clave: str):
+        indice = self._indice(clave)
+        return None if indice is None else self.celdas[indice]
+
+    def valor(self, clave: str):
+        return getattr(self.celda(clave), "value", None)
+
+    def formula_sin_valor(self, clave: str) -> str | None:
+        """La fórmula de la celda si Excel no guardó su resultado (se leería vacía)."""
+        indice = self._indice(clave)
+        if indice is None or indice >= len(self.formulas) or self.valor(clave) is not None:
+            return None
+        celda = self.formulas[indice]
+        if getattr(celda, "data_type", None) != "f":
+            return None
+        return str(celda.value)
+
+    def problema(self, mensaje: str, clave: str | None = None) -> None:
+        lugar = {"hoja": HOJA_AVANCES, "fila": self.numero}
+        if clave is not None:
+            lugar.update(
+                columna=get_column_letter(self.contexto.posiciones[clave] + 1),
+                encabezado=str(_POR_CLAVE[clave].encabezado),
+            )
+        self.contexto.lectura.errores.append(Problema(mensaje, **lugar))
+
+
+def _leer_filas(ws, ws_formulas, lectura: Lectura, *, plan: Plan, periodo: Periodo, acceso) -> None:
+    for hoja in (ws, ws_formulas):
+        hoja.reset_dimensions()  # no confiar en la dimensión declarada por el archivo
+    filas = _filas_numeradas(ws, ws_formulas)
     fila_encabezados, posiciones = _encabezados(filas)
 
-    # Tablas de consulta, una vez antes de recorrer las filas:
-    # 1) las acciones del plan por clave (para distinguir «no existe» de «no es suya»);
-    acciones = {
-        a.clave: a
-        for a in Accion.objects.del_plan(plan).select_related("compromiso__eje", "compromiso__institucion_responsable")
-    }
-    # 2) los avances del periodo, con cuántas evidencias tienen;
-    avances = {
-        a.accion_id: a
-        for a in Avance.objects.filter(periodo=periodo, accion__compromiso__eje__plan=plan).annotate(
-            n_evidencias=Count("evidencias")
-        )
-    }
-    # 3) el último avance validado de cada acción en un periodo anterior.
-    anteriores = avances_validados_anteriores(Accion.objects.del_plan(plan), periodo)
+    # Tablas de consulta, una vez antes de recorrer las filas (tres consultas).
+    contexto = _Contexto(
+        lectura=lectura,
+        plan=plan,
+        periodo=periodo,
+        acceso=acceso,
+        posiciones=posiciones,
+        acciones={
+            a.clave: a
+            for a in Accion.objects.del_plan(plan).select_related(
+                "compromiso__eje", "compromiso__institucion_responsable"
+            )
+        },
+        avances={
+            a.accion_id: a
+            for a in Avance.objects.filter(periodo=periodo, accion__compromiso__eje__plan=plan).annotate(
+                n_evidencias=Count("evidencias", filter=Q(evidencias__retirada_en__isnull=True))
+            )
+        },
+        anteriores=avances_validados_anteriores(Accion.objects.del_plan(plan), periodo),
+    )
 
-    vistas: dict[str, int] = {}
-    for numero, fila in filas:
+    for numero, celdas, formulas in filas:
         if numero > MAXIMO_FILAS:
             lectura.errores.append(
                 Problema(
@@ -804,7 +863,7 @@ def _leer_filas(ws, lectura: Lectura, *, plan: Plan, periodo: Periodo, acceso) -
                 )
             )
             break
-        _leer_fila(numero, fila, posiciones, lectura, plan, periodo, acceso, acciones, avances, anteriores, vistas)
+        _leer_fila(_Fila(numero, celdas, formulas, contexto))
 
     if not lectura.con_datos and not lectura.errores:
         lectura.errores.append(
@@ -817,76 +876,101 @@ def _leer_filas(ws, lectura: Lectura, *, plan: Plan, periodo: Periodo, acceso) -
         lectura.sin_evidencia = [
             c.clave
             for c in lectura.cambios + lectura.por_enviar
-            if not getattr(avances.get(c.accion_id), "n_evidencias", 0)
+            if not getattr(contexto.avances.get(c.accion_id), "n_evidencias", 0)
         ]
 
 
-def _leer_fila(numero, fila, posiciones, lectura, plan, periodo, acceso, acciones, avances, anteriores, vistas):
-    def celda(clave: str):
-        indice = posiciones.get(clave)
-        if indice is None or indice >= len(fila):
-            return None
-        return fila[indice]
+#: Columnas que se leen de cada fila: la clave y las editables.
+_LEIDAS = ["clave"] + [c.clave for c in EDITABLES]
+_LARGO_MOSTRADO_FORMULA = 40
 
-    def valor(clave: str):
-        return getattr(celda(clave), "value", None)
 
-    def problema(mensaje: str, clave: str | None = None) -> None:
-        if clave is None:
-            lectura.errores.append(Problema(mensaje, hoja=HOJA_AVANCES, fila=numero))
-            return
-        lectura.errores.append(
-            Problema(
-                mensaje,
-                hoja=HOJA_AVANCES,
-                fila=numero,
-                columna=get_column_letter(posiciones[clave] + 1),
-                encabezado=str(_POR_CLAVE[clave].encabezado),
-            )
-        )
-
-    if all(_texto_celda(valor(c.clave)) == "" for c in EDITABLES):
+def _leer_fila(fila: _Fila) -> None:
+    """Una fila, paso a paso: fórmulas sin calcular, fila vacía, la acción, los datos de cada
+    columna y, por último, el cambio que haría (o por qué no se puede)."""
+    if _formulas_sin_valor(fila):
+        fila.contexto.lectura.con_datos += 1
+        return
+    if all(_texto_celda(fila.valor(c.clave)) == "" for c in EDITABLES):
         return  # sin nada que capturar: no cambia nada
-    lectura.con_datos += 1
-
-    clave = _texto_celda(valor("clave"))
-    if not clave:
-        problema(_("La fila trae datos pero no tiene clave de acción."), "clave")
-        return
-    if clave in vistas:
-        problema(
-            _("La acción %(clave)s ya viene en la fila %(fila)s: deje una sola fila por acción.")
-            % {"clave": clave, "fila": vistas[clave]},
-            "clave",
-        )
-        return
-    vistas[clave] = numero
-    accion = acciones.get(clave)
+    fila.contexto.lectura.con_datos += 1
+    accion = _accion_de_la_fila(fila)
     if accion is None:
-        problema(
-            _("«%(clave)s» no es la clave de una acción del plan %(plan)s.") % {"clave": clave, "plan": plan},
+        return
+    datos = _datos_de_la_fila(fila)
+    if datos is None:
+        return
+    _registrar_cambio(fila, accion, datos)
+
+
+def _formulas_sin_valor(fila: _Fila) -> bool:
+    """Un error en cada celda leída que tiene una fórmula sin resultado guardado. Excel guarda
+    el resultado de cada fórmula; un archivo escrito por otro programa puede no traerlo, y la
+    celda se leería vacía: la fila parecería sin cambios."""
+    hubo = False
+    for clave in _LEIDAS:
+        formula = fila.formula_sin_valor(clave)
+        if formula is None:
+            continue
+        if len(formula) > _LARGO_MOSTRADO_FORMULA:
+            formula = formula[: _LARGO_MOSTRADO_FORMULA - 1] + "…"
+        que = _("el número") if clave == "porcentaje" else _("el valor")
+        fila.problema(
+            _(
+                "la celda tiene una fórmula (%(formula)s) sin valor calculado; escriba %(que)s o ábrala "
+                "en Excel y guárdela."
+            )
+            % {"formula": formula, "que": que},
+            clave,
+        )
+        hubo = True
+    return hubo
+
+
+def _accion_de_la_fila(fila: _Fila) -> Accion | None:
+    """La acción de la columna «Clave», si existe, no se repite y la cuenta puede capturarla."""
+    contexto = fila.contexto
+    clave = _texto_celda(fila.valor("clave"))
+    if not clave:
+        fila.problema(_("La fila trae datos pero no tiene clave de acción."), "clave")
+        return None
+    if clave in contexto.vistas:
+        fila.problema(
+            _("La acción %(clave)s ya viene en la fila %(fila)s: deje una sola fila por acción.")
+            % {"clave": clave, "fila": contexto.vistas[clave]},
             "clave",
         )
-        return
-    if not acceso.captura_institucion(accion.compromiso.institucion_responsable_id):
-        problema(
+        return None
+    contexto.vistas[clave] = fila.numero
+    accion = contexto.acciones.get(clave)
+    if accion is None:
+        fila.problema(
+            _("«%(clave)s» no es la clave de una acción del plan %(plan)s.") % {"clave": clave, "plan": contexto.plan},
+            "clave",
+        )
+        return None
+    if not contexto.acceso.captura_institucion(accion.compromiso.institucion_responsable_id):
+        fila.problema(
             _("La acción %(clave)s no es de su institución: no puede cargar su avance.") % {"clave": clave},
             "clave",
         )
-        return
+        return None
+    return accion
 
-    # Cada columna editable, con todos sus errores.
+
+def _datos_de_la_fila(fila: _Fila) -> DatosAvance | None:
+    """Cada columna editable como dato del avance, con todos sus errores (``None`` si hubo)."""
     datos = {}
     hubo_error = False
-    texto_porcentaje = valor("porcentaje")
+    texto_porcentaje = fila.valor("porcentaje")
     if _texto_celda(texto_porcentaje) == "":
-        problema(_("Falta el avance: escriba un número de 0 a 100."), "porcentaje")
+        fila.problema(_("Falta el avance: escriba un número de 0 a 100."), "porcentaje")
         hubo_error = True
     else:
         try:
-            datos["porcentaje"] = _porcentaje(texto_porcentaje, getattr(celda("porcentaje"), "number_format", None))
+            datos["porcentaje"] = _porcentaje(texto_porcentaje, getattr(fila.celda("porcentaje"), "number_format", None))
         except ValueError as error:
-            problema(str(error), "porcentaje")
+            fila.problema(str(error), "porcentaje")
             hubo_error = True
     for campo, largo in (
         ("etapa", LARGO_ETAPA),
@@ -894,47 +978,50 @@ def _leer_fila(numero, fila, posiciones, lectura, plan, periodo, acceso, accione
         ("nota_aclaratoria", LARGO_TEXTO),
         ("justificacion", LARGO_TEXTO),
     ):
-        texto = _texto_celda(valor(campo))
+        texto = _texto_celda(fila.valor(campo))
         if len(texto) > largo:
-            problema(
+            fila.problema(
                 _("El texto tiene %(n)s caracteres; el máximo es %(max)s.") % {"n": f"{len(texto):,}", "max": f"{largo:,}"},
                 campo,
             )
             hubo_error = True
         datos[campo] = texto
     try:
-        datos["nota_aclaratoria_marcada"] = _si_no(valor("nota_aclaratoria_marcada"))
+        datos["nota_aclaratoria_marcada"] = _si_no(fila.valor("nota_aclaratoria_marcada"))
     except ValueError as error:
-        problema(str(error), "nota_aclaratoria_marcada")
+        fila.problema(str(error), "nota_aclaratoria_marcada")
         hubo_error = True
-    if hubo_error:
-        return
+    return None if hubo_error else DatosAvance(**datos)
 
-    datos = DatosAvance(**datos)
-    anterior = anteriores.get(accion.id)
+
+def _registrar_cambio(fila: _Fila, accion: Accion, datos: DatosAvance) -> None:
+    """Las reglas del ciclo y el bloqueo del avance; si pasa, el cambio (o el envío pendiente)."""
+    contexto = fila.contexto
+    lectura = contexto.lectura
+    anterior = contexto.anteriores.get(accion.id)
     errores_regla = flujo.errores_de_datos(datos, anterior)  # también marca la nota si hay texto
-    avance = avances.get(accion.id)
+    avance = contexto.avances.get(accion.id)
     diferencias = _diferencias(datos, avance)
-    bloqueo = flujo.motivo_bloqueo(avance, periodo, como_stl=acceso.gestiona)
+    bloqueo = flujo.motivo_bloqueo(avance, contexto.periodo, como_stl=contexto.acceso.gestiona)
     pendiente = avance is not None and avance.estado in (Avance.Estado.BORRADOR, Avance.Estado.DEVUELTO)
     if not diferencias:
         lectura.sin_cambios += 1
         if not pendiente or bloqueo or errores_regla:
             return
     elif bloqueo:
-        problema(
-            _("La acción %(clave)s no se puede cambiar: %(motivo)s") % {"clave": clave, "motivo": bloqueo}
+        fila.problema(
+            _("La acción %(clave)s no se puede cambiar: %(motivo)s") % {"clave": accion.clave, "motivo": bloqueo}
         )
         return
     if errores_regla:
         for campo, mensaje in errores_regla.items():
-            problema(mensaje, campo if campo in posiciones else None)
+            fila.problema(mensaje, campo if campo in contexto.posiciones else None)
         return
     cambio = Cambio(
         accion_id=accion.id,
-        clave=clave,
+        clave=accion.clave,
         descripcion=accion.descripcion,
-        fila=numero,
+        fila=fila.numero,
         version=avance.version if avance else 0,
         estado=avance.get_estado_display() if avance else _("Sin enviar"),
         datos=datos,
@@ -1069,7 +1156,7 @@ def exportar(*, plan: Plan, periodo: Periodo, filas: Iterable, url_de_archivo: C
     filas = list(filas)
     evidencias: dict[int, list[Evidencia]] = {}
     ids = [f.avance.pk for f in filas if f.avance is not None]
-    for evidencia in Evidencia.objects.filter(avance_id__in=ids).order_by("avance_id", "pk"):
+    for evidencia in Evidencia.objects.vigentes().filter(avance_id__in=ids).order_by("avance_id", "pk"):
         evidencias.setdefault(evidencia.avance_id, []).append(evidencia)
 
     libro = Workbook()
@@ -1121,7 +1208,7 @@ def exportar(*, plan: Plan, periodo: Periodo, filas: Iterable, url_de_archivo: C
             avance.get_estado_display() if avance else _("Sin enviar"),
         ]
         if avance is None:
-            ws.append(base + [None, _celda_numero(anterior.porcentaje) if anterior else None])
+            ws.append(base + [None, numero_de_celda(anterior.porcentaje) if anterior else None])
             continue
         propias = evidencias.get(avance.pk, [])
         enlaces = [f"{e.descripcion}: {e.url}" if e.descripcion else e.url for e in propias if e.url]
@@ -1131,8 +1218,8 @@ def exportar(*, plan: Plan, periodo: Periodo, filas: Iterable, url_de_archivo: C
         ws.append(
             base
             + [
-                _celda_numero(avance.porcentaje),
-                _celda_numero(anterior.porcentaje) if anterior else None,
+                numero_de_celda(avance.porcentaje),
+                numero_de_celda(anterior.porcentaje) if anterior else None,
                 avance.etapa,
                 avance.narrativa,
                 SI if avance.nota_aclaratoria_marcada else NO,
@@ -1158,4 +1245,4 @@ def exportar(*, plan: Plan, periodo: Periodo, filas: Iterable, url_de_archivo: C
     ws.freeze_panes = ws.cell(row=FILA_TABLA_EXPORTACION + 1, column=2)
     ultima = get_column_letter(len(COLUMNAS_EXPORTACION))
     ws.auto_filter.ref = f"A{FILA_TABLA_EXPORTACION}:{ultima}{max(ws.max_row, FILA_TABLA_EXPORTACION + 1)}"
-    return _guardar(libro, _("Avances de %(periodo)s: %(plan)s") % {"plan": plan, "periodo": periodo.nombre})
+    return guardar_libro(libro, titulo=_("Avances de %(periodo)s: %(plan)s") % {"plan": plan, "periodo": periodo.nombre})

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import io
 from decimal import Decimal
 from pathlib import Path
 
@@ -45,7 +44,8 @@ from openpyxl.utils import get_column_letter
 
 from plan.models import Accion, Compromiso, EnlaceCompromiso
 
-from .datos import PropiedadesSinFecha, periodo_json, zip_estable
+from .datos import periodo_json
+from .hojas_de_calculo import guardar_libro
 from .models import Avance, CifraPublicada, Evidencia, Informe, Periodo
 from .rollup import CIEN, Alcance, calcular_avance, desglose, redondear
 
@@ -189,7 +189,7 @@ def construir_contenido(informe: Informe, *, origen: str | None = None) -> dict:
             if (avance.accion_id, avance.periodo_id) in pares:
                 avances[avance.accion_id] = avance
     evidencias: dict[int, list[dict]] = {}
-    for evidencia in Evidencia.objects.filter(avance__in=[a.pk for a in avances.values()]).order_by("avance_id", "pk"):
+    for evidencia in Evidencia.objects.vigentes().filter(avance__in=[a.pk for a in avances.values()]).order_by("avance_id", "pk"):
         evidencias.setdefault(evidencia.avance_id, []).append(_evidencia(evidencia))
 
     def cifra_de(llave, nodo):
@@ -422,6 +422,8 @@ _FONDO = PatternFill("solid", fgColor="0B5E6B")
 
 
 def _escribir_hoja(libro, nombre, columnas, filas, anchos):
+    """Una hoja con su fila de encabezados; los textos se vuelven celdas de texto (nunca
+    fórmulas) al guardar el libro con ``guardar_libro``."""
     hoja = libro.create_sheet(nombre)
     hoja.append(columnas)
     for celda in hoja[1]:
@@ -443,14 +445,13 @@ def _pct(valor: str | None):
 def xlsx_del_contenido(contenido: dict) -> bytes:
     """El mismo informe en un libro: «Informe», «Plan», «Ejes», «Compromisos», «Acciones» y
     «Diferencias». Porcentajes exactos (sin redondear) junto a la cifra impresa; sin fechas de
-    generación, así el mismo contenido da los mismos bytes."""
+    generación, así el mismo contenido da los mismos bytes. Lo escribe ``hojas_de_calculo``:
+    ningún texto del contenido (una etapa, una nota, un nombre, el motivo de una corrección) se
+    vuelve fórmula en el archivo que se congela."""
     plan, informe, totales, glob = (
         contenido["plan"], contenido["informe"], contenido["totales"], contenido["global"],
     )
     libro = Workbook()
-    libro.properties = PropiedadesSinFecha(
-        creator="Estado Abierto", title=f"{informe['titulo']} · {plan['nombre']}", language="es-MX"
-    )
     portada = libro.active
     portada.title = "Informe"
     filas = [
@@ -535,9 +536,7 @@ def xlsx_del_contenido(contenido: dict) -> bytes:
         for fila in hoja.iter_rows(min_row=2):
             for celda in fila:
                 celda.alignment = Alignment(wrap_text=True, vertical="top")
-    salida = io.BytesIO()
-    libro.save(salida)
-    return zip_estable(salida.getvalue())
+    return guardar_libro(libro, titulo=f"{informe['titulo']} · {plan['nombre']}")
 
 
 def _persona(persona: dict | None) -> str:

@@ -623,7 +623,7 @@ def ejecutar(a, estado: Estado) -> str:
         **os.environ,
         "DATABASE_URL": f"sqlite:///{estado.temporal / 'bench.sqlite3'}",
         "DEBUG": "false",
-        "SECRET_KEY": "solo-para-las-mediciones-" + os.urandom(8).hex(),
+        "SECRET_KEY": "solo-para-las-mediciones-" + os.urandom(32).hex(),
         "ALLOWED_HOSTS": "127.0.0.1",
         "MEDIA_ROOT": str(estado.temporal / "media"),
         "STATIC_ROOT": str(estado.temporal / "static"),

@@ -520,7 +520,9 @@ def ejecutar(a, estado: Estado) -> str:
         **os.environ,
         "DATABASE_URL": url,
         "DEBUG": "false",
-        "SECRET_KEY": "solo-para-las-mediciones-" + os.urandom(8).hex(),
+        "SECRET_KEY": "solo-para-las-mediciones-" + os.urandom(32).hex(),
+        # El servidor de la medición habla http en 127.0.0.1: sin la redirección a https.
+        "SECURE_SSL_REDIRECT": "false",
         "ALLOWED_HOSTS": "127.0.0.1",
         "STATIC_ROOT": str(static_root),
         "MEDIA_ROOT": str(estado.temporal / "media"),
