@@ -118,10 +118,16 @@ class NuevaEvidenciaForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["archivo"].help_text = _("%(permitidos)s Máximo %(mb)s MB.") % {
+        archivo = self.fields["archivo"]
+        archivo.help_text = _("%(permitidos)s Máximo %(mb)s MB.") % {
             "permitidos": PERMITIDOS,
             "mb": tamano_maximo() // (1024 * 1024),
         }
+        # El nombre (hasta 255 caracteres) y el archivo vacío los revisa ``validar_evidencia``, con
+        # un mensaje que nombra el archivo; no el campo de Django, que dice «máximo 100 caracteres»
+        # (el largo del nombre *guardado*, que es generado) o «El archivo enviado está vacío.».
+        archivo.max_length = None
+        archivo.allow_empty_file = True
 
     def clean(self):
         datos = super().clean()
@@ -166,7 +172,7 @@ class QuitarEvidenciasForm(forms.Form):
     def __init__(self, *args, avance: Avance | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         if avance is not None and avance.pk:
-            self.fields["quitar"].queryset = avance.evidencias.all()
+            self.fields["quitar"].queryset = avance.evidencias.vigentes()
 
 
 class RevisionForm(forms.Form):

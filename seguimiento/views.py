@@ -5,14 +5,15 @@ from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
-from .archivos import mime_guardado
+from .archivos import mime_guardado, nombre_de_descarga
 from .models import Avance, Evidencia, Periodo
 from .permisos import acceso_al_plan
 
 
 def _publicada(evidencia: Evidencia) -> bool:
     return (
-        evidencia.avance.estado == Avance.Estado.VALIDADO
+        evidencia.retirada_en is None
+        and evidencia.avance.estado == Avance.Estado.VALIDADO
         and evidencia.avance.periodo.estado == Periodo.Estado.PUBLICADO
     )
 
@@ -20,12 +21,15 @@ def _publicada(evidencia: Evidencia) -> bool:
 def evidencia(request, pk):
     """Archivo de evidencia, siempre como descarga.
 
-    La ciudadanía solo lo obtiene si su avance está validado y su periodo publicado; en
+    La ciudadanía solo lo obtiene si su avance está validado y su periodo publicado y la
+    evidencia no se retiró del avance (lo retirado se conserva, no se publica); en
     cualquier otro caso (borrador, enviado, devuelto, periodo sin publicar) solo quien puede
     ver ese avance en su trabajo (su institución, el STL) lo descarga, con ``Cache-Control:
     private``; para los demás es 404, como si no existiera. Se entrega como adjunto con el
     tipo detectado al subirlo, ``X-Content-Type-Options: nosniff`` y una CSP que lo aísla:
-    el navegador nunca lo interpreta como página.
+    el navegador nunca lo interpreta como página. El nombre de la descarga es el que le dio la
+    persona, limpio y con la extensión de ese tipo («acta.html» que es un PDF baja como
+    «acta.pdf»), también para lo subido antes de que se revisara así.
     """
     evidencia = get_object_or_404(
         Evidencia.objects.select_related(
@@ -44,9 +48,12 @@ def evidencia(request, pk):
         archivo = evidencia.archivo.open("rb")
     except FileNotFoundError:
         raise Http404(_("El archivo de esta evidencia no está disponible.")) from None
-    tipo = mime_guardado(evidencia.archivo.name)
-    nombre = evidencia.nombre_original or evidencia.archivo.name.rsplit("/", 1)[-1]
-    respuesta = FileResponse(archivo, as_attachment=True, filename=nombre, content_type=tipo)
+    respuesta = FileResponse(
+        archivo,
+        as_attachment=True,
+        filename=nombre_de_descarga(evidencia.nombre_original, evidencia.archivo.name),
+        content_type=mime_guardado(evidencia.archivo.name),
+    )
     respuesta["X-Content-Type-Options"] = "nosniff"
     respuesta["Content-Security-Policy"] = "default-src 'none'; sandbox"
     if not publica:
