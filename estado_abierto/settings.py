@@ -11,13 +11,27 @@ Variables (ver README):
 - ``CSRF_TRUSTED_ORIGINS``, ``BEHIND_HTTPS_PROXY``, ``CONN_MAX_AGE``, ``LOG_LEVEL``.
 - ``PAGINAS_EN_CACHE`` (true), ``PAGINAS_CACHE_SEGUNDOS``, ``CACHE_MAX_ENTRADAS``: caché de
   las páginas públicas.
+- ``ENTRADA_INTENTOS`` (5), ``ENTRADA_BLOQUEO_MINUTOS`` (15), ``PROXIES_INVERSOS`` (0): bloqueo
+  de la entrada tras intentos fallidos (django-axes) y de dónde sale la IP del cliente.
+- ``SECURE_SSL_REDIRECT``, ``SECURE_HSTS_SECONDS``, ``SECURE_HSTS_INCLUDE_SUBDOMAINS``,
+  ``SECURE_HSTS_PRELOAD``, ``SECURE_PROXY_SSL_HEADER``: HTTPS (activos en producción).
+- ``ADMINS``: quién recibe por correo los errores del servidor.
 """
 
 import os
+from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
-from django.core.exceptions import ImproperlyConfigured
+from csp.constants import NONE, SELF
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.validators import validate_email
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -47,16 +61,59 @@ def env_lista(nombre: str, por_omision: list[str]) -> list[str]:
     return [parte.strip() for parte in valor.split(",") if parte.strip()]
 
 
-def env_entero(nombre: str, por_omision: int) -> int:
+def env_entero(nombre: str, por_omision: int, *, minimo: int | None = None) -> int:
     valor = os.environ.get(nombre)
     if valor is None:
         return por_omision
     try:
-        return int(valor)
+        numero = int(valor)
     except ValueError:
         raise ImproperlyConfigured(
             f"La variable de entorno {nombre}={valor!r} debe ser un número entero."
         ) from None
+    if minimo is not None and numero < minimo:
+        raise ImproperlyConfigured(
+            f"La variable de entorno {nombre}={valor!r} debe ser un número entero mayor o igual que {minimo}."
+        )
+    return numero
+
+
+def env_correos(nombre: str) -> list[tuple[str, str]]:
+    """``Nombre <correo>, otro@correo`` → ``[("Nombre", "correo"), ("otro@correo", "otro@correo")]``."""
+    personas = []
+    for parte in env_lista(nombre, []):
+        persona, correo = parseaddr(parte)
+        try:
+            validate_email(correo)
+        except ValidationError:
+            raise ImproperlyConfigured(
+                f"En la variable de entorno {nombre}, {parte!r} no es una dirección de correo válida "
+                "(use «Nombre <correo@dominio>» o «correo@dominio», separadas por comas)."
+            ) from None
+        personas.append((persona or correo, correo))
+    return personas
+
+
+def env_encabezado_proxy() -> tuple[str, str] | None:
+    """``SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https`` → la tupla que espera Django.
+
+    Sin esa variable vale lo de antes: ``BEHIND_HTTPS_PROXY=true`` equivale a
+    ``HTTP_X_FORWARDED_PROTO,https``. Definida pero vacía: ningún encabezado.
+    """
+    detras_de_proxy = env_bool("BEHIND_HTTPS_PROXY", False)
+    valor = os.environ.get("SECURE_PROXY_SSL_HEADER")
+    if valor is None:
+        return ("HTTP_X_FORWARDED_PROTO", "https") if detras_de_proxy else None
+    if not valor.strip():
+        return None
+    partes = [parte.strip() for parte in valor.split(",")]
+    if len(partes) != 2 or not partes[0].startswith("HTTP_") or not partes[1]:
+        raise ImproperlyConfigured(
+            f"La variable de entorno SECURE_PROXY_SSL_HEADER={valor!r} debe ser el encabezado como lo "
+            "nombra Django y el valor que indica HTTPS, separados por una coma "
+            "(p. ej. HTTP_X_FORWARDED_PROTO,https)."
+        )
+    return (partes[0], partes[1])
 
 
 DEBUG = env_bool("DEBUG", False)
@@ -70,6 +127,20 @@ if not SECRET_KEY:
         )
     # Solo para desarrollo local (DEBUG=true): nunca se usa en producción.
     SECRET_KEY = "desarrollo-local-inseguro-no-usar-en-produccion"
+elif not DEBUG and (
+    len(SECRET_KEY) < SECRET_KEY_MIN_LENGTH
+    or len(set(SECRET_KEY)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+    or SECRET_KEY.startswith(SECRET_KEY_INSECURE_PREFIX)
+):
+    # La regla de la revisión security.W009 de Django, pero aquí detiene el arranque: con una
+    # clave débil se pueden falsificar sesiones y enlaces para restablecer contraseñas.
+    raise ImproperlyConfigured(
+        f"La SECRET_KEY es débil: tiene menos de {SECRET_KEY_MIN_LENGTH} caracteres, menos de "
+        f"{SECRET_KEY_MIN_UNIQUE_CHARACTERS} caracteres distintos o empieza con "
+        f"«{SECRET_KEY_INSECURE_PREFIX}». Genere una sola vez una clave nueva con "
+        'python -c "import secrets; print(secrets.token_urlsafe(50))" '
+        "y guárdela en el entorno del servidor (SECRET_KEY=…)."
+    )
 
 ALLOWED_HOSTS = env_lista(
     "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else []
@@ -85,12 +156,16 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
+    "axes",
+    "csp",
     "plan",
     "seguimiento",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "estado_abierto.politica_de_contenido.PoliticaDeContenido",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -99,6 +174,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Al final, como pide django-axes: un intento bloqueado se vuelve la página de bloqueo.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if not DEBUG:
@@ -145,6 +222,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# El motivo de cada cambio del historial (una prórroga, una corrección de informe, un retiro)
+# se guarda entero: sin esto simple-history lo limita a 100 caracteres y PostgreSQL rechaza uno
+# más largo.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -194,11 +275,39 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"
 # Tamaño máximo de cada archivo de evidencia, en MB.
 EVIDENCIA_TAMANO_MAXIMO_MB = env_entero("EVIDENCIA_TAMANO_MAXIMO_MB", 10)
+# Los de Django, pero recordando el nombre enviado de cada archivo: Django recorta a 255
+# caracteres un nombre más largo sin avisar, y así la revisión puede decirlo.
+FILE_UPLOAD_HANDLERS = ["seguimiento.archivos.CargaEnMemoria", "seguimiento.archivos.CargaEnDisco"]
 
 # Cuentas: responsables, STL y administración entran por /cuentas/entrar/.
 LOGIN_URL = "cuentas:entrar"
 LOGIN_REDIRECT_URL = "trabajo:inicio"
 LOGOUT_REDIRECT_URL = "plan:inicio"
+
+# Entrada con contraseña protegida por django-axes (en /cuentas/entrar/ y en /admin/login/):
+# tras ENTRADA_INTENTOS fallos seguidos de una misma cuenta desde una misma IP, esa pareja no
+# puede entrar durante ENTRADA_BLOQUEO_MINUTOS, ni con la contraseña correcta. Por pareja y no
+# solo por cuenta, para que nadie pueda bloquear a una persona desde otra dirección; por pareja y
+# no solo por IP, para que una oficina detrás de una misma IP no se bloquee entera por un error.
+# 5 intentos cada 15 minutos dejan a quien se equivoca 4 reintentos y una espera corta, y a quien
+# adivina contraseñas, a lo más 480 intentos al día por cuenta y dirección.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_entero("ENTRADA_INTENTOS", 5, minimo=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_entero("ENTRADA_BLOQUEO_MINUTOS", 15, minimo=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Una entrada correcta borra los fallos anteriores de esa cuenta y dirección.
+AXES_RESET_ON_SUCCESS = True
+# Lo que se intente durante el bloqueo no lo alarga: la hora que muestra la página se cumple.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "seguimiento.cuentas_views.entrada_bloqueada"
+AXES_CLIENT_IP_CALLABLE = "estado_abierto.proxy.ip_del_cliente"
+# Cuántos proxies inversos propios hay delante del portal y agregan la IP que los llamó a
+# X-Forwarded-For (nginx con $proxy_add_x_forwarded_for: 1). Con 0 (por omisión) la IP es
+# REMOTE_ADDR y X-Forwarded-For se ignora: quien lo escriba a mano no elige su dirección.
+PROXIES_INVERSOS = env_entero("PROXIES_INVERSOS", 0, minimo=0)
 
 # Dirección pública del portal, para los enlaces de los correos (que no salen de una
 # petición). Por omisión, el primer host de ALLOWED_HOSTS con https (http://127.0.0.1:8000
@@ -227,6 +336,9 @@ DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Estado Abierto <no-responder@estado-abierto.local>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Quién recibe por correo cada error del servidor (500), en producción: «Nombre <correo>» o
+# «correo», separados por comas. Vacía, nadie: la página de error no dice que se avisó.
+ADMINS = env_correos("ADMINS")
 # Días antes de la fecha límite en que manage.py enviar_recordatorios avisa por primera vez.
 RECORDATORIO_DIAS_ANTES = env_entero("RECORDATORIO_DIAS_ANTES", 3)
 
@@ -235,17 +347,102 @@ SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY", False) else None
-)
+# Detrás de un proxy que termina TLS, el encabezado con el que avisa que la petición llegó por
+# HTTPS (sin él, Django creería que todo llega por http y la redirección no terminaría nunca).
+SECURE_PROXY_SSL_HEADER = env_encabezado_proxy()
+# Todo por HTTPS en producción: la redirección y HSTS (un año, también para los subdominios del
+# host) se apagan solo a propósito, p. ej. SECURE_SSL_REDIRECT=false si el proxy ya redirige.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_HSTS_SECONDS = env_entero("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 60 * 60, minimo=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+# «preload» solo declara que el dominio acepta entrar a la lista de los navegadores (se pide
+# aparte, en hstspreload.org): por omisión no, y el entorno de producción del README lo decide.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# La falla de CSRF (formulario caducado, cookies bloqueadas) en español y con el diseño del sitio.
+CSRF_FAILURE_VIEW = "estado_abierto.errores.csrf_fallido"
 
+# Content-Security-Policy (django-csp) de cada página HTML (estado_abierto/politica_de_contenido.py).
+# El portal y el trabajo del STL no usan JavaScript ni estilos en línea: solo su hoja de estilos,
+# sus fuentes e imágenes propias (y el icono vacío «data:,» de base.html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [NONE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# El admin de Django (/admin/): sus scripts y hojas de estilo son archivos de /static/admin/, sin
+# código ni estilos en línea; el autocompletado consulta /admin/autocomplete/ (connect-src).
+POLITICA_DE_CONTENIDO_ADMIN = {
+    "DIRECTIVES": {
+        "default-src": [NONE],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Permissions-Policy (django-permissions-policy): ninguna página usa la cámara, el micrófono, la
+# ubicación, los pagos ni otro sensor o dispositivo; ni un contenido incrustado puede pedirlos.
+PERMISSIONS_POLICY = {
+    funcion: []
+    for funcion in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+
+NIVEL_DE_REGISTRO = os.environ.get("LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # WeasyPrint narra cada paso y cada página en INFO; basta con sus advertencias.
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
+    },
+    "root": {"handlers": ["console"], "level": NIVEL_DE_REGISTRO},
     "loggers": {
+        # Cada línea una sola vez: la configuración de Django le pone al logger «django» una
+        # consola propia (con DEBUG=true) y la línea salía otra vez por la raíz. Aquí «django»
+        # solo avisa por correo a ADMINS (en producción) y escribe por la raíz.
+        "django": {"handlers": ["mail_admins"], "level": NIVEL_DE_REGISTRO},
+        # django-axes anota en INFO su arranque y cada entrada correcta (que ya guarda en la
+        # base); sus advertencias (cada fallo, cada bloqueo) sí se registran.
+        "axes": {"level": "WARNING"},
+        # WeasyPrint narra cada paso y cada página en INFO; basta con sus advertencias.
         "weasyprint": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},

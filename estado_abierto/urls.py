@@ -16,3 +16,6 @@ urlpatterns = [
     path("", include("plan.consulta_urls")),
     path("", include("plan.urls")),
 ]
+
+# El error del servidor dice si el equipo recibió un aviso (settings.ADMINS) y nunca falla él mismo.
+handler500 = "estado_abierto.errores.error_del_servidor"
