@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from .models import Avance, Periodo
+from .rollup import numero_exacto
 
 _CAMPOS_ACCION = ["numero", "descripcion", "destacado", "entregable", "fecha_inicio", "fecha_fin", "peso"]
 _CAMPOS_AVANCE = ["porcentaje", "etapa", "narrativa", "nota_aclaratoria_marcada", "nota_aclaratoria"]
@@ -54,6 +56,8 @@ def _texto(valor) -> str:
         return _("sí") if valor else _("no")
     if isinstance(valor, datetime.date):
         return valor.isoformat()
+    if isinstance(valor, Decimal):
+        return numero_exacto(valor)
     return str(valor)
 
 
@@ -65,6 +69,63 @@ def _cambios(modelo, nuevo, anterior, campos) -> list[Cambio]:
             nombre = str(modelo._meta.get_field(campo).verbose_name)
             cambios.append(Cambio(nombre, _texto(antes), _texto(despues)))
     return cambios
+
+
+def _entrada_de_avance(registro, previo, ultima_validada) -> Entrada | None:
+    """Lo que la ciudadanía ve de una versión de un avance de un periodo publicado, frente a la
+    versión anterior del mismo avance (``previo``) y a su última versión validada
+    (``ultima_validada``), o ``None`` si no se ve nada.
+
+    Solo las versiones validadas son públicas. Una versión no validada solo aparece como el
+    **retiro** de la validada que la precedió (con el motivo público del STL): nunca se
+    muestra lo que dice un borrador, un envío o una devolución.
+    """
+    periodo = registro.periodo.nombre
+    validado = registro.estado == Avance.Estado.VALIDADO
+    era_publico = previo is not None and previo.estado == Avance.Estado.VALIDADO
+    if registro.history_type == "-":
+        if not era_publico and not validado:
+            return None
+        return Entrada(
+            registro.history_date, _autor(registro), _("Se retiró el avance del periodo %(periodo)s.") % {"periodo": periodo}
+        )
+    if not validado:
+        if not era_publico:
+            return None
+        datos = {"periodo": periodo, "porcentaje": numero_exacto(previo.porcentaje)}
+        if registro.motivo_retiro:
+            resumen = _(
+                "El STL retiró del portal el avance validado del periodo %(periodo)s (%(porcentaje)s %%), "
+                "que deja de contar en las cifras hasta que se valide de nuevo. Motivo: %(motivo)s"
+            ) % {**datos, "motivo": registro.motivo_retiro}
+        else:
+            resumen = _(
+                "El STL devolvió para corregirlo el avance validado del periodo %(periodo)s "
+                "(%(porcentaje)s %%); deja de contar en las cifras hasta que se valide de nuevo."
+            ) % datos
+        return Entrada(registro.history_date, _autor(registro), resumen)
+    datos = {"periodo": periodo, "porcentaje": numero_exacto(registro.porcentaje)}
+    if ultima_validada is None:
+        return Entrada(
+            registro.history_date, _autor(registro), _("Avance del periodo %(periodo)s validado: %(porcentaje)s %%.") % datos
+        )
+    if not era_publico:
+        # Tras un retiro: qué cambió frente a la versión que se retiró.
+        return Entrada(
+            registro.history_date,
+            _autor(registro),
+            _("Avance del periodo %(periodo)s validado de nuevo: %(porcentaje)s %%.") % datos,
+            _cambios(Avance, registro, ultima_validada, _CAMPOS_AVANCE),
+        )
+    cambios = _cambios(Avance, registro, previo, _CAMPOS_AVANCE)
+    if not cambios:
+        return None
+    return Entrada(
+        registro.history_date,
+        _autor(registro),
+        _("Se corrigió el avance validado del periodo %(periodo)s.") % {"periodo": periodo},
+        cambios,
+    )
 
 
 def bitacora_de_accion(accion) -> list[Entrada]:
@@ -82,35 +143,21 @@ def bitacora_de_accion(accion) -> list[Entrada]:
             if cambios:
                 entradas.append(Entrada(registro.history_date, _autor(registro), _("Cambió la acción."), cambios))
         anterior = registro
-    # Consulta 2: versiones validadas de sus avances de periodos publicados.
+    # Consulta 2: las versiones de sus avances de periodos publicados. Se leen todas para ver
+    # cuándo una validada deja de estarlo (un retiro); ``_entrada_de_avance`` decide qué se ve.
     previas: dict[int, object] = {}
+    validadas: dict[int, object] = {}
     for registro in (
-        Avance.history.filter(
-            accion_id=accion.pk,
-            estado=Avance.Estado.VALIDADO,
-            periodo__estado=Periodo.Estado.PUBLICADO,
-        )
+        Avance.history.filter(accion_id=accion.pk, periodo__estado=Periodo.Estado.PUBLICADO)
         .select_related("periodo", "history_user__persona__institucion")
         .order_by("history_date", "history_id")
     ):
-        previa = previas.get(registro.id)
-        if registro.history_type == "-":
-            resumen = _("Se retiró el avance del periodo %(periodo)s.") % {"periodo": registro.periodo.nombre}
-            entradas.append(Entrada(registro.history_date, _autor(registro), resumen))
-        elif previa is None:
-            resumen = _("Avance del periodo %(periodo)s validado: %(porcentaje)s %%.") % {
-                "periodo": registro.periodo.nombre,
-                "porcentaje": _texto(registro.porcentaje.normalize()),
-            }
-            entradas.append(Entrada(registro.history_date, _autor(registro), resumen))
-        else:
-            cambios = _cambios(Avance, registro, previa, _CAMPOS_AVANCE)
-            if cambios:
-                resumen = _("Se corrigió el avance validado del periodo %(periodo)s.") % {
-                    "periodo": registro.periodo.nombre
-                }
-                entradas.append(Entrada(registro.history_date, _autor(registro), resumen, cambios))
+        entrada = _entrada_de_avance(registro, previas.get(registro.id), validadas.get(registro.id))
+        if entrada is not None:
+            entradas.append(entrada)
         previas[registro.id] = registro
+        if registro.estado == Avance.Estado.VALIDADO:
+            validadas[registro.id] = registro
     entradas.sort(key=lambda entrada: entrada.fecha, reverse=True)
     return entradas
 
@@ -129,10 +176,26 @@ class EntradaInterna:
     cambios: list[Cambio] = field(default_factory=list)
 
 
-def _cuenta(usuario) -> str:
-    if usuario is None:
-        return _("Registro del sistema")
-    return usuario.get_full_name() or usuario.get_username()
+#: Motivo de historial de lo que cargó ``manage.py preparar`` (``registrar_historial_inicial``).
+MOTIVO_CARGA_INICIAL = "Carga inicial"
+
+
+def nombre_de_cuenta(usuario, *, eliminada: bool) -> str:
+    """Quién hizo algo, para el trabajo interno: el nombre de la cuenta; si ya no hay cuenta,
+    «una cuenta eliminada» (``eliminada``: consta que alguien lo hizo) o «registro del sistema»
+    (lo cargó el sistema, p. ej. los avances del 1er Informe Parcial)."""
+    if usuario is not None:
+        return usuario.get_full_name() or usuario.get_username()
+    return _("una cuenta eliminada") if eliminada else _("registro del sistema")
+
+
+def _cuenta(registro) -> str:
+    """Quién hizo una versión del historial: la carga inicial no tiene cuenta; cualquier otra
+    versión sin cuenta la hizo una cuenta que se eliminó después."""
+    nombre = nombre_de_cuenta(
+        registro.history_user, eliminada=registro.history_change_reason != MOTIVO_CARGA_INICIAL
+    )
+    return nombre[:1].upper() + nombre[1:]
 
 
 def historial_del_avance(avance) -> list[EntradaInterna]:
@@ -147,7 +210,7 @@ def historial_del_avance(avance) -> list[EntradaInterna]:
         entradas.append(
             EntradaInterna(
                 fecha=registro.history_date,
-                cuenta=_cuenta(registro.history_user),
+                cuenta=_cuenta(registro),
                 estado=Avance.Estado(registro.estado).label,
                 motivo=registro.history_change_reason or (_("Avance creado.") if anterior is None else ""),
                 cambios=[c for c in cambios if c.campo != str(Avance._meta.get_field("estado").verbose_name)],
@@ -170,7 +233,7 @@ def historial_del_periodo(periodo) -> list[EntradaInterna]:
             entradas.append(
                 EntradaInterna(
                     fecha=registro.history_date,
-                    cuenta=_cuenta(registro.history_user),
+                    cuenta=_cuenta(registro),
                     estado=Periodo.Estado(registro.estado).label,
                     motivo=registro.history_change_reason or "",
                     cambios=cambios,

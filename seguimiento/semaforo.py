@@ -89,7 +89,7 @@ class Semaforo:
             "rezago": redondear(abs(self.rezago)),
         }
         if self.estado == Estado.CONCLUIDO:
-            return _("Avance del 100 % al %(corte)s (%(plazo)s).") % datos
+            return _("Avance del 100 %% al %(corte)s (%(plazo)s).") % datos
         base = _(
             "Al %(corte)s había transcurrido el %(esperado)s %% del %(plazo)s; "
             "el avance publicado es %(avance)s %%"

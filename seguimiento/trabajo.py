@@ -176,7 +176,8 @@ def _contexto_captura(plan, acceso, periodo, accion, avance, anterior, **extra):
         "editable": puede_capturar and bloqueo is None,
         "bloqueo": bloqueo if puede_capturar else None,
         "solo_lectura": not puede_capturar,
-        "evidencias": list(avance.evidencias.all()) if avance else [],
+        "evidencias": list(avance.evidencias.vigentes()) if avance else [],
+        "retiradas": list(avance.evidencias.exclude(retirada_en=None)) if avance else [],
         "historial": historial_del_avance(avance) if avance else [],
         "etapas": flujo.ETAPAS_SUGERIDAS,
         "exige_evidencia": plan.exige_evidencia,
@@ -290,6 +291,7 @@ def revision(request, slug, periodo, clave):
                         usuario=request.user,
                         version=form.cleaned_data["version"],
                         observaciones=form.cleaned_data["observaciones"],
+                        motivo_retiro=form.cleaned_data["motivo_retiro"],
                     )
                     messages.success(
                         request,
@@ -319,7 +321,8 @@ def revision(request, slug, periodo, clave):
             "accion": accion,
             "avance": avance,
             "anterior": validado_anterior(accion, periodo),
-            "evidencias": list(avance.evidencias.all()) if avance else [],
+            "evidencias": list(avance.evidencias.vigentes()) if avance else [],
+            "retiradas": list(avance.evidencias.exclude(retirada_en=None)) if avance else [],
             "historial": historial_del_avance(avance) if avance else [],
             "form": form,
             "conflicto": conflicto,

@@ -6,7 +6,8 @@
 
 import os
 
-os.environ.setdefault("SECRET_KEY", "solo-para-pruebas")
+# Larga como exige la configuración con DEBUG=false (50 caracteres o más, regla W009 de Django).
+os.environ.setdefault("SECRET_KEY", "solo-para-pruebas-no-es-secreta-la-de-produccion-se-genera-aparte")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 
 from estado_abierto.settings import *  # noqa: E402,F401,F403
@@ -22,3 +23,13 @@ STORAGES = {
 }
 # Archivos subidos y generados (evidencias, informes congelados) fuera del proyecto.
 MEDIA_ROOT = tempfile.mkdtemp(prefix="estado-abierto-media-")
+# Las pruebas hablan http (cliente de Django, servidor en vivo de Chromium): sin la redirección a
+# https que la producción (DEBUG=false) tiene por omisión. HSTS solo viaja por https: no estorba.
+SECURE_SSL_REDIRECT = False
+
+# Una variable de plantilla que no se resuelve (``{{ avance.enviado_por.username }}`` sin cuenta)
+# no se esconde como texto vacío: se imprime esta marca y ``tests.plantillas`` hace fallar la
+# prueba que la recibe (y la revisión de todo el sitio la busca en cada página y archivo).
+VARIABLE_INVALIDA = "«VARIABLE-INVÁLIDA:%s»"
+TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = VARIABLE_INVALIDA  # noqa: F405
+MIDDLEWARE = [*MIDDLEWARE, "tests.plantillas.SinVariablesInvalidas"]  # noqa: F405

@@ -18,7 +18,7 @@ def pct(valor, decimales=0):
 
 @register.filter
 def ancho(valor):
-    """Ancho de una barra de progreso (0–100, entero) para un estilo en línea."""
+    """Ancho de una barra de progreso (0–100, entero): el ``width`` del relleno en ``plan/_barra.html``."""
     if valor is None:
         return 0
     return int(redondear(min(max(valor, 0), 100)))

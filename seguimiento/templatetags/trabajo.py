@@ -5,7 +5,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from seguimiento.bitacora import nombre_de_cuenta
+
 register = template.Library()
+
+
+@register.filter
+def cuenta(usuario, momento=None) -> str:
+    """``{{ avance.enviado_por|cuenta:avance.enviado_en }}``: el nombre de quien lo hizo; «una
+    cuenta eliminada» si consta cuándo pero la cuenta ya no existe; «registro del sistema» si no
+    lo hizo ninguna cuenta (los avances cargados del 1er Informe Parcial)."""
+    return nombre_de_cuenta(usuario, eliminada=momento is not None)
 
 
 @register.filter

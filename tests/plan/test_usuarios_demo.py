@@ -3,11 +3,12 @@
 from io import StringIO
 
 import pytest
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from plan.management.commands.crear_usuarios_demo import cuentas_del_plan
 from plan.models import Compromiso, Eje, Institucion, Membresia
+from tests.ayudas import autenticar
 from tests.fabricas import crear_institucion, crear_plan
 
 pytestmark = pytest.mark.django_db
@@ -74,8 +75,8 @@ def test_crea_facilitacion_integrante_y_un_responsable_por_institucion(pal):
 def test_las_cuentas_entran_con_la_contrasena(pal):
     _demo("pal-2022-2024", "--password", CLAVE)
     for username in USUARIOS_PAL:
-        assert authenticate(username=username, password=CLAVE) is not None, username
-    assert authenticate(username="iacip-pal-2022-2024", password="otra-clave-123") is None
+        assert autenticar(username, CLAVE) is not None, username
+    assert autenticar("iacip-pal-2022-2024", "otra-clave-123") is None
 
 
 def test_repetir_no_duplica_y_restablece_contrasenas(pal):
@@ -94,8 +95,8 @@ def test_repetir_no_duplica_y_restablece_contrasenas(pal):
     assert Membresia.objects.filter(plan=pal).count() == 11
     assert _membresias(pal) == {(u, rol, inst) for u, (rol, inst) in USUARIOS_PAL.items()}
     for username in USUARIOS_PAL:
-        assert authenticate(username=username, password="Nueva-Clave-Demo-2024") is not None, username
-        assert authenticate(username=username, password=CLAVE) is None
+        assert autenticar(username, "Nueva-Clave-Demo-2024") is not None, username
+        assert autenticar(username, CLAVE) is None
     assert salida.splitlines()[-1] == "0 cuentas creadas, 11 actualizadas (contraseña restablecida); 1 membresía nueva."
     filas = salida.splitlines()[2:-1]
     assert len(filas) == 11 and all(f.endswith("  actualizada") for f in filas)

@@ -189,7 +189,8 @@ def test_cerrar_y_publicar_no_aceptan_get(client, escenario):
 def test_una_cuenta_inactiva_no_entra(client, escenario):
     escenario.iacip.is_active = False
     escenario.iacip.save()
-    assert not client.login(username="iacip", password=CLAVE)
+    respuesta = client.post("/cuentas/entrar/", {"username": "iacip", "password": CLAVE})
+    assert respuesta.status_code == 200 and "_auth_user_id" not in client.session
     client.force_login(escenario.iacip)  # una sesión abierta antes de desactivarla ya no vale
     assert client.get(f"/trabajo/{escenario.plan.slug}/").status_code == 302
 

@@ -127,7 +127,7 @@ def test_un_archivo_demasiado_grande_y_una_bomba_zip_se_rechazan(client, ciclo, 
     )
     html = respuesta.content.decode()
     assert respuesta.status_code == 400
-    assert "El archivo «escaneo.pdf» pesa 1.0 MB; el máximo permitido es 1 MB." in html
+    assert "El archivo «escaneo.pdf» pesa 1.1 MB (1,048,595 bytes); el máximo permitido es 1 MB (1,048,576 bytes)." in html
     assert "El archivo «informe.docx» se descomprime a 50 MB: parece una bomba zip y se rechaza." in html
     assert not Avance.objects.filter(periodo=ciclo.periodo).exists()
     assert _archivos_guardados(medios) == []

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand
 from simple_history.models import registered_models
 
 from plan.models import MetaODS, ObjetivoODS, Plan
+from seguimiento.bitacora import MOTIVO_CARGA_INICIAL
 
 #: Planes reales que trae el proyecto: el vigente y el histórico (sin porcentajes de avance).
 FIXTURES_DE_PLANES = {"pal-2022-2024": "pal_2022_2024", "pal-2019-2021": "pal_2019_2021"}
@@ -27,7 +28,7 @@ def registrar_historial_inicial() -> int:
         historico = modelo.history.model
         faltan = list(modelo.objects.exclude(pk__in=historico.objects.values("id")))
         if faltan:
-            modelo.history.bulk_history_create(faltan, default_change_reason="Carga inicial")
+            modelo.history.bulk_history_create(faltan, default_change_reason=MOTIVO_CARGA_INICIAL)
             creados += len(faltan)
     return creados
 
