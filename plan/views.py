@@ -92,7 +92,7 @@ def _evidencias_por_accion(acciones):
     """Evidencias del avance que cuenta de cada acción: ``{accion_id: [Evidencia]}`` (1 consulta)."""
     periodos = {a.id: a.periodo_id for a in acciones if a.periodo_id}
     evidencias: dict[int, list[Evidencia]] = {}
-    for evidencia in Evidencia.objects.filter(
+    for evidencia in Evidencia.objects.vigentes().filter(
         avance__accion_id__in=list(periodos), avance__estado=Avance.Estado.VALIDADO
     ).select_related("avance"):
         if periodos.get(evidencia.avance.accion_id) == evidencia.avance.periodo_id:
@@ -150,13 +150,16 @@ def accion(request, slug, clave):
         raise Http404(_("El plan no tiene una acción %(clave)s.") % {"clave": clave})
     compromiso = next(c for c in estado.resultado.compromisos() if any(a is resultado for a in c.acciones))
     accion = Accion.objects.select_related("compromiso__eje").get(pk=resultado.id)
-    avances = list(
-        Avance.objects.publicados()
+    # Una consulta: lo publicado y lo que el STL retiró del portal (con su motivo público).
+    avances, retirados = [], []
+    for avance in (
+        Avance.objects.publicados_o_retirados()
         .filter(accion=accion)
         .select_related("periodo")
-        .prefetch_related(Prefetch("evidencias", queryset=Evidencia.objects.order_by("pk")))
+        .prefetch_related(Prefetch("evidencias", queryset=Evidencia.objects.vigentes().order_by("pk")))
         .order_by("-periodo__inicio")
-    )
+    ):
+        (avances if avance.estado == Avance.Estado.VALIDADO else retirados).append(avance)
     return render(
         request,
         "plan/accion.html",
@@ -167,6 +170,7 @@ def accion(request, slug, clave):
             "compromiso": compromiso,
             "accion": accion,
             "avances": avances,
+            "retirados": retirados,
             "bitacora": bitacora_de_accion(accion),
         },
     )

@@ -22,9 +22,19 @@ class PeriodoAdmin(SimpleHistoryAdmin):
 
 
 class EvidenciaInline(admin.TabularInline):
+    """Evidencias del avance. Las de un periodo publicado no se borran: lo que pudo publicarse se
+    conserva (se retira desde la captura, que la marca ``retirada_en``)."""
+
     model = Evidencia
-    fields = ["descripcion", "url", "archivo"]
+    fields = ["descripcion", "url", "archivo", "retirada_en"]
+    readonly_fields = ["retirada_en"]
     extra = 0
+
+    def _de_periodo_publicado(self, avance) -> bool:
+        return avance is not None and avance.pk is not None and avance.periodo.estado == Periodo.Estado.PUBLICADO
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._de_periodo_publicado(obj) and super().has_delete_permission(request, obj)
 
 
 class InstitucionFiltro(admin.SimpleListFilter):

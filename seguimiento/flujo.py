@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from plan.models import Accion, Plan
 
 from .models import Avance, Evidencia, Periodo
+from .rollup import numero_exacto
 from .selectores import validado_anterior
 
 
@@ -112,17 +113,13 @@ def errores_de_datos(datos: DatosAvance, anterior: Avance | None) -> dict[str, s
             "El avance es acumulado: %(nuevo)s %% es menor que el %(anterior)s %% validado en "
             "%(periodo)s. Escriba por qué disminuye."
         ) % {
-            "nuevo": _numero(datos.porcentaje),
-            "anterior": _numero(anterior.porcentaje),
+            "nuevo": numero_exacto(datos.porcentaje),
+            "anterior": numero_exacto(anterior.porcentaje),
             "periodo": anterior.periodo.nombre,
         }
     if datos.nota_aclaratoria.strip() and not datos.nota_aclaratoria_marcada:
         datos.nota_aclaratoria_marcada = True
     return errores
-
-
-def _numero(valor: Decimal) -> str:
-    return f"{valor.normalize():f}"
 
 
 # --- Captura de un responsable (o del STL) -----------------------------------------------
@@ -132,7 +129,7 @@ def _evidencia_exigida(plan: Plan, avance: Avance, nuevas: int = 0, quitadas: in
     """``True`` si el plan exige evidencia y el avance quedaría sin ninguna."""
     if not plan.exige_evidencia:
         return False
-    actuales = avance.evidencias.count() if avance.pk else 0
+    actuales = avance.evidencias.vigentes().count() if avance.pk else 0
     return actuales - quitadas + nuevas <= 0
 
 
@@ -175,7 +172,7 @@ def guardar_avance(
         avance = Avance(accion=accion, periodo=periodo, capturado_por=usuario, version=0)
     for campo in DatosAvance.CAMPOS:
         setattr(avance, campo, getattr(datos, campo))
-    quitar = list(avance.evidencias.filter(pk__in=evidencias_quitar)) if not nuevo else []
+    quitar = list(avance.evidencias.vigentes().filter(pk__in=evidencias_quitar)) if not nuevo else []
     if enviar and _evidencia_exigida(periodo.plan, avance, len(evidencias_nuevas), len(quitar)):
         raise ValidationError(
             _("Este plan exige al menos una evidencia (enlace o archivo) para enviar un avance.")
@@ -194,13 +191,24 @@ def guardar_avance(
         avance.capturado_por = usuario
     _guardar_con_version(avance, usuario, nuevo=nuevo)
     for evidencia in quitar:
-        evidencia._history_user = usuario
-        evidencia.delete()
+        _quitar_evidencia(evidencia, usuario, periodo)
     for evidencia in evidencias_nuevas:
         evidencia.avance = avance
         evidencia._history_user = usuario
         evidencia.save()
     return avance
+
+
+def _quitar_evidencia(evidencia: Evidencia, usuario, periodo: Periodo) -> None:
+    """Quita una evidencia de su avance. En un periodo publicado no se destruye: lo que pudo
+    publicarse se conserva (archivo incluido), marcado como retirado; en otro, se borra."""
+    evidencia._history_user = usuario
+    if periodo.publicado:
+        evidencia.retirada_en = timezone.now()
+        evidencia._change_reason = _("Retirada del avance; el archivo se conserva.")
+        evidencia.save(update_fields=["retirada_en"])
+    else:
+        evidencia.delete()
 
 
 def _guardar_con_version(avance: Avance, usuario, *, nuevo: bool) -> None:
@@ -253,6 +261,7 @@ def validar_avance(*, avance_id: int, usuario, version: int) -> Avance:
             _("Este plan exige al menos una evidencia para validar un avance, y este no tiene ninguna.")
         )
     avance.estado = Avance.Estado.VALIDADO
+    avance.motivo_retiro = ""  # el de un retiro anterior queda en el historial
     avance.validado_por = usuario
     avance.validado_en = timezone.now()
     avance._change_reason = _("Validado por el STL.")
@@ -261,26 +270,48 @@ def validar_avance(*, avance_id: int, usuario, version: int) -> Avance:
 
 
 @transaction.atomic
-def devolver_avance(*, avance_id: int, usuario, version: int, observaciones: str) -> Avance:
-    """Devuelve un avance enviado (o ya validado) con observaciones; avisa por correo."""
+def devolver_avance(
+    *, avance_id: int, usuario, version: int, observaciones: str, motivo_retiro: str = ""
+) -> Avance:
+    """Devuelve un avance enviado (o ya validado) con observaciones; avisa por correo.
+
+    Devolver un avance **publicado** (validado en un periodo publicado) lo retira del portal y
+    de las cifras: exige ``motivo_retiro``, el porqué para la ciudadanía, que queda en la
+    historia pública de la acción con la fecha del retiro.
+    """
     from .correos import avisar_devolucion
 
     observaciones = observaciones.strip()
+    motivo_retiro = motivo_retiro.strip()
+    errores = {}
     if not observaciones:
-        raise ValidationError({"observaciones": _("Escriba qué debe corregirse.")})
+        errores["observaciones"] = _("Escriba qué debe corregirse.")
     avance = _avance_para_revisar(avance_id, version)
     if avance.estado not in (Avance.Estado.ENVIADO, Avance.Estado.VALIDADO):
         raise ValidationError(
             _("Solo se devuelve un avance enviado o validado; este está %(estado)s.")
             % {"estado": avance.get_estado_display().lower()}
         )
+    publicado = avance.estado == Avance.Estado.VALIDADO and avance.periodo.publicado
+    if publicado and not motivo_retiro:
+        errores["motivo_retiro"] = _(
+            "Este avance está publicado en el portal: devolverlo lo retira de las cifras. Escriba el "
+            "motivo para la ciudadanía; se publica en la historia de la acción %(clave)s."
+        ) % {"clave": avance.accion.clave}
+    if errores:
+        raise ValidationError(errores)
     avance.estado = Avance.Estado.DEVUELTO
+    avance.motivo_retiro = motivo_retiro if publicado else ""
     avance.observaciones = observaciones
     avance.devuelto_por = usuario
     avance.devuelto_en = timezone.now()
     avance.validado_por = None
     avance.validado_en = None
-    avance._change_reason = _("Devuelto con observaciones: %(obs)s") % {"obs": observaciones[:80]}
+    avance._change_reason = (
+        _("Retirado del portal y devuelto: %(motivo)s") % {"motivo": motivo_retiro}
+        if publicado
+        else _("Devuelto con observaciones: %(obs)s") % {"obs": observaciones}
+    )
     _guardar_con_version(avance, usuario, nuevo=False)
     transaction.on_commit(lambda: avisar_devolucion(avance=avance))
     return avance
@@ -322,17 +353,8 @@ def _sin_otro_abierto(plan: Plan, excepto: Periodo | None = None) -> None:
         )
 
 
-@transaction.atomic
-def abrir_periodo(
-    *,
-    plan: Plan,
-    usuario,
-    nombre: str,
-    inicio: datetime.date,
-    fin: datetime.date,
-    fecha_limite: datetime.date,
-) -> Periodo:
-    """Abre un periodo nuevo para recibir avances."""
+def _revisar_periodo_nuevo(plan: Plan, *, nombre: str, inicio, fin, fecha_limite) -> str:
+    """Las reglas de un periodo nuevo; devuelve su identificador o lanza ``ValidationError``."""
     errores = {}
     if fin < inicio:
         errores["fin"] = _("El fin del periodo no puede ser anterior a su inicio.")
@@ -350,16 +372,37 @@ def abrir_periodo(
     if errores:
         raise ValidationError(errores)
     _sin_otro_abierto(plan)
-    periodo = Periodo(
-        plan=plan,
-        nombre=nombre,
-        slug=slug,
-        inicio=inicio,
-        fin=fin,
-        fecha_limite=fecha_limite,
-        estado=Periodo.Estado.ABIERTO,
-    )
-    _guardar_periodo(periodo, usuario, _("Periodo abierto."))
+    return slug
+
+
+@transaction.atomic
+def abrir_periodo(
+    *,
+    plan: Plan,
+    usuario,
+    nombre: str,
+    inicio: datetime.date,
+    fin: datetime.date,
+    fecha_limite: datetime.date,
+) -> Periodo:
+    """Abre un periodo nuevo para recibir avances.
+
+    Si otra petición abre uno al mismo tiempo (dos pestañas, dos personas), la base rechaza el
+    segundo (un abierto por plan, nombres únicos): se responde con el mismo error en español que
+    si se hubiera abierto antes, y no queda nada a medias.
+    """
+    fechas = {"nombre": nombre, "inicio": inicio, "fin": fin, "fecha_limite": fecha_limite}
+    slug = _revisar_periodo_nuevo(plan, **fechas)
+    periodo = Periodo(plan=plan, slug=slug, estado=Periodo.Estado.ABIERTO, **fechas)
+    try:
+        with transaction.atomic():
+            _guardar_periodo(periodo, usuario, _("Periodo abierto."))
+    except IntegrityError:
+        # Lo que se guardó a la vez ya se ve: las reglas dicen qué choca con qué.
+        _revisar_periodo_nuevo(plan, **fechas)
+        raise ValidationError(
+            _("Otra persona abrió o cambió un periodo de este plan al mismo tiempo; no se abrió este. Revise los periodos del plan.")
+        ) from None
     return periodo
 
 

@@ -1,7 +1,6 @@
 """Seguimiento: periodos de reporte, avances, evidencias e informes."""
 
 import uuid
-from pathlib import PurePath
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -14,7 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from plan.models import Accion, Compromiso, Eje, EnlaceField, Plan
 
-from .archivos import PERMITIDOS, detectar_tipo, validar_evidencia
+from .archivos import MAXIMO_NOMBRE, PERMITIDOS, limpiar_nombre, nombre_enviado, revisar_evidencia, validar_evidencia
 
 _PORCENTAJE_VALIDADORES = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -132,6 +131,13 @@ class AvanceQuerySet(models.QuerySet):
     def publicados(self):
         """Validados y de un periodo publicado: lo único que ve la ciudadanía."""
         return self.validados().filter(periodo__estado=Periodo.Estado.PUBLICADO)
+
+    def publicados_o_retirados(self):
+        """Lo que la ciudadanía ve en la página de una acción: lo publicado y, de un periodo
+        publicado, lo que el STL retiró del portal con un motivo público (``motivo_retiro``)."""
+        publicados = models.Q(estado=Avance.Estado.VALIDADO)
+        retirados = ~models.Q(estado=Avance.Estado.VALIDADO) & ~models.Q(motivo_retiro="")
+        return self.filter(publicados | retirados, periodo__estado=Periodo.Estado.PUBLICADO)
 
     def del_plan(self, plan):
         return self.filter(accion__compromiso__eje__plan=plan)
@@ -259,9 +265,11 @@ class EvidenciaQuerySet(models.QuerySet):
 def _ruta_evidencia(instancia, nombre_original: str) -> str:
     """Nombre de almacenamiento generado: nunca el nombre que subió la persona.
 
-    La extensión es la del tipo detectado por el contenido, no la del nombre.
+    La extensión es la del tipo detectado por el contenido, no la del nombre. El archivo pasa
+    por la revisión completa aunque quien guarda no haya llamado a ``full_clean`` (lo ya revisado
+    por el validador no se revisa dos veces).
     """
-    tipo = detectar_tipo(instancia.archivo.file, nombre_original)
+    tipo = revisar_evidencia(instancia.archivo.file)
     return f"evidencias/{uuid.uuid4().hex}{tipo.extension}"
 
 
@@ -311,7 +319,8 @@ class Evidencia(models.Model):
 
     def save(self, *args, **kwargs):
         if self.archivo and not self.archivo._committed:
-            self.nombre_original = PurePath(self.archivo.name).name[:255]
+            # Como lo envió la persona, sin carpetas ni caracteres de control o de dirección del texto.
+            self.nombre_original = limpiar_nombre(nombre_enviado(self.archivo.file))[:MAXIMO_NOMBRE]
         super().save(*args, **kwargs)
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from plan.models import Accion, Compromiso, Eje, EnlaceCompromiso, Institucion, ObjetivoODS, Persona, Plan
-from seguimiento.models import Avance, Informe, Periodo
+from seguimiento.models import Avance, Evidencia, Informe, Periodo
 
 pytestmark = pytest.mark.django_db
 
@@ -135,6 +135,24 @@ def test_validar_un_avance_registra_quien_y_cuando(staff, pal, superusuario):
     assert avance.estado == "validado" and avance.validado_por == superusuario and avance.validado_en
     assert avance.evidencias.get().url == "https://congresogto.gob.mx/consulta"
     assert avance.history.first().narrativa == "Se realizaron dos consultas."
+
+
+def test_la_evidencia_de_un_periodo_publicado_no_se_borra_desde_el_admin(staff, pal):
+    avance = Avance.objects.filter(periodo__estado=Periodo.Estado.PUBLICADO).first()
+    evidencia = Evidencia.objects.create(avance=avance, url="https://congresogto.gob.mx/acta", descripcion="Acta")
+    pagina = staff.get(_url(Avance, "change", avance.pk)).content.decode()
+    assert 'name="evidencias-0-id"' in pagina and 'name="evidencias-0-DELETE"' not in pagina
+    datos = {
+        "accion": avance.accion_id, "periodo": avance.periodo_id, "estado": avance.estado,
+        "porcentaje": str(avance.porcentaje), "etapa": avance.etapa, "narrativa": avance.narrativa,
+        "nota_aclaratoria": avance.nota_aclaratoria, "observaciones": avance.observaciones,
+        "evidencias-TOTAL_FORMS": 1, "evidencias-INITIAL_FORMS": 1,
+        "evidencias-MIN_NUM_FORMS": 0, "evidencias-MAX_NUM_FORMS": 1000,
+        "evidencias-0-id": evidencia.pk, "evidencias-0-avance": avance.pk,
+        "evidencias-0-descripcion": "Acta", "evidencias-0-url": evidencia.url, "evidencias-0-DELETE": "on",
+    }
+    staff.post(_url(Avance, "change", avance.pk), datos)
+    assert Evidencia.objects.filter(pk=evidencia.pk).exists()
 
 
 def test_enlaces_y_su_historial(pal):

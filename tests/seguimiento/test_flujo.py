@@ -25,7 +25,10 @@ def datos(porcentaje, **extra):
     return flujo.DatosAvance(porcentaje=Decimal(porcentaje), **extra)
 
 
-def guardar(ciclo, clave, porcentaje, *, usuario=None, version=0, enviar=False, como_stl=False, **extra):
+def guardar(
+    ciclo, clave, porcentaje, *, usuario=None, version=0, enviar=False, como_stl=False,
+    evidencias_nuevas=(), evidencias_quitar=(), **extra,
+):
     return flujo.guardar_avance(
         accion=accion(ciclo.plan, clave),
         periodo=ciclo.periodo,
@@ -34,6 +37,8 @@ def guardar(ciclo, clave, porcentaje, *, usuario=None, version=0, enviar=False, 
         version=version,
         enviar=enviar,
         como_stl=como_stl,
+        evidencias_nuevas=list(evidencias_nuevas),
+        evidencias_quitar=list(evidencias_quitar),
     )
 
 
@@ -139,14 +144,50 @@ def test_devolver_exige_observaciones_avisa_por_correo_y_permite_corregir(ciclo,
     assert corregido.estado == "enviado"
 
 
-def test_devolver_lo_validado_lo_retira_del_calculo_publico(ciclo):
-    avance = guardar(ciclo, "6.1.1", "60", enviar=True)
+def _validado_y_publicado(ciclo, clave, porcentaje, **extra):
+    avance = guardar(ciclo, clave, porcentaje, enviar=True, **extra)
     avance = flujo.validar_avance(avance_id=avance.pk, usuario=ciclo.facilitadora, version=avance.version)
     flujo.publicar_periodo(periodo=ciclo.periodo, usuario=ciclo.facilitadora)
+    ciclo.periodo.refresh_from_db()
+    return avance
+
+
+def test_devolver_lo_validado_lo_retira_del_calculo_publico(ciclo):
+    avance = _validado_y_publicado(ciclo, "6.1.1", "60")
     assert next(a for a in calcular_avance(ciclo.plan).acciones() if a.clave == "6.1.1").avance == Decimal("60")
-    flujo.devolver_avance(avance_id=avance.pk, usuario=ciclo.facilitadora, version=avance.version, observaciones="Cifra equivocada")
+    flujo.devolver_avance(
+        avance_id=avance.pk, usuario=ciclo.facilitadora, version=avance.version, observaciones="Cifra equivocada",
+        motivo_retiro="La cifra no corresponde al acta de la sesión.",
+    )
     # Vuelve a contar el 30 % validado y publicado del periodo anterior.
     assert next(a for a in calcular_avance(ciclo.plan).acciones() if a.clave == "6.1.1").avance == Decimal("30")
+
+
+def test_retirar_lo_publicado_exige_un_motivo_publico_y_sin_el_no_escribe(ciclo):
+    avance = _validado_y_publicado(ciclo, "6.1.1", "60")
+    with pytest.raises(ValidationError) as error:
+        flujo.devolver_avance(
+            avance_id=avance.pk, usuario=ciclo.facilitadora, version=avance.version, observaciones="Cifra equivocada"
+        )
+    assert "se publica en la historia de la acción 6.1.1" in error.value.message_dict["motivo_retiro"][0]
+    guardado = Avance.objects.get(pk=avance.pk)
+    assert (guardado.estado, guardado.version, guardado.motivo_retiro) == ("validado", avance.version, "")
+
+
+def test_la_evidencia_de_lo_publicado_se_conserva_marcada_al_quitarla(ciclo, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    evidencia = Evidencia(archivo=SimpleUploadedFile("acta.pdf", PDF), descripcion="Acta de la sesión")
+    avance = _validado_y_publicado(ciclo, "4.1.1", "40", evidencias_nuevas=[evidencia])
+    devuelto = flujo.devolver_avance(
+        avance_id=avance.pk, usuario=ciclo.facilitadora, version=avance.version, observaciones="Falta el anexo",
+        motivo_retiro="Falta el anexo del acta.",
+    )
+    archivo = evidencia.archivo.path
+    guardar(ciclo, "4.1.1", "40", version=devuelto.version, evidencias_quitar=[evidencia.pk])
+    conservada = Evidencia.objects.get(pk=evidencia.pk)
+    assert conservada.retirada_en is not None
+    assert open(archivo, "rb").read() == PDF
+    assert not Evidencia.objects.vigentes().filter(pk=evidencia.pk).exists()
 
 
 def test_periodo_cerrado_bloquea_borradores_salvo_al_stl(ciclo):
