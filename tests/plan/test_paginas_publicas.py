@@ -256,3 +256,31 @@ def test_como_se_calcula_en_consultas_constantes(client, plan_medido, django_ass
     with django_assert_num_queries(1):
         # 1. versión: la segunda vez sale de la caché
         assert client.get(_url(plan, "como-se-calcula")).status_code == 200
+
+
+@pytest.mark.parametrize("clave", ["1.3", "1.4", "3.3"])
+def test_un_compromiso_concluido_dice_su_estado_en_palabras(client, pal, clave):
+    # Antes: «100 % al» se leía como el formato «%a» y se imprimía el diccionario con Decimal('72').
+    texto = texto_de(client.get(_url(pal, "compromisos", clave)))
+    assert re.search(r"Avance del 100 % al \d+ de \w+ de \d{4}", texto)
+    assert "Decimal(" not in texto and "{'" not in texto
+
+
+def test_como_se_calcula_no_imprime_internos(client, pal):
+    texto = texto_de(client.get(_url(pal, "como-se-calcula")))
+    assert "Avance del 100 % al" in texto
+    assert "Decimal(" not in texto and "{'" not in texto
+
+
+def test_la_historia_de_las_acciones_dice_el_porcentaje_sin_notacion_cientifica(client, pal):
+    # Las cifras redondas (100, 50, 30…) salían «validado: 1E+2 %» en 19 historias.
+    redondas = [
+        a for a in Avance.objects.filter(accion__compromiso__eje__plan=pal).select_related("accion", "periodo")
+        if a.porcentaje % 10 == 0 and a.porcentaje > 0
+    ]
+    assert len(redondas) == 19
+    for avance in redondas:
+        texto = texto_de(client.get(_url(pal, "acciones", avance.accion.clave)))
+        esperado = f"Avance del periodo {avance.periodo.nombre} validado: {int(avance.porcentaje)} %."
+        assert esperado in texto, avance.accion.clave
+        assert not re.search(r"\dE\+\d", texto), avance.accion.clave

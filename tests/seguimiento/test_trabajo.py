@@ -8,7 +8,7 @@ import pytest
 
 from seguimiento import flujo
 from seguimiento.models import Avance, Evidencia, Periodo
-from tests.ayudas import PDF
+from tests.ayudas import PDF, texto_de
 from tests.seguimiento.test_flujo import accion
 
 
@@ -328,3 +328,44 @@ def test_la_facilitadora_exige_evidencia_y_queda_en_el_historial(client, ciclo):
     client.post(f"/trabajo/{ciclo.plan.slug}/ajustes/", {})
     ciclo.plan.refresh_from_db()
     assert not ciclo.plan.exige_evidencia
+
+
+@pytest.fixture
+def instalado(pal, client):
+    """Como queda tras la primera orden del README y ``crear_usuarios_demo``: los avances del
+    1er Informe Parcial no tienen cuenta que los capturara, enviara o validara."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("crear_usuarios_demo", "pal-2022-2024", "--password", "Clave-Demo-2024", stdout=StringIO())
+    return pal
+
+
+@pytest.mark.parametrize("cuenta", ["facilitacion-pal-2022-2024", "integrante-pal-2022-2024"])
+def test_el_tablero_del_periodo_del_informe_abre_en_una_instalacion_nueva(client, instalado, cuenta, django_user_model):
+    # Antes: 500 (``default`` con ``….username`` de una cuenta que no existe).
+    client.force_login(django_user_model.objects.get(username=cuenta))
+    base = "/trabajo/pal-2022-2024/periodos/agosto-noviembre-2023/"
+    tablero = client.get(base)
+    assert tablero.status_code == 200
+    assert "Registro del sistema" in texto_de(tablero)
+    for ruta in ("acciones/1.5.1/", "acciones/1.5.1/revision/"):
+        respuesta = client.get(base + ruta)
+        assert respuesta.status_code in (200, 403), ruta
+        if respuesta.status_code == 200:
+            assert "registro del sistema" in texto_de(respuesta).lower(), ruta
+
+
+def test_una_cuenta_eliminada_que_envio_un_avance_no_rompe_el_tablero_ni_la_revision(client, ciclo):
+    avance = flujo.guardar_avance(
+        accion=accion(ciclo.plan, "4.1.1"), periodo=ciclo.periodo, usuario=ciclo.iacip,
+        datos=flujo.DatosAvance(porcentaje=Decimal(40), narrativa="Convocatoria publicada"), version=0, enviar=True,
+    )
+    ciclo.iacip.delete()
+    client.force_login(ciclo.facilitadora)
+    tablero = client.get(_base(ciclo) + "/")
+    assert tablero.status_code == 200 and "Una cuenta eliminada" in texto_de(tablero)
+    revision = client.get(f"{_base(ciclo)}/acciones/4.1.1/revision/")
+    assert revision.status_code == 200 and "una cuenta eliminada" in texto_de(revision).lower()
+    assert Avance.objects.get(pk=avance.pk).narrativa == "Convocatoria publicada"
