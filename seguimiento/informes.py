@@ -47,7 +47,7 @@ from plan.models import Accion, Compromiso, EnlaceCompromiso
 from .datos import periodo_json
 from .hojas_de_calculo import guardar_libro
 from .models import Avance, CifraPublicada, Evidencia, Informe, Periodo
-from .rollup import CIEN, Alcance, calcular_avance, desglose, redondear
+from .rollup import CIEN, Alcance, calcular_avance, desglose, numero_exacto, redondear
 
 #: Versión de la forma de ``Informe.contenido``; sube si cambia, para leer los viejos.
 ESQUEMA = 1
@@ -92,7 +92,7 @@ def nombre_stl(plan) -> str:
 
 def _txt(valor: Decimal | None) -> str | None:
     """Decimal exacto como texto (JSON no tiene decimales); ``None`` se queda."""
-    return None if valor is None else format(valor.normalize(), "f")
+    return None if valor is None else numero_exacto(valor)
 
 
 def _dec(valor: str | None) -> Decimal | None:
@@ -101,10 +101,6 @@ def _dec(valor: str | None) -> Decimal | None:
 
 def _num(valor: Decimal, decimales: int = 2) -> str:
     return format(redondear(valor, decimales), "f")
-
-
-def _peso(valor: Decimal) -> str:
-    return format(valor.normalize(), "f")
 
 
 def _expresion(nodo) -> str:
@@ -121,8 +117,8 @@ def _expresion(nodo) -> str:
         valor = _num(termino.valor)
         if termino.sin_reporte:
             valor = _("0 (sin reporte)")
-        terminos.append(f"{_peso(termino.peso)} × {valor}")
-    return "({}) ÷ {} = {}".format(" + ".join(terminos), _peso(cuenta.suma_pesos), _num(nodo.avance))
+        terminos.append(f"{numero_exacto(termino.peso)} × {valor}")
+    return "({}) ÷ {} = {}".format(" + ".join(terminos), numero_exacto(cuenta.suma_pesos), _num(nodo.avance))
 
 
 def _cobertura(nodo) -> list[int]:
@@ -204,7 +200,7 @@ def construir_contenido(informe: Informe, *, origen: str | None = None) -> dict:
             "numero": eje.numero,
             "clave": eje.clave,
             "nombre": eje.nombre,
-            "peso": _peso(eje.peso),
+            "peso": numero_exacto(eje.peso),
             "cifra": cifra_de(("eje", eje.id), eje),
             "calculado": _txt(eje.avance),
             "cobertura": _cobertura(eje),
@@ -219,7 +215,7 @@ def construir_contenido(informe: Informe, *, origen: str | None = None) -> dict:
                     "numero": compromiso.numero,
                     "clave": compromiso.clave,
                     "nombre": compromiso.nombre,
-                    "peso": _peso(compromiso.peso),
+                    "peso": numero_exacto(compromiso.peso),
                     "cifra": cifra_de(("compromiso", compromiso.id), compromiso),
                     "calculado": _txt(compromiso.avance),
                     "cobertura": _cobertura(compromiso),
@@ -322,7 +318,7 @@ def _accion(accion, destacado: str, avance: Avance | None, evidencias, final: Pe
         "numero": accion.numero,
         "descripcion": accion.descripcion,
         "destacado": destacado,
-        "peso": _peso(accion.peso),
+        "peso": numero_exacto(accion.peso),
         "avance": _txt(accion.avance),
         "etapa": accion.etapa,
         "nota": accion.nota_aclaratoria_marcada,
