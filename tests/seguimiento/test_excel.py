@@ -365,6 +365,21 @@ def excel_views_sin_cargas(client) -> bool:
     return not client.session.get("excel_cargas")
 
 
+def test_una_formula_sin_resultado_guardado_es_un_error_en_su_celda(client, pal, abierto, facilitadora):
+    # Un libro escrito por un programa (no por Excel) lleva la fórmula sin su valor calculado:
+    # antes se leía como celda vacía y la acción quedaba «sin cambios» sin avisar.
+    plantilla = _descargar(client, facilitadora, pal, abierto).content
+    contenido = _llenar(plantilla, {"1.5.1": {"Avance %": "=40+5"}, "1.5.2": {"Avance %": 20}})
+    antes = Avance.objects.count()
+    respuesta = _subir(client, pal, abierto, contenido)
+    assert respuesta.status_code == 400
+    fila = _filas(_libro(plantilla)[excel.HOJA_AVANCES])["1.5.1"]
+    (error,) = _errores(respuesta)
+    assert error.startswith(f"Hoja «Avances», fila {fila}, columna G (Avance %): ")
+    assert "=40+5" in error
+    assert Avance.objects.count() == antes
+
+
 def test_disminucion_con_justificacion_si_se_acepta(client, pal, abierto, facilitadora):
     plantilla = _descargar(client, facilitadora, pal, abierto).content
     sin = _subir(client, pal, abierto, _llenar(plantilla, {"1.3.1": {"Avance %": 90}}))
