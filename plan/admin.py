@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+from .historial_admin import HistorialAdmin
 
 from seguimiento.models import EstatusCompromiso
 
@@ -24,14 +24,14 @@ from .models import (
 
 
 @admin.register(Institucion)
-class InstitucionAdmin(SimpleHistoryAdmin):
+class InstitucionAdmin(HistorialAdmin):
     list_display = ["nombre", "siglas", "tipo"]
     list_filter = ["tipo"]
     search_fields = ["nombre", "siglas"]
 
 
 @admin.register(Persona)
-class PersonaAdmin(SimpleHistoryAdmin):
+class PersonaAdmin(HistorialAdmin):
     list_display = ["__str__", "cargo", "institucion", "usuario"]
     list_select_related = ["institucion", "usuario"]
     list_filter = ["institucion"]
@@ -46,13 +46,13 @@ class MetaODSInline(admin.TabularInline):
 
 
 @admin.register(ObjetivoODS)
-class ObjetivoODSAdmin(SimpleHistoryAdmin):
+class ObjetivoODSAdmin(HistorialAdmin):
     list_display = ["numero", "nombre"]
     inlines = [MetaODSInline]
 
 
 @admin.register(MetaODS)
-class MetaODSAdmin(SimpleHistoryAdmin):
+class MetaODSAdmin(HistorialAdmin):
     list_display = ["clave", "objetivo", "descripcion"]
     list_select_related = ["objetivo"]
     list_filter = ["objetivo"]
@@ -67,7 +67,7 @@ class EjeInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(SimpleHistoryAdmin):
+class PlanAdmin(HistorialAdmin):
     list_display = ["__str__", "slug", "entidad", "vigencia", "fecha_meta"]
     search_fields = ["nombre", "nombre_corto", "slug"]
     prepopulated_fields = {"slug": ["nombre_corto"]}
@@ -114,7 +114,7 @@ class CompromisoInline(admin.TabularInline):
 
 
 @admin.register(Eje)
-class EjeAdmin(SimpleHistoryAdmin):
+class EjeAdmin(HistorialAdmin):
     list_display = ["__str__", "plan", "peso"]
     list_select_related = ["plan"]
     list_filter = ["plan"]
@@ -144,7 +144,7 @@ class EstatusInline(admin.StackedInline):
 
 
 @admin.register(Compromiso)
-class CompromisoAdmin(SimpleHistoryAdmin):
+class CompromisoAdmin(HistorialAdmin):
     list_display = ["clave_display", "nombre", "institucion_responsable", "representante", "peso"]
     list_select_related = ["eje__plan", "institucion_responsable", "representante"]
     list_filter = ["eje__plan", "eje", "institucion_responsable"]
@@ -180,7 +180,7 @@ class CompromisoAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Accion)
-class AccionAdmin(SimpleHistoryAdmin):
+class AccionAdmin(HistorialAdmin):
     list_display = ["clave_display", "descripcion_corta", "compromiso", "peso"]
     list_select_related = ["compromiso__eje__plan"]
     list_filter = ["compromiso__eje__plan", "compromiso__institucion_responsable"]
@@ -198,7 +198,7 @@ class AccionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Membresia)
-class MembresiaAdmin(SimpleHistoryAdmin):
+class MembresiaAdmin(HistorialAdmin):
     list_display = ["usuario", "plan", "rol", "institucion"]
     list_select_related = ["usuario", "plan", "institucion"]
     list_filter = ["plan", "rol", "institucion"]

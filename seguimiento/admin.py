@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
+from plan.historial_admin import HistorialAdmin
 
 from plan.models import Institucion
 
@@ -12,7 +12,7 @@ from .models import Avance, CifraPublicada, Evidencia, Informe, Periodo, Recorda
 
 
 @admin.register(Periodo)
-class PeriodoAdmin(SimpleHistoryAdmin):
+class PeriodoAdmin(HistorialAdmin):
     list_display = ["nombre", "plan", "inicio", "fin", "fecha_limite", "fecha_publicacion", "estado"]
     list_select_related = ["plan"]
     list_filter = ["plan", "estado"]
@@ -51,7 +51,7 @@ class InstitucionFiltro(admin.SimpleListFilter):
 
 
 @admin.register(Avance)
-class AvanceAdmin(SimpleHistoryAdmin):
+class AvanceAdmin(HistorialAdmin):
     list_display = [
         "accion_clave",
         "periodo",
@@ -136,7 +136,7 @@ class CifraPublicadaInline(admin.TabularInline):
 
 
 @admin.register(Informe)
-class InformeAdmin(SimpleHistoryAdmin):
+class InformeAdmin(HistorialAdmin):
     """Un informe publicado es de solo lectura (se corrige con una versión nueva desde
     «Mi trabajo» → Informes); un borrador se edita y sus cifras capturadas también."""
 

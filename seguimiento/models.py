@@ -549,7 +549,17 @@ class CifraPublicada(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_nivel_display()}: {self.porcentaje}"
+        from .rollup import numero_exacto
+
+        if self.nivel == self.Nivel.EJE:
+            sujeto = _("Eje %(clave)s") % {"clave": self.eje.clave}
+        elif self.nivel == self.Nivel.COMPROMISO:
+            sujeto = _("Compromiso %(clave)s") % {"clave": self.compromiso.clave}
+        else:
+            sujeto = _("Avance global")
+        if self.porcentaje is None:
+            return _("%(sujeto)s: sin cifra") % {"sujeto": sujeto}
+        return _("%(sujeto)s: %(porcentaje)s %%") % {"sujeto": sujeto, "porcentaje": numero_exacto(self.porcentaje)}
 
 
 class EstatusCompromiso(models.Model):

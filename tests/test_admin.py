@@ -162,3 +162,28 @@ def test_enlaces_y_su_historial(pal):
     # El registro inicial (de preparar) y el cambio.
     assert [h.history_type for h in enlace.history.all()] == ["~", "+"]
     assert enlace.history.first().titulo == "Sitio oficial"
+
+
+def test_el_historial_se_lee_sin_valores_crudos(staff, pal, django_user_model):
+    """Cada cambio del historial dice su valor como lo lee una persona: la cuenta que se eliminó,
+    la fecha en es-MX, «—» para lo vacío; nunca «None», «Deleted usuario (pk=…)» ni una fecha ISO."""
+    from seguimiento import flujo
+
+    avance = Avance.objects.get(accion__compromiso__eje__numero=2, accion__compromiso__numero=1, accion__numero=1)
+    Avance.objects.filter(pk=avance.pk).update(estado=Avance.Estado.ENVIADO, validado_en=None, validado_por=None)
+    temporal = django_user_model.objects.create_user("facilitadora-que-se-fue", "f@example.org", "clave-segura-123")
+    avance = flujo.validar_avance(avance_id=avance.pk, usuario=temporal, version=avance.version)
+    temporal.delete()
+    html = staff.get(_url(Avance, "history", avance.pk)).content.decode()
+    assert "Validado por:</strong>\n" in html and "una cuenta eliminada" in html
+    assert "None" not in html and "Deleted" not in html
+    assert avance.validado_en.isoformat()[:19].replace("T", " ") not in html
+
+
+def test_las_cifras_publicadas_dicen_de_que_son(staff, pal):
+    informe = Informe.objects.get(plan=pal, numero=1)
+    html = staff.get(_url(Informe, "change", informe.pk)).content.decode()
+    assert "Compromiso 1.1: 30 %" in html
+    assert "Compromiso 1.2: sin cifra" in html  # el informe lo presentó sin cifra
+    assert "Avance global: 42 %" in html
+    assert "Compromiso: None" not in html and ": None" not in html

@@ -1,6 +1,7 @@
 """Lo que hace la ciudadanía, en Chromium: recorrer el plan hasta una evidencia, en escritorio,
 en un teléfono de 360 px, sin JavaScript e impreso; y la accesibilidad de cada tipo de página."""
 
+import csv
 import re
 
 import pytest
@@ -119,10 +120,11 @@ def test_descarga_de_datos_abiertos(pagina, portal_lectura):
         fila.get_by_role("link", name="Avances publicados (CSV)").click()
     archivo = descarga.value
     assert archivo.suggested_filename == "pal-2022-2024-avances.csv"
-    texto = open(archivo.path(), encoding="utf-8-sig").read()
-    assert texto.splitlines()[0].startswith("plan,periodo,periodo_nombre")
-    assert len(texto.splitlines()) == 34  # encabezado + 33 avances publicados
-    assert "En etapa de diseño de las mesas" in texto
+    with open(archivo.path(), encoding="utf-8-sig", newline="") as abierto:
+        filas = list(csv.reader(abierto))
+    assert filas[0][:3] == ["plan", "periodo", "periodo_nombre"]
+    assert len(filas) == 34  # encabezado + 33 avances publicados
+    assert any("En etapa de diseño de las mesas" in celda for fila in filas for celda in fila)
 
 
 def test_buscar_y_filtrar(pagina, portal_lectura):

@@ -1,0 +1,268 @@
+"""Los datos del recorrido de todo el sitio (``tests/test_recorrido.py``).
+
+La base como la deja ``manage.py preparar`` (el PAL 2022-2024 real con su periodo publicado
+agosto–noviembre 2023 y su 1er Informe Parcial congelado, y el PAL 2019-2021), las cuentas de
+``manage.py crear_usuarios_demo`` y, encima, dos bimestres nuevos trabajados con los servicios
+del ciclo (``seguimiento.flujo``), con avances en cada estado:
+
+* **Diciembre 2023–enero 2024**, publicado: avances validados (uno con narrativa, etapa y nota
+  que parecen fórmulas, un archivo PDF y un enlace de evidencia), uno validado y después
+  retirado del portal con su motivo público, uno devuelto, uno enviado y un borrador.
+* **Febrero–marzo 2024**, abierto: un borrador, un enviado, un devuelto y un validado (aún sin
+  publicar), con archivos y enlaces de evidencia privados, y acciones sin enviar.
+
+Una parte la capturó, envió, validó o devolvió una cuenta que después se eliminó
+(``user.delete()``): las páginas deben decir «una cuenta eliminada», nunca «None» ni una
+variable sin resolver. El *Segundo Informe Parcial* (del bimestre publicado) se publica y se
+congela con los textos que parecen fórmulas; el tercero queda en borrador.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from io import StringIO
+
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.utils import timezone
+
+from plan.management.commands.crear_usuarios_demo import cuentas_del_plan
+from plan.models import Accion, Institucion, Membresia, Plan
+from seguimiento import flujo, informes
+from seguimiento.models import Avance, Evidencia, Informe, Periodo, Recordatorio
+from tests.ayudas import CLAVE, PDF
+
+#: Textos de avance que una hoja de cálculo leería como fórmula (guía de OWASP). Cada uno entra
+#: a un avance publicado: la página lo muestra tal cual y los datos abiertos, neutralizado.
+NARRATIVA_FORMULA = '=HYPERLINK("http://x","clic")'
+ETAPA_FORMULA = "+1+1 en implementación"
+NOTA_FORMULA = "-2+3 municipios sin reporte"
+NARRATIVA_ARROBA = "@SUM(A1) sesiones con el comité"
+ETAPA_ARROBA = "@En etapa de diseño"
+MOTIVO_RETIRO_FORMULA = '=HYPERLINK("http://retiro","ver")'
+OBSERVACIONES_FORMULA = "=Falta el enlace al mapa de municipios"
+#: Los textos con fórmula de avances **publicados**: deben llegar a /datos/ neutralizados.
+FORMULAS_PUBLICADAS = (NARRATIVA_FORMULA, ETAPA_FORMULA, NOTA_FORMULA, NARRATIVA_ARROBA, ETAPA_ARROBA)
+
+
+@dataclass
+class Recorrido:
+    plan: Plan
+    historico: Plan
+    publicado: Periodo  # agosto–noviembre 2023, el de la semilla
+    diciembre: Periodo  # publicado en el recorrido
+    febrero: Periodo  # abierto
+    facilitacion: object
+    integrante: object
+    responsables: dict  # username → cuenta
+    superusuario: object
+    olvidadiza: object  # nunca entra: su enlace de restablecimiento sigue válido
+    informe_congelado: Informe  # 1er Informe Parcial (semilla)
+    informe_con_formulas: Informe  # 2.º, publicado por una cuenta que ya no existe
+    informe_borrador: Informe  # 3.º
+    #: Acción (clave) → avance, por periodo, de lo capturado en el recorrido.
+    avances: dict = field(default_factory=dict)
+    evidencias_archivo: list = field(default_factory=list)
+    evidencias_enlace: list = field(default_factory=list)
+
+
+def _accion(plan, clave) -> Accion:
+    e, c, a = (int(x) for x in clave.split("."))
+    return Accion.objects.del_plan(plan).get(compromiso__eje__numero=e, compromiso__numero=c, numero=a)
+
+
+def _archivo(nombre):
+    return Evidencia(archivo=SimpleUploadedFile(nombre, PDF), descripcion=f"Archivo {nombre}")
+
+
+def _enlace(url):
+    return Evidencia(url=url, descripcion="Publicación en el sitio de la institución")
+
+
+def _guardar(plan, periodo, clave, usuario, porcentaje, *, enviar=False, evidencias=(), **datos):
+    accion = _accion(plan, clave)
+    actual = Avance.objects.filter(accion=accion, periodo=periodo).first()
+    return flujo.guardar_avance(
+        accion=accion,
+        periodo=periodo,
+        usuario=usuario,
+        # Con justificación siempre: el porcentaje puede quedar bajo el último validado.
+        datos=flujo.DatosAvance(
+            porcentaje=Decimal(porcentaje), justificacion="Se ajustó la meta con la institución.", **datos
+        ),
+        version=actual.version if actual else 0,
+        enviar=enviar,
+        evidencias_nuevas=list(evidencias),
+    )
+
+
+def _validar(avance, usuario):
+    return flujo.validar_avance(avance_id=avance.pk, usuario=usuario, version=avance.version)
+
+
+def _devolver(avance, usuario, observaciones, motivo_retiro=""):
+    return flujo.devolver_avance(
+        avance_id=avance.pk,
+        usuario=usuario,
+        version=avance.version,
+        observaciones=observaciones,
+        motivo_retiro=motivo_retiro,
+    )
+
+
+def construir() -> Recorrido:
+    """Construye todo (unos segundos: el PDF del 1er Informe se genera una vez por sesión)."""
+    modelo = get_user_model()
+    call_command("preparar", verbosity=0, stdout=StringIO())
+    call_command("crear_usuarios_demo", "pal-2022-2024", "--password", CLAVE, stdout=StringIO())
+    plan = Plan.objects.get(slug="pal-2022-2024")
+    historico = Plan.objects.get(slug="pal-2019-2021")
+    publicado = Periodo.objects.get(plan=plan, slug="agosto-noviembre-2023")
+    cuentas = {c.username: c for c in cuentas_del_plan(plan)}
+    usuarios = {u.username: u for u in modelo.objects.filter(username__in=cuentas)}
+    facilitacion = usuarios["facilitacion-pal-2022-2024"]
+    integrante = usuarios["integrante-pal-2022-2024"]
+    responsables = {n: u for n, u in usuarios.items() if cuentas[n].rol == Membresia.Rol.RESPONSABLE}
+    superusuario = modelo.objects.create_superuser("admin-recorrido", "admin-recorrido@example.org", CLAVE)
+    olvidadiza = modelo.objects.create_user("olvidadiza", "olvidadiza@example.org", CLAVE)
+
+    # Cuentas que trabajan y después se eliminan: una enlace del IACIP y una facilitadora.
+    iacip = Institucion.objects.get(siglas="IACIP")
+    enlace_temporal = modelo.objects.create_user("enlace-temporal", "enlace-temporal@example.org", CLAVE)
+    facilitadora_temporal = modelo.objects.create_user("facilitadora-temporal", "ft@example.org", CLAVE)
+    Membresia.objects.create(usuario=enlace_temporal, plan=plan, rol=Membresia.Rol.RESPONSABLE, institucion=iacip)
+    Membresia.objects.create(usuario=facilitadora_temporal, plan=plan, rol=Membresia.Rol.FACILITADOR)
+    por_institucion = {cuentas[n].institucion.pk: u for n, u in responsables.items()}
+
+    def responsable_de(clave):
+        return por_institucion[_accion(plan, clave).compromiso.institucion_responsable_id]
+
+    avances = {}
+
+    # --- Diciembre 2023–enero 2024: se trabaja y se publica ---------------------------------
+    diciembre = flujo.abrir_periodo(
+        plan=plan,
+        usuario=facilitacion,
+        nombre="Diciembre 2023–enero 2024",
+        inicio=datetime.date(2023, 12, 1),
+        fin=datetime.date(2024, 1, 31),
+        fecha_limite=datetime.date(2024, 2, 10),
+    )
+    d = avances.setdefault(diciembre.slug, {})
+    formula = _guardar(
+        plan, diciembre, "4.1.1", enlace_temporal, "50", enviar=True,
+        narrativa=NARRATIVA_FORMULA, etapa=ETAPA_FORMULA, nota_aclaratoria=NOTA_FORMULA,
+        evidencias=[_archivo("acta de la sesión.pdf"), _enlace("https://iacip-gto.org.mx/convocatoria")],
+    )
+    d["4.1.1"] = _validar(formula, facilitadora_temporal)
+    arroba = _guardar(
+        plan, diciembre, "4.1.2", enlace_temporal, "100", enviar=True,
+        narrativa=NARRATIVA_ARROBA, etapa=ETAPA_ARROBA, evidencias=[_archivo("minuta.pdf")],
+    )
+    d["4.1.2"] = _validar(arroba, facilitadora_temporal)
+    retirar = _guardar(plan, diciembre, "7.1.1", enlace_temporal, "37.5", enviar=True, narrativa="Se instaló la mesa.")
+    d["7.1.1"] = _validar(retirar, facilitacion)
+    devuelto = _guardar(plan, diciembre, "7.1.3", enlace_temporal, "85", enviar=True, narrativa="Mapa en revisión.")
+    d["7.1.3"] = _devolver(devuelto, facilitadora_temporal, OBSERVACIONES_FORMULA)
+    d["3.2.1"] = _guardar(plan, diciembre, "3.2.1", responsable_de("3.2.1"), "10", enviar=True, narrativa="-Enviado")
+    d["3.1.1"] = _guardar(plan, diciembre, "3.1.1", responsable_de("3.1.1"), "5", narrativa="Borrador del PJ.")
+    ug = _guardar(
+        plan, diciembre, "6.1.1", responsable_de("6.1.1"), "100", enviar=True,
+        narrativa="Concluida.", evidencias=[_enlace("https://www.ugto.mx/transparencia")],
+    )
+    d["6.1.1"] = _validar(ug, facilitacion)
+    diciembre = flujo.publicar_periodo(periodo=diciembre, usuario=facilitacion)
+    # Ya publicado, el STL retira uno del portal con un motivo público.
+    d["7.1.1"] = _devolver(
+        Avance.objects.get(pk=d["7.1.1"].pk), facilitadora_temporal, "Revisar la cifra.", MOTIVO_RETIRO_FORMULA
+    )
+
+    # --- Febrero–marzo 2024: abierto, un avance en cada estado -------------------------------
+    febrero = flujo.abrir_periodo(
+        plan=plan,
+        usuario=facilitadora_temporal,
+        nombre="Febrero–marzo 2024",
+        inicio=datetime.date(2024, 2, 1),
+        fin=datetime.date(2024, 3, 31),
+        fecha_limite=datetime.date(2024, 4, 10),
+    )
+    f = avances.setdefault(febrero.slug, {})
+    f["4.1.1"] = _guardar(
+        plan, febrero, "4.1.1", enlace_temporal, "60", narrativa=NARRATIVA_FORMULA,
+        evidencias=[_archivo("borrador.pdf")],
+    )
+    f["4.1.3"] = _guardar(
+        plan, febrero, "4.1.3", enlace_temporal, "20", enviar=True, etapa=ETAPA_FORMULA,
+        evidencias=[_archivo("oficio.pdf"), _enlace("https://iacip-gto.org.mx/oficio")],
+    )
+    f["7.1.2"] = _validar(
+        _guardar(plan, febrero, "7.1.2", enlace_temporal, "70", enviar=True, nota_aclaratoria=NOTA_FORMULA,
+                 evidencias=[_archivo("validado sin publicar.pdf")]),
+        facilitadora_temporal,
+    )
+    f["7.1.3"] = _devolver(
+        _guardar(plan, febrero, "7.1.3", enlace_temporal, "90", enviar=True, narrativa=NARRATIVA_ARROBA),
+        facilitadora_temporal,
+        OBSERVACIONES_FORMULA,
+    )
+    f["1.1.1"] = _guardar(plan, febrero, "1.1.1", responsable_de("1.1.1"), "40", narrativa="Borrador del Ejecutivo.")
+    f["5.1.1"] = _guardar(plan, febrero, "5.1.1", responsable_de("5.1.1"), "15", enviar=True, narrativa="@colectivas")
+
+    # --- Informes: el 2.º publicado por la facilitadora que se irá; el 3.º en borrador -------
+    segundo = Informe.objects.create(
+        plan=plan, numero=2, titulo="Segundo Informe Parcial", periodo_inicial=diciembre, periodo_final=diciembre,
+        sesion="=Primera Sesión Ordinaria 2024",
+    )
+    segundo = informes.publicar_informe(informe=segundo, usuario=facilitadora_temporal)
+    tercero = Informe.objects.create(
+        plan=plan, numero=3, titulo="Tercer Informe Parcial", periodo_inicial=febrero, periodo_final=febrero
+    )
+
+    # Lo que solo se ve en el admin: un grupo, intentos de entrada y un recordatorio.
+    Group.objects.create(name="Revisión del STL")
+    ahora = timezone.now()
+    acceso = {"user_agent": "Firefox", "ip_address": "127.0.0.1", "username": "iacip-pal-2022-2024",
+              "http_accept": "text/html", "path_info": "/cuentas/entrar/"}
+    AccessAttempt.objects.create(**acceso, attempt_time=ahora, get_data="", post_data="", failures_since_start=2)
+    AccessLog.objects.create(**acceso, attempt_time=ahora)
+    AccessFailureLog.objects.create(**acceso, attempt_time=ahora, locked_out=False)
+    responsable_iacip = por_institucion[iacip.pk]
+    Recordatorio.objects.create(
+        periodo=febrero, usuario=responsable_iacip, tipo=Recordatorio.Tipo.PROXIMO, fecha=datetime.date(2024, 4, 7),
+        fecha_limite=febrero.fecha_limite, pendientes="4.1.2, 7.1.1", correo=responsable_iacip.email,
+    )
+
+    evidencias = Evidencia.objects.filter(avance__periodo__in=[diciembre, febrero]).order_by("pk")
+    evidencias_archivo = [e for e in evidencias if e.archivo]
+    evidencias_enlace = [e for e in evidencias if e.url]
+
+    # Se van las dos cuentas: lo que hicieron queda sin cuenta (SET_NULL).
+    enlace_temporal.delete()
+    facilitadora_temporal.delete()
+
+    for periodo in avances.values():
+        for clave, avance in periodo.items():
+            periodo[clave] = Avance.objects.get(pk=avance.pk)
+    return Recorrido(
+        plan=plan,
+        historico=historico,
+        publicado=publicado,
+        diciembre=Periodo.objects.get(pk=diciembre.pk),
+        febrero=Periodo.objects.get(pk=febrero.pk),
+        facilitacion=facilitacion,
+        integrante=integrante,
+        responsables=responsables,
+        superusuario=superusuario,
+        olvidadiza=olvidadiza,
+        informe_congelado=Informe.objects.get(plan=plan, numero=1, version=1),
+        informe_con_formulas=Informe.objects.get(pk=segundo.pk),
+        informe_borrador=tercero,
+        avances=avances,
+        evidencias_archivo=evidencias_archivo,
+        evidencias_enlace=evidencias_enlace,
+    )
