@@ -212,3 +212,45 @@ def formulas_en_csv(datos: bytes) -> list[str]:
             if celda.startswith(_INICIOS_DE_FORMULA) and not _NUMERO.fullmatch(celda):
                 halladas.append(f"fila {numero}, columna {columna}: {celda!r}")
     return halladas
+
+
+# --- La plantilla de captura en Excel ---------------------------------------------------------
+
+
+def columnas_de_plantilla(ws) -> dict[str, int]:
+    """Encabezado → número de columna de la hoja de avances de la plantilla."""
+    from seguimiento import excel
+
+    return {ws.cell(row=excel.FILA_ENCABEZADOS, column=c).value: c for c in range(1, ws.max_column + 1)}
+
+
+def filas_de_plantilla(ws) -> dict[str, int]:
+    """Clave de la acción → número de fila de la hoja de avances de la plantilla."""
+    from seguimiento import excel
+
+    return {
+        ws.cell(row=r, column=1).value: r
+        for r in range(excel.PRIMERA_FILA, ws.max_row + 1)
+        if ws.cell(row=r, column=1).value
+    }
+
+
+def llenar_plantilla(contenido: bytes, valores: dict[str, dict[str, object]], extra: list[dict[str, object]] = ()) -> bytes:
+    """La plantilla con ``valores`` por clave y encabezado; ``extra`` agrega filas al final."""
+    from openpyxl import load_workbook
+
+    from seguimiento import excel
+
+    libro = load_workbook(io.BytesIO(contenido))
+    ws = libro[excel.HOJA_AVANCES]
+    columnas, filas = columnas_de_plantilla(ws), filas_de_plantilla(ws)
+    for clave, celdas in valores.items():
+        for encabezado, valor in celdas.items():
+            ws.cell(row=filas[clave], column=columnas[encabezado], value=valor)
+    for celdas in extra:
+        fila = ws.max_row + 1
+        for encabezado, valor in celdas.items():
+            ws.cell(row=fila, column=columnas[encabezado], value=valor)
+    salida = io.BytesIO()
+    libro.save(salida)
+    return salida.getvalue()

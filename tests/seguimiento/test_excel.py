@@ -18,6 +18,7 @@ from seguimiento import excel, flujo
 from seguimiento.archivos import XLSX
 from seguimiento.models import Avance, Periodo
 from seguimiento.permisos import acceso_al_plan
+from tests.ayudas import columnas_de_plantilla, filas_de_plantilla, llenar_plantilla
 
 pytestmark = pytest.mark.django_db
 
@@ -86,35 +87,6 @@ def _libro(contenido: bytes):
     return load_workbook(io.BytesIO(contenido))
 
 
-def _columnas(ws) -> dict[str, int]:
-    return {ws.cell(row=excel.FILA_ENCABEZADOS, column=c).value: c for c in range(1, ws.max_column + 1)}
-
-
-def _filas(ws) -> dict[str, int]:
-    return {
-        ws.cell(row=r, column=1).value: r
-        for r in range(excel.PRIMERA_FILA, ws.max_row + 1)
-        if ws.cell(row=r, column=1).value
-    }
-
-
-def _llenar(contenido: bytes, valores: dict[str, dict[str, object]], extra: list[dict[str, object]] = ()) -> bytes:
-    """La plantilla con ``valores`` por clave y encabezado; ``extra`` agrega filas al final."""
-    libro = _libro(contenido)
-    ws = libro[excel.HOJA_AVANCES]
-    columnas, filas = _columnas(ws), _filas(ws)
-    for clave, celdas in valores.items():
-        for encabezado, valor in celdas.items():
-            ws.cell(row=filas[clave], column=columnas[encabezado], value=valor)
-    for celdas in extra:
-        fila = ws.max_row + 1
-        for encabezado, valor in celdas.items():
-            ws.cell(row=fila, column=columnas[encabezado], value=valor)
-    salida = io.BytesIO()
-    libro.save(salida)
-    return salida.getvalue()
-
-
 def _subir(client, plan, periodo, contenido: bytes, nombre="captura.xlsx"):
     return client.post(_url("importar", plan, periodo), {"archivo": SimpleUploadedFile(nombre, contenido)})
 
@@ -148,9 +120,9 @@ def test_plantilla_del_stl_una_fila_por_accion_protegida_y_con_validaciones(clie
     libro = _libro(respuesta.content)
     assert libro.sheetnames == [excel.HOJA_INSTRUCCIONES, excel.HOJA_AVANCES, excel.HOJA_CONTROL]
     ws = libro[excel.HOJA_AVANCES]
-    filas = _filas(ws)
+    filas = filas_de_plantilla(ws)
     assert len(filas) == 33 and "1.5.3" in filas
-    assert list(_columnas(ws)) == [
+    assert list(columnas_de_plantilla(ws)) == [
         "Clave", "Compromiso", "Acción", "Institución", "Último avance validado (%)", "Estado actual",
         "Avance %", "Etapa", "Narrativa", "Nota aclaratoria (*)", "Texto de la nota aclaratoria",
         "Justificación si disminuye",
@@ -193,9 +165,9 @@ def test_plantilla_del_stl_una_fila_por_accion_protegida_y_con_validaciones(clie
 def test_plantilla_del_responsable_solo_trae_sus_acciones(client, pal, abierto, responsable, iacip):
     libro = _libro(_descargar(client, responsable, pal, abierto).content)
     ws = libro[excel.HOJA_AVANCES]
-    assert sorted(_filas(ws)) == _claves_de(iacip)
-    assert len(_filas(ws)) == 6
-    assert {ws.cell(row=r, column=4).value for r in _filas(ws).values()} == {"IACIP"}
+    assert sorted(filas_de_plantilla(ws)) == _claves_de(iacip)
+    assert len(filas_de_plantilla(ws)) == 6
+    assert {ws.cell(row=r, column=4).value for r in filas_de_plantilla(ws).values()} == {"IACIP"}
 
 
 def test_plantilla_prellenada_con_lo_capturado_en_el_periodo(client, pal, abierto, facilitadora):
@@ -208,7 +180,7 @@ def test_plantilla_prellenada_con_lo_capturado_en_el_periodo(client, pal, abiert
         version=0,
     )
     ws = _libro(_descargar(client, facilitadora, pal, abierto).content)[excel.HOJA_AVANCES]
-    fila = [ws.cell(row=_filas(ws)["1.5.1"], column=c).value for c in range(5, 13)]
+    fila = [ws.cell(row=filas_de_plantilla(ws)["1.5.1"], column=c).value for c in range(5, 13)]
     assert fila == [35, "Borrador", 40.5, "En implementación", None, "Sí", "Cifra preliminar", None]
 
 
@@ -224,7 +196,7 @@ def test_la_plantilla_y_la_exportacion_dan_los_mismos_bytes(client, pal, abierto
 
 def test_carga_del_stl_vista_previa_y_borradores_con_historial(client, pal, abierto, facilitadora):
     plantilla = _descargar(client, facilitadora, pal, abierto).content
-    contenido = _llenar(
+    contenido = llenar_plantilla(
         plantilla,
         {
             "1.5.1": {"Avance %": 50, "Etapa": "En implementación", "Narrativa": "Se instalaron las mesas."},
@@ -271,7 +243,7 @@ def test_carga_del_stl_vista_previa_y_borradores_con_historial(client, pal, abie
 def test_carga_del_responsable_guardar_y_enviar(client, pal, abierto, responsable, iacip):
     plantilla = _descargar(client, responsable, pal, abierto).content
     claves = _claves_de(iacip)
-    contenido = _llenar(plantilla, {clave: {"Avance %": 90, "Narrativa": f"Avance de {clave}"} for clave in claves})
+    contenido = llenar_plantilla(plantilla, {clave: {"Avance %": 90, "Narrativa": f"Avance de {clave}"} for clave in claves})
     vista = _subir(client, pal, abierto, contenido)
     assert vista.status_code == 200
     respuesta = _confirmar(client, pal, abierto, vista, "enviar")
@@ -302,9 +274,9 @@ def test_sin_cambios_y_borradores_pendientes_de_enviar(client, pal, abierto, fac
 
 def test_celda_con_formato_de_porcentaje_y_filas_vacias(client, pal, abierto, facilitadora):
     plantilla = _descargar(client, facilitadora, pal, abierto).content
-    libro = _libro(_llenar(plantilla, {"1.5.1": {"Avance %": 0.45}}))
+    libro = _libro(llenar_plantilla(plantilla, {"1.5.1": {"Avance %": 0.45}}))
     ws = libro[excel.HOJA_AVANCES]
-    ws.cell(row=_filas(ws)["1.5.1"], column=7).number_format = "0%"  # se ve «45%» y guarda 0.45
+    ws.cell(row=filas_de_plantilla(ws)["1.5.1"], column=7).number_format = "0%"  # se ve «45%» y guarda 0.45
     salida = io.BytesIO()
     libro.save(salida)
     vista = _subir(client, pal, abierto, salida.getvalue())
@@ -319,8 +291,8 @@ def test_celda_con_formato_de_porcentaje_y_filas_vacias(client, pal, abierto, fa
 def test_todos_los_errores_juntos_con_hoja_fila_y_columna_y_nada_se_escribe(client, pal, abierto, facilitadora):
     plantilla = _descargar(client, facilitadora, pal, abierto).content
     ws = _libro(plantilla)[excel.HOJA_AVANCES]
-    f = _filas(ws)
-    contenido = _llenar(
+    f = filas_de_plantilla(ws)
+    contenido = llenar_plantilla(
         plantilla,
         {
             "1.1.1": {"Avance %": "abc"},
@@ -369,11 +341,11 @@ def test_una_formula_sin_resultado_guardado_es_un_error_en_su_celda(client, pal,
     # Un libro escrito por un programa (no por Excel) lleva la fórmula sin su valor calculado:
     # antes se leía como celda vacía y la acción quedaba «sin cambios» sin avisar.
     plantilla = _descargar(client, facilitadora, pal, abierto).content
-    contenido = _llenar(plantilla, {"1.5.1": {"Avance %": "=40+5"}, "1.5.2": {"Avance %": 20}})
+    contenido = llenar_plantilla(plantilla, {"1.5.1": {"Avance %": "=40+5"}, "1.5.2": {"Avance %": 20}})
     antes = Avance.objects.count()
     respuesta = _subir(client, pal, abierto, contenido)
     assert respuesta.status_code == 400
-    fila = _filas(_libro(plantilla)[excel.HOJA_AVANCES])["1.5.1"]
+    fila = filas_de_plantilla(_libro(plantilla)[excel.HOJA_AVANCES])["1.5.1"]
     (error,) = _errores(respuesta)
     assert error.startswith(f"Hoja «Avances», fila {fila}, columna G (Avance %): ")
     assert "=40+5" in error
@@ -382,10 +354,10 @@ def test_una_formula_sin_resultado_guardado_es_un_error_en_su_celda(client, pal,
 
 def test_disminucion_con_justificacion_si_se_acepta(client, pal, abierto, facilitadora):
     plantilla = _descargar(client, facilitadora, pal, abierto).content
-    sin = _subir(client, pal, abierto, _llenar(plantilla, {"1.3.1": {"Avance %": 90}}))
+    sin = _subir(client, pal, abierto, llenar_plantilla(plantilla, {"1.3.1": {"Avance %": 90}}))
     assert sin.status_code == 400 and "Escriba por qué disminuye" in _errores(sin)[0]
     con = _subir(
-        client, pal, abierto, _llenar(plantilla, {"1.3.1": {"Avance %": 90, "Justificación si disminuye": "Se recalculó."}})
+        client, pal, abierto, llenar_plantilla(plantilla, {"1.3.1": {"Avance %": 90, "Justificación si disminuye": "Se recalculó."}})
     )
     assert con.status_code == 200 and [c["clave"] for c in con.context["cambios"]] == ["1.3.1"]
 
@@ -394,7 +366,7 @@ def test_el_responsable_no_carga_acciones_de_otra_institucion(client, pal, abier
     # La plantilla del STL trae todas las acciones; el responsable llena una ajena y una suya.
     plantilla = _descargar(client, facilitadora, pal, abierto).content
     suya = _claves_de(iacip)[0]
-    contenido = _llenar(plantilla, {"1.1.1": {"Avance %": 70}, suya: {"Avance %": 50}})
+    contenido = llenar_plantilla(plantilla, {"1.1.1": {"Avance %": 70}, suya: {"Avance %": 50}})
     client.force_login(responsable)
     respuesta = _subir(client, pal, abierto, contenido)
     assert respuesta.status_code == 400
@@ -409,12 +381,12 @@ def test_avance_enviado_no_se_cambia_pero_sin_cambios_no_es_error(client, pal, a
         accion=accion, periodo=abierto, usuario=facilitadora, datos=flujo.DatosAvance(porcentaje=Decimal("40")), version=0, enviar=True
     )
     plantilla = _descargar(client, facilitadora, pal, abierto).content
-    igual = _subir(client, pal, abierto, _llenar(plantilla, {"1.5.2": {"Avance %": 20}}))
+    igual = _subir(client, pal, abierto, llenar_plantilla(plantilla, {"1.5.2": {"Avance %": 20}}))
     assert igual.status_code == 200 and [c["clave"] for c in igual.context["cambios"]] == ["1.5.2"]
     sin_cambios = _subir(client, pal, abierto, plantilla)
     assert sin_cambios.status_code == 200 and sin_cambios.context["token"] is None
     assert "Sin cambios:" in sin_cambios.content.decode() and "Guardar y enviar" not in sin_cambios.content.decode()
-    cambiado = _subir(client, pal, abierto, _llenar(plantilla, {"1.5.1": {"Avance %": 45}}))
+    cambiado = _subir(client, pal, abierto, llenar_plantilla(plantilla, {"1.5.1": {"Avance %": 45}}))
     assert cambiado.status_code == 400
     assert _errores(cambiado)[0].endswith(
         ": La acción 1.5.1 no se puede cambiar: El avance está enviado y espera la revisión del STL."
@@ -424,7 +396,7 @@ def test_avance_enviado_no_se_cambia_pero_sin_cambios_no_es_error(client, pal, a
 def test_periodo_cerrado_para_el_responsable(client, pal, abierto, facilitadora, responsable, iacip):
     plantilla = _descargar(client, responsable, pal, abierto).content
     flujo.cerrar_periodo(periodo=abierto, usuario=facilitadora)
-    respuesta = _subir(client, pal, abierto, _llenar(plantilla, {_claves_de(iacip)[0]: {"Avance %": 10}}))
+    respuesta = _subir(client, pal, abierto, llenar_plantilla(plantilla, {_claves_de(iacip)[0]: {"Avance %": 10}}))
     assert respuesta.status_code == 400
     assert "ya no recibe avances" in _errores(respuesta)[0]
 
@@ -432,7 +404,7 @@ def test_periodo_cerrado_para_el_responsable(client, pal, abierto, facilitadora,
 def test_plantilla_de_otro_periodo_rechazada(client, pal, abierto, facilitadora):
     publicado = pal.periodos.get(estado=Periodo.Estado.PUBLICADO)
     plantilla = _descargar(client, facilitadora, pal, publicado).content
-    respuesta = _subir(client, pal, abierto, _llenar(plantilla, {"1.5.1": {"Avance %": 50}}))
+    respuesta = _subir(client, pal, abierto, llenar_plantilla(plantilla, {"1.5.1": {"Avance %": 50}}))
     assert respuesta.status_code == 400
     assert _errores(respuesta) == [
         "Hoja «Control»: Esta plantilla es de otro periodo («agosto-noviembre-2023»), no de "
@@ -442,7 +414,7 @@ def test_plantilla_de_otro_periodo_rechazada(client, pal, abierto, facilitadora)
 
 
 def test_plantilla_de_otro_plan_rechazada(client, pal, abierto, facilitadora):
-    libro = _libro(_llenar(_descargar(client, facilitadora, pal, abierto).content, {"1.5.1": {"Avance %": 50}}))
+    libro = _libro(llenar_plantilla(_descargar(client, facilitadora, pal, abierto).content, {"1.5.1": {"Avance %": 50}}))
     libro[excel.HOJA_CONTROL]["B2"] = "pal-2019-2021"
     salida = io.BytesIO()
     libro.save(salida)
@@ -468,7 +440,7 @@ def test_libro_sin_hoja_de_control_o_sin_datos(client, pal, abierto, facilitador
 
 
 def test_encabezados_cambiados(client, pal, abierto, facilitadora):
-    libro = _libro(_llenar(_descargar(client, facilitadora, pal, abierto).content, {"1.5.1": {"Avance %": 5}}))
+    libro = _libro(llenar_plantilla(_descargar(client, facilitadora, pal, abierto).content, {"1.5.1": {"Avance %": 5}}))
     libro[excel.HOJA_AVANCES].cell(row=excel.FILA_ENCABEZADOS, column=7, value="Porcentaje")
     salida = io.BytesIO()
     libro.save(salida)
@@ -528,7 +500,7 @@ def test_archivos_que_no_son_plantillas(client, pal, abierto, facilitadora, nomb
 def test_conflicto_al_confirmar_no_escribe_nada(client, pal, abierto, facilitadora, responsable, iacip):
     claves = _claves_de(iacip)
     plantilla = _descargar(client, responsable, pal, abierto).content
-    vista = _subir(client, pal, abierto, _llenar(plantilla, {claves[0]: {"Avance %": 60}, claves[1]: {"Avance %": 61}}))
+    vista = _subir(client, pal, abierto, llenar_plantilla(plantilla, {claves[0]: {"Avance %": 60}, claves[1]: {"Avance %": 61}}))
     assert vista.status_code == 200
     # Después de la vista previa, la facilitadora captura una de esas acciones.
     eje, compromiso, numero = (int(p) for p in claves[1].split("."))
@@ -551,7 +523,7 @@ def test_evidencia_exigida_al_enviar_se_avisa_y_no_escribe(client, pal, abierto,
     pal.exige_evidencia = True
     pal.save()
     plantilla = _descargar(client, facilitadora, pal, abierto).content
-    vista = _subir(client, pal, abierto, _llenar(plantilla, {"1.5.1": {"Avance %": 50}, "1.5.2": {"Avance %": 50}}))
+    vista = _subir(client, pal, abierto, llenar_plantilla(plantilla, {"1.5.1": {"Avance %": 50}, "1.5.2": {"Avance %": 50}}))
     assert vista.context["sin_evidencia"] == ["1.5.1", "1.5.2"]
     respuesta = _confirmar(client, pal, abierto, vista, "enviar")
     assert respuesta.status_code == 400
@@ -574,7 +546,7 @@ def test_integrante_descarga_pero_no_carga(client, pal, abierto, facilitadora, i
     assert client.get(_url("plantilla", pal, abierto)).status_code == 200
     assert client.get(_url("exportar", pal, abierto)).status_code == 200
     assert client.get(_url("importar", pal, abierto)).status_code == 403
-    respuesta = _subir(client, pal, abierto, _llenar(plantilla, {"1.5.1": {"Avance %": 50}}))
+    respuesta = _subir(client, pal, abierto, llenar_plantilla(plantilla, {"1.5.1": {"Avance %": 50}}))
     assert respuesta.status_code == 403
     assert client.post(_url("importar_confirmar", pal, abierto), {"token": "x", "operacion": "enviar"}).status_code == 403
     assert not Avance.objects.filter(periodo=abierto).exists()
@@ -662,7 +634,7 @@ def test_exportacion_del_periodo(client, pal, abierto, facilitadora, responsable
 
 def test_la_lectura_no_consulta_por_fila(client, pal, abierto, facilitadora, django_assert_num_queries):
     plantilla = _descargar(client, facilitadora, pal, abierto).content
-    contenido = _llenar(plantilla, {f"{a.clave}": {"Avance %": 100} for a in Accion.objects.del_plan(pal).select_related("compromiso__eje")})
+    contenido = llenar_plantilla(plantilla, {f"{a.clave}": {"Avance %": 100} for a in Accion.objects.del_plan(pal).select_related("compromiso__eje")})
     acceso = acceso_al_plan(facilitadora, pal)
     archivo = SimpleUploadedFile("captura.xlsx", contenido)
     # 1) acciones del plan por clave, 2) avances del periodo con su número de evidencias,

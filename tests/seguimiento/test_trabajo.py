@@ -1,5 +1,6 @@
 """Lo que notan un responsable y la facilitadora en las páginas del trabajo bimestral."""
 
+import datetime
 import io
 import zipfile
 from decimal import Decimal
@@ -295,6 +296,34 @@ def test_abrir_un_periodo_desde_la_pagina(client, ciclo):
     assert respuesta.status_code == 302
     nuevo = Periodo.objects.get(slug="febrero-marzo-2024")
     assert (nuevo.estado, nuevo.history.latest().history_user) == ("abierto", ciclo.facilitadora)
+
+
+def test_abrir_un_periodo_que_otra_pestana_abre_al_mismo_tiempo(client, ciclo, monkeypatch):
+    """Dos pestañas abren el mismo periodo: las dos revisan antes de que la otra guarde, y la
+    base rechaza la segunda. La página lo dice en español (400) y queda un solo periodo abierto."""
+    client.force_login(ciclo.facilitadora)
+    flujo.cerrar_periodo(periodo=ciclo.periodo, usuario=ciclo.facilitadora)
+    datos = {"nombre": "Febrero–marzo 2024", "inicio": "2024-02-01", "fin": "2024-03-31", "fecha_limite": "2024-04-10"}
+    # La otra pestaña guarda primero.
+    flujo.abrir_periodo(
+        plan=ciclo.plan, usuario=ciclo.facilitadora, nombre=datos["nombre"], inicio=datetime.date(2024, 2, 1),
+        fin=datetime.date(2024, 3, 31), fecha_limite=datetime.date(2024, 4, 10),
+    )
+    revisar = flujo._revisar_periodo_nuevo
+
+    def revisado_antes_de_que_la_otra_guardara(plan, **fechas):
+        # Esta pestaña revisó cuando aún no había nada; lo que sigue ya ve lo que hay.
+        monkeypatch.setattr(flujo, "_revisar_periodo_nuevo", revisar)
+        return "febrero-marzo-2024"
+
+    monkeypatch.setattr(flujo, "_revisar_periodo_nuevo", revisado_antes_de_que_la_otra_guardara)
+    respuesta = client.post(f"/trabajo/{ciclo.plan.slug}/periodos/nuevo/", datos)
+    assert respuesta.status_code == 400
+    assert 'class="errorlist' in respuesta.content.decode()
+    assert "Ya hay un periodo con ese nombre en el plan." in texto_de(respuesta)
+    assert list(Periodo.objects.filter(plan=ciclo.plan, estado="abierto").values_list("nombre", flat=True)) == [
+        "Febrero–marzo 2024"
+    ]
 
 
 def test_publicar_desde_el_tablero_y_la_ciudadania_lo_ve(client, ciclo):
