@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from .models import Avance, Periodo
-from .rollup import numero_exacto
+from .numeros import numero_exacto
 
 _CAMPOS_ACCION = ["numero", "descripcion", "destacado", "entregable", "fecha_inicio", "fecha_fin", "peso"]
 _CAMPOS_AVANCE = ["porcentaje", "etapa", "narrativa", "nota_aclaratoria_marcada", "nota_aclaratoria"]

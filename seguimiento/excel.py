@@ -43,6 +43,7 @@ from .archivos import XLSX, detectar_tipo
 from .flujo import ETAPAS_SUGERIDAS, DatosAvance
 from .hojas_de_calculo import guardar_libro, numero_de_celda
 from .models import Avance, Evidencia, Periodo
+from .numeros import numero_exacto
 from .selectores import avances_validados_anteriores
 
 HOJA_INSTRUCCIONES = "Instrucciones"
@@ -103,11 +104,6 @@ FILA_TITULO, FILA_ENCABEZADOS, PRIMERA_FILA = 1, 2, 3
 
 def _letra(clave: str) -> str:
     return get_column_letter(COLUMNAS.index(_POR_CLAVE[clave]) + 1)
-
-
-def _numero(valor: Decimal) -> str:
-    """45.50 → «45.5»; 100.00 → «100»."""
-    return f"{valor.normalize():f}"
 
 
 def _fecha(valor: datetime.date | None) -> str:
@@ -554,7 +550,7 @@ def _porcentaje(valor, formato: str | None) -> Decimal:
         if formato and "%" in formato:
             # Celda con formato de porcentaje: Excel guarda 45 % como 0.45.
             numero *= 100
-            mostrado = f"{_numero(numero)} %"
+            mostrado = f"{numero_exacto(numero)} %"
     else:
         texto = mostrado.replace("\u00a0", " ").removesuffix("%").strip()
         if "," in texto and "." not in texto and texto.count(",") == 1:
@@ -594,7 +590,7 @@ def _si_no(valor) -> bool:
 
 def _mostrar(campo: str, valor) -> str:
     if campo == "porcentaje":
-        return f"{_numero(valor)} %" if valor is not None else "—"
+        return f"{numero_exacto(valor)} %" if valor is not None else "—"
     if campo == "nota_aclaratoria_marcada":
         return SI if valor else NO
     return valor or _("(vacío)")

@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 from plan.models import Accion, Plan
 
 from .models import Avance, Evidencia, Periodo
-from .rollup import numero_exacto
+from .numeros import numero_exacto
 from .selectores import validado_anterior
 
 

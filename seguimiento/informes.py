@@ -47,7 +47,8 @@ from plan.models import Accion, Compromiso, EnlaceCompromiso
 from .datos import periodo_json
 from .hojas_de_calculo import guardar_libro
 from .models import Avance, CifraPublicada, Evidencia, Informe, Periodo
-from .rollup import CIEN, Alcance, calcular_avance, desglose, numero_exacto, redondear
+from .numeros import numero_exacto
+from .rollup import CIEN, Alcance, calcular_avance, desglose, redondear
 
 #: Versión de la forma de ``Informe.contenido``; sube si cambia, para leer los viejos.
 ESQUEMA = 1

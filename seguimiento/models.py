@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from plan.models import Accion, Compromiso, Eje, EnlaceField, Plan
 
 from .archivos import MAXIMO_NOMBRE, PERMITIDOS, limpiar_nombre, nombre_enviado, revisar_evidencia, validar_evidencia
+from .numeros import numero_exacto
 
 _PORCENTAJE_VALIDADORES = [MinValueValidator(0), MaxValueValidator(100)]
 
@@ -549,8 +550,6 @@ class CifraPublicada(models.Model):
         ]
 
     def __str__(self):
-        from .rollup import numero_exacto
-
         if self.nivel == self.Nivel.EJE:
             sujeto = _("Eje %(clave)s") % {"clave": self.eje.clave}
         elif self.nivel == self.Nivel.COMPROMISO:

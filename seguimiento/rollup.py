@@ -56,12 +56,6 @@ def redondear(valor: Decimal | None, decimales: int = 0) -> Decimal | None:
     return valor.quantize(Decimal(1).scaleb(-decimales), rounding=ROUND_HALF_UP)
 
 
-def numero_exacto(valor: Decimal) -> str:
-    """Un dato tal como se registró, sin ceros sobrantes y nunca en notación científica:
-    100.00 → «100», 45.50 → «45.5» (``Decimal.normalize()`` solo daría «1E+2»)."""
-    return f"{valor.normalize():f}"
-
-
 @dataclass(frozen=True)
 class Cobertura:
     con_reporte: int
