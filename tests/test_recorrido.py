@@ -368,12 +368,19 @@ def direcciones(d) -> list[str]:
 # --- Los papeles ------------------------------------------------------------------------------
 
 
+#: Las responsables del recorrido: la del IACIP (sus acciones tienen avances en cada estado, de
+#: una cuenta eliminada y con fórmulas) y la de la UG (una acción validada y publicada; las del
+#: IACIP le son ajenas). Las demás instituciones ven lo mismo que la UG: pedirlo otra vez por
+#: cada una solo alargaría la prueba.
+RESPONSABLES = ("iacip-pal-2022-2024", "ug-pal-2022-2024")
+
+
 def papeles(d) -> list[tuple[str, object | None]]:
     return [
         ("sin sesión", None),
         ("facilitación", d.facilitacion),
         ("integrante", d.integrante),
-        *[(f"responsable {nombre}", cuenta) for nombre, cuenta in sorted(d.responsables.items())],
+        *[(f"responsable {nombre}", d.responsables[nombre]) for nombre in RESPONSABLES],
         ("superusuario", d.superusuario),
     ]
 
