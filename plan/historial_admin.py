@@ -32,7 +32,8 @@ class CambiosLegibles(HistoricalRecordContextHelper):
         if isinstance(campo, ManyToManyField):
             return super().prepare_delta_change_value(change, value)
         if isinstance(value, DeletedObject):
-            return valor_eliminado(value)
+            # simple-history también envuelve así una relación vacía (pk None).
+            return VACIO if value.pk is None else valor_eliminado(value)
         return display_for_field(value, campo, VACIO, avoid_link=True)
 
 

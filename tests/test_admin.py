@@ -1,10 +1,14 @@
 """La oficina del STL en el admin: cada modelo editable, en español y con historial."""
 
+import re
+from html import unescape
+
 import pytest
 from django.urls import reverse
 
 from plan.models import Accion, Compromiso, Eje, EnlaceCompromiso, Institucion, ObjetivoODS, Persona, Plan
 from seguimiento.models import Avance, Evidencia, Informe, Periodo
+from tests.ayudas import texto_de
 
 pytestmark = pytest.mark.django_db
 
@@ -174,9 +178,15 @@ def test_el_historial_se_lee_sin_valores_crudos(staff, pal, django_user_model):
     temporal = django_user_model.objects.create_user("facilitadora-que-se-fue", "f@example.org", "clave-segura-123")
     avance = flujo.validar_avance(avance_id=avance.pk, usuario=temporal, version=avance.version)
     temporal.delete()
-    html = staff.get(_url(Avance, "history", avance.pk)).content.decode()
-    assert "Validado por:</strong>\n" in html and "una cuenta eliminada" in html
+    respuesta = staff.get(_url(Avance, "history", avance.pk))
+    html = respuesta.content.decode()
+    texto = re.sub(r"\s+", " ", unescape(texto_de(respuesta)))
+    assert "Validado por: — → una cuenta eliminada" in texto  # antes no lo había validado nadie
+    assert "Validado el: — → " in texto and "Versión: 1 → 2" in texto
     assert "None" not in html and "Deleted" not in html
+    # Lo que simple-history no trae en español (estado_abierto/locale).
+    for encabezado in ("Cambiado por", "Motivo del cambio", "Cambios", "Elija una fecha de la lista"):
+        assert encabezado in texto, encabezado
     assert avance.validado_en.isoformat()[:19].replace("T", " ") not in html
 
 
