@@ -254,3 +254,20 @@ def llenar_plantilla(contenido: bytes, valores: dict[str, dict[str, object]], ex
     salida = io.BytesIO()
     libro.save(salida)
     return salida.getvalue()
+
+
+def abrir_diciembre_2023(plan, usuario, *, fecha_limite=None):
+    """Abre el bimestre que sigue al del 1er Informe Parcial: diciembre 2023–enero 2024, con
+    entrega hasta el 10 de febrero de 2024 (o ``fecha_limite``)."""
+    import datetime
+
+    from seguimiento import flujo
+
+    return flujo.abrir_periodo(
+        plan=plan,
+        usuario=usuario,
+        nombre="Diciembre 2023–enero 2024",
+        inicio=datetime.date(2023, 12, 1),
+        fin=datetime.date(2024, 1, 31),
+        fecha_limite=fecha_limite or datetime.date(2024, 2, 10),
+    )

@@ -35,7 +35,7 @@ from plan.management.commands.crear_usuarios_demo import cuentas_del_plan
 from plan.models import Accion, Institucion, Membresia, Plan
 from seguimiento import flujo, informes
 from seguimiento.models import Avance, Evidencia, Informe, Periodo, Recordatorio
-from tests.ayudas import CLAVE, PDF
+from tests.ayudas import CLAVE, PDF, abrir_diciembre_2023
 
 #: Textos de avance que una hoja de cálculo leería como fórmula (guía de OWASP). Cada uno entra
 #: a un avance publicado: la página lo muestra tal cual y los datos abiertos, neutralizado.
@@ -145,14 +145,7 @@ def construir() -> Recorrido:
     avances = {}
 
     # --- Diciembre 2023–enero 2024: se trabaja y se publica ---------------------------------
-    diciembre = flujo.abrir_periodo(
-        plan=plan,
-        usuario=facilitacion,
-        nombre="Diciembre 2023–enero 2024",
-        inicio=datetime.date(2023, 12, 1),
-        fin=datetime.date(2024, 1, 31),
-        fecha_limite=datetime.date(2024, 2, 10),
-    )
+    diciembre = abrir_diciembre_2023(plan, facilitacion)
     d = avances.setdefault(diciembre.slug, {})
     formula = _guardar(
         plan, diciembre, "4.1.1", enlace_temporal, "50", enviar=True,

@@ -573,25 +573,24 @@ def test_cada_patron_de_url_tiene_argumentos(recorrido, urls):
     assert len(todas) > 150  # el admin incluido
 
 
-def test_get_sin_errores_ni_internos_a_la_vista(respuestas_get):
+def _fallas(respuestas) -> list[str]:
     fallas = []
-    for r in respuestas_get:
+    for r in respuestas:
         if r.error:
             fallas.append(f"{r.donde}: excepción {r.error}")
         elif r.estado >= 500:
             fallas.append(f"{r.donde}: error {r.estado}")
         fallas += [f"{r.donde}: {interno}" for interno in r.internos]
+    return fallas
+
+
+def test_get_sin_errores_ni_internos_a_la_vista(respuestas_get):
+    fallas = _fallas(respuestas_get)
     assert not fallas, _informe(fallas, "problemas al pedir las páginas")
 
 
 def test_post_vacio_sin_errores_ni_internos_a_la_vista(respuestas_post):
-    fallas = []
-    for r in respuestas_post:
-        if r.error:
-            fallas.append(f"{r.donde}: excepción {r.error}")
-        elif r.estado >= 500:
-            fallas.append(f"{r.donde}: error {r.estado}")
-        fallas += [f"{r.donde}: {interno}" for interno in r.internos]
+    fallas = _fallas(respuestas_post)
     assert not fallas, _informe(fallas, "problemas al enviar formularios vacíos")
 
 

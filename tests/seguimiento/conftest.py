@@ -7,15 +7,13 @@ lectura, la responsable del IACIP (compromisos 4.1 y 7.1), el responsable del Po
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 
 import pytest
 
 from plan.models import Institucion, Membresia, Plan
-from seguimiento import flujo
 from seguimiento.models import Periodo
-from tests.ayudas import CLAVE
+from tests.ayudas import CLAVE, abrir_diciembre_2023
 from tests.fabricas import crear_plan
 
 
@@ -55,12 +53,5 @@ def ciclo(pal, django_user_model) -> Ciclo:
     Membresia.objects.create(usuario=judicial, plan=pal, rol=Membresia.Rol.RESPONSABLE, institucion=inst_judicial)
     otro = crear_plan(slug="otro-plan")
     Membresia.objects.create(usuario=extrana, plan=otro, rol=Membresia.Rol.FACILITADOR)
-    periodo = flujo.abrir_periodo(
-        plan=pal,
-        usuario=facilitadora,
-        nombre="Diciembre 2023–enero 2024",
-        inicio=datetime.date(2023, 12, 1),
-        fin=datetime.date(2024, 1, 31),
-        fecha_limite=datetime.date(2024, 2, 10),
-    )
+    periodo = abrir_diciembre_2023(pal, facilitadora)
     return Ciclo(pal, periodo, facilitadora, integrante, iacip, judicial, extrana, sin_papel, inst_iacip, inst_judicial)

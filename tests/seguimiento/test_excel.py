@@ -18,7 +18,7 @@ from seguimiento import excel, flujo
 from seguimiento.archivos import XLSX
 from seguimiento.models import Avance, Periodo
 from seguimiento.permisos import acceso_al_plan
-from tests.ayudas import columnas_de_plantilla, filas_de_plantilla, llenar_plantilla
+from tests.ayudas import abrir_diciembre_2023, columnas_de_plantilla, filas_de_plantilla, llenar_plantilla
 
 pytestmark = pytest.mark.django_db
 
@@ -62,14 +62,7 @@ def ajena(pal, django_user_model):
 
 @pytest.fixture
 def abierto(pal, facilitadora):
-    return flujo.abrir_periodo(
-        plan=pal,
-        usuario=facilitadora,
-        nombre="Diciembre 2023–enero 2024",
-        inicio=datetime.date(2023, 12, 1),
-        fin=datetime.date(2024, 1, 31),
-        fecha_limite=datetime.date(2024, 2, 15),
-    )
+    return abrir_diciembre_2023(pal, facilitadora, fecha_limite=datetime.date(2024, 2, 15))
 
 
 def _url(nombre, plan, periodo):
