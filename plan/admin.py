@@ -5,10 +5,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-from .historial_admin import HistorialAdmin
 
 from seguimiento.models import EstatusCompromiso
 
+from .historial_admin import HistorialAdmin
 from .models import (
     Accion,
     Compromiso,

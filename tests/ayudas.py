@@ -271,3 +271,11 @@ def abrir_diciembre_2023(plan, usuario, *, fecha_limite=None):
         fin=datetime.date(2024, 1, 31),
         fecha_limite=fecha_limite or datetime.date(2024, 2, 10),
     )
+
+
+def accion(plan, clave: str):
+    """La acción «4.1.1» de ``plan``."""
+    from plan.models import Accion
+
+    e, c, a = (int(x) for x in clave.split("."))
+    return Accion.objects.del_plan(plan).get(compromiso__eje__numero=e, compromiso__numero=c, numero=a)

@@ -32,10 +32,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from plan.management.commands.crear_usuarios_demo import cuentas_del_plan
-from plan.models import Accion, Institucion, Membresia, Plan
+from plan.models import Institucion, Membresia, Plan
 from seguimiento import flujo, informes
 from seguimiento.models import Avance, Evidencia, Informe, Periodo, Recordatorio
-from tests.ayudas import CLAVE, PDF, abrir_diciembre_2023
+from tests.ayudas import CLAVE, PDF, abrir_diciembre_2023, accion
 
 #: Textos de avance que una hoja de cálculo leería como fórmula (guía de OWASP). Cada uno entra
 #: a un avance publicado: la página lo muestra tal cual y los datos abiertos, neutralizado.
@@ -71,11 +71,6 @@ class Recorrido:
     evidencias_enlace: list = field(default_factory=list)
 
 
-def _accion(plan, clave) -> Accion:
-    e, c, a = (int(x) for x in clave.split("."))
-    return Accion.objects.del_plan(plan).get(compromiso__eje__numero=e, compromiso__numero=c, numero=a)
-
-
 def _archivo(nombre):
     return Evidencia(archivo=SimpleUploadedFile(nombre, PDF), descripcion=f"Archivo {nombre}")
 
@@ -85,10 +80,10 @@ def _enlace(url):
 
 
 def _guardar(plan, periodo, clave, usuario, porcentaje, *, enviar=False, evidencias=(), **datos):
-    accion = _accion(plan, clave)
-    actual = Avance.objects.filter(accion=accion, periodo=periodo).first()
+    la_accion = accion(plan, clave)
+    actual = Avance.objects.filter(accion=la_accion, periodo=periodo).first()
     return flujo.guardar_avance(
-        accion=accion,
+        accion=la_accion,
         periodo=periodo,
         usuario=usuario,
         # Con justificación siempre: el porcentaje puede quedar bajo el último validado.
@@ -140,7 +135,7 @@ def construir() -> Recorrido:
     por_institucion = {cuentas[n].institucion.pk: u for n, u in responsables.items()}
 
     def responsable_de(clave):
-        return por_institucion[_accion(plan, clave).compromiso.institucion_responsable_id]
+        return por_institucion[accion(plan, clave).compromiso.institucion_responsable_id]
 
     avances = {}
 

@@ -121,16 +121,7 @@ def _celdas_csv(datos: bytes) -> list[str]:
 
 
 def _celdas_xlsx(datos: bytes) -> list[str]:
-    from openpyxl import load_workbook
-
-    libro = load_workbook(io.BytesIO(datos))
-    return [
-        celda.value
-        for hoja in libro.worksheets
-        for fila in hoja.iter_rows()
-        for celda in fila
-        if isinstance(celda.value, str)
-    ]
+    return [texto for texto, celdas in _celdas_con_estilo(datos).items() for _ in celdas]
 
 
 def _textos_json(valor) -> list[str]:

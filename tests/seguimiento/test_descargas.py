@@ -13,9 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from seguimiento import flujo
 from seguimiento.models import Avance, Evidencia
-from tests.ayudas import PDF, cuerpo, nombre_descargado
+from tests.ayudas import PDF, accion, cuerpo, nombre_descargado
 from tests.seguimiento.test_archivos import XLSX, subir
-from tests.seguimiento.test_flujo import accion
 
 CSV = b"accion,avance\n4.1.2,50\n"
 

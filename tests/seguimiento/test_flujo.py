@@ -9,16 +9,10 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 
-from plan.models import Accion
 from seguimiento import flujo
 from seguimiento.models import Avance, Evidencia, Periodo
 from seguimiento.rollup import Alcance, calcular_avance
-from tests.ayudas import PDF
-
-
-def accion(plan, clave):
-    e, c, a = (int(x) for x in clave.split("."))
-    return Accion.objects.del_plan(plan).get(compromiso__eje__numero=e, compromiso__numero=c, numero=a)
+from tests.ayudas import PDF, accion
 
 
 def datos(porcentaje, **extra):

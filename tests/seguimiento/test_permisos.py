@@ -13,9 +13,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from seguimiento import flujo
 from seguimiento.models import Avance, Evidencia, Informe, Periodo
-from tests.ayudas import PDF
+from tests.ayudas import PDF, accion
 from tests.seguimiento.conftest import CLAVE
-from tests.seguimiento.test_flujo import accion
 
 PAPELES = ["anonimo", "sin_papel", "extrana", "judicial", "iacip", "integrante", "facilitadora", "admin"]
 

@@ -9,8 +9,7 @@ import pytest
 
 from seguimiento import flujo
 from seguimiento.models import Avance, Evidencia, Periodo
-from tests.ayudas import PDF, texto_de
-from tests.seguimiento.test_flujo import accion
+from tests.ayudas import PDF, accion, texto_de
 
 
 def _base(c):
