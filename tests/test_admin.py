@@ -185,7 +185,7 @@ def test_el_historial_se_lee_sin_valores_crudos(staff, pal, django_user_model):
     assert "Validado el: — → " in texto and "Versión: 1 → 2" in texto
     assert "None" not in html and "Deleted" not in html
     # Lo que simple-history no trae en español (estado_abierto/locale).
-    for encabezado in ("Cambiado por", "Motivo del cambio", "Cambios", "Elija una fecha de la lista"):
+    for encabezado in ("Historial de cambios: Avance", "Cambiado por", "Motivo del cambio", "Cambios", "Elija una fecha de la lista"):
         assert encabezado in texto, encabezado
     assert avance.validado_en.isoformat()[:19].replace("T", " ") not in html
 
