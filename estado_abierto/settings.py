@@ -160,6 +160,7 @@ INSTALLED_APPS = [
     "csp",
     "plan",
     "seguimiento",
+    "portal",
 ]
 
 MIDDLEWARE = [

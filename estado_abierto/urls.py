@@ -10,11 +10,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("cuentas/", include("seguimiento.cuentas_urls")),
     path("trabajo/", include("seguimiento.trabajo_urls")),
-    path("datos/", include("seguimiento.datos_urls")),
-    path("informes/", include("seguimiento.informes_urls")),
+    path("datos/", include("portal.datos_urls")),
+    path("informes/", include("portal.informes_urls")),
     path("", include("seguimiento.urls")),
-    path("", include("plan.consulta_urls")),
-    path("", include("plan.urls")),
+    path("", include("portal.consulta_urls")),
+    path("", include("portal.urls")),
 ]
 
 # El error del servidor dice si el equipo recibió un aviso (settings.ADMINS) y nunca falla él mismo.

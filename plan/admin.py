@@ -1,12 +1,13 @@
-"""Oficina del STL: la estructura del plan en el admin de Django, con historial."""
+"""Oficina del STL: la estructura del plan en el admin de Django, con historial.
+
+Lo que depende del seguimiento (el avance calculado de un plan, los estatus de un compromiso)
+lo añade ``seguimiento/admin.py`` a estas clases: ``plan`` no depende de nada encima de él.
+"""
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
-
-from seguimiento.models import EstatusCompromiso
 
 from .historial_admin import HistorialAdmin
 from .models import (
@@ -71,38 +72,12 @@ class PlanAdmin(HistorialAdmin):
     list_display = ["__str__", "slug", "entidad", "vigencia", "fecha_meta"]
     search_fields = ["nombre", "nombre_corto", "slug"]
     prepopulated_fields = {"slug": ["nombre_corto"]}
-    readonly_fields = ["diagnostico_avance"]
     fieldsets = [
         (None, {"fields": ["nombre", "nombre_corto", "slug", "entidad", "descripcion"]}),
         (_("Vigencia"), {"fields": ["anio_inicio", "anio_fin", "fecha_meta"]}),
         (_("Revisión de avances"), {"fields": ["exige_evidencia"]}),
-        (_("Cálculo del avance"), {"fields": ["diagnostico_avance"]}),
     ]
     inlines = [EjeInline]
-
-    @admin.display(description=_("avance calculado con lo publicado"))
-    def diagnostico_avance(self, plan):
-        if plan.pk is None:
-            return "—"
-        from seguimiento.rollup import calcular_avance, redondear
-
-        resultado = calcular_avance(plan)
-        if resultado.avance is None and not resultado.errores:
-            return _("Sin reporte: ningún avance publicado todavía (%(cobertura)s).") % {
-                "cobertura": resultado.cobertura
-            }
-        resumen = format_html(
-            "{} % · {}",
-            redondear(resultado.avance) if resultado.avance is not None else "—",
-            resultado.cobertura,
-        )
-        if not resultado.errores:
-            return resumen
-        return format_html(
-            '{}<ul class="errorlist">{}</ul>',
-            resumen,
-            format_html_join("", "<li>{}</li>", ((str(error),) for error in resultado.errores)),
-        )
 
 
 class CompromisoInline(admin.TabularInline):
@@ -135,14 +110,6 @@ class EnlaceInline(admin.TabularInline):
     extra = 0
 
 
-class EstatusInline(admin.StackedInline):
-    """Estatus narrativos publicados sin porcentaje (planes históricos)."""
-
-    model = EstatusCompromiso
-    fields = [("fecha", "con_desfase"), "fuente", "texto"]
-    extra = 0
-
-
 @admin.register(Compromiso)
 class CompromisoAdmin(HistorialAdmin):
     list_display = ["clave_display", "nombre", "institucion_responsable", "representante", "peso"]
@@ -172,7 +139,7 @@ class CompromisoAdmin(HistorialAdmin):
             {"fields": ["objetivos_ods", "metas_ods", "alineacion_agenda_2030"]},
         ),
     ]
-    inlines = [AccionInline, EnlaceInline, EstatusInline]
+    inlines = [AccionInline, EnlaceInline]
 
     @admin.display(description=_("número"), ordering="eje__numero")
     def clave_display(self, compromiso):

@@ -2,13 +2,66 @@
 
 from django.contrib import admin
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+
+from plan.admin import CompromisoAdmin, PlanAdmin
 from plan.historial_admin import HistorialAdmin
+from plan.models import Compromiso, Institucion, Plan
 
-from plan.models import Institucion
+from .models import Avance, CifraPublicada, EstatusCompromiso, Evidencia, Informe, Periodo, Recordatorio
+from .rollup import calcular_avance, redondear
 
-from .models import Avance, CifraPublicada, Evidencia, Informe, Periodo, Recordatorio
+
+class EstatusInline(admin.StackedInline):
+    """Estatus narrativos publicados sin porcentaje (planes históricos)."""
+
+    model = EstatusCompromiso
+    fields = [("fecha", "con_desfase"), "fuente", "texto"]
+    extra = 0
+
+
+admin.site.unregister(Compromiso)
+
+
+@admin.register(Compromiso)
+class CompromisoConEstatusAdmin(CompromisoAdmin):
+    """El compromiso del admin de ``plan`` con sus estatus publicados."""
+
+    inlines = [*CompromisoAdmin.inlines, EstatusInline]
+
+
+admin.site.unregister(Plan)
+
+
+@admin.register(Plan)
+class PlanConAvanceAdmin(PlanAdmin):
+    """El plan del admin de ``plan`` con el avance calculado con lo publicado (diagnóstico)."""
+
+    readonly_fields = ["diagnostico_avance"]
+    fieldsets = [*PlanAdmin.fieldsets, (_("Cálculo del avance"), {"fields": ["diagnostico_avance"]})]
+
+    @admin.display(description=_("avance calculado con lo publicado"))
+    def diagnostico_avance(self, plan):
+        if plan.pk is None:
+            return "—"
+        resultado = calcular_avance(plan)
+        if resultado.avance is None and not resultado.errores:
+            return _("Sin reporte: ningún avance publicado todavía (%(cobertura)s).") % {
+                "cobertura": resultado.cobertura
+            }
+        resumen = format_html(
+            "{} % · {}",
+            redondear(resultado.avance) if resultado.avance is not None else "—",
+            resultado.cobertura,
+        )
+        if not resultado.errores:
+            return resumen
+        return format_html(
+            '{}<ul class="errorlist">{}</ul>',
+            resumen,
+            format_html_join("", "<li>{}</li>", ((str(error),) for error in resultado.errores)),
+        )
 
 
 @admin.register(Periodo)

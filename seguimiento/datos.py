@@ -1,4 +1,4 @@
-"""Datos abiertos: lo publicado de cada plan como JSON, CSV y XLSX (sin HTTP; ver datos_views.py).
+"""Datos abiertos: lo publicado de cada plan como JSON, CSV y XLSX (sin HTTP; ver portal/datos_views.py).
 
 Solo entra información **validada de periodos publicados**: el árbol es el estado público
 (``portal.estado_publico``: roll-up con alcance público) y las filas de avances salen de

@@ -1,6 +1,6 @@
 """Lo que la ciudadanía ve de uno o varios planes, en un número fijo de consultas.
 
-Las vistas públicas (``plan/views.py``, ``plan/consulta.py``, ``seguimiento/datos_views.py``)
+Las vistas públicas (``portal/views.py``, ``portal/consulta.py``, ``portal/datos_views.py``)
 parten de aquí: el último periodo publicado de cada plan, su árbol de avances con el
 alcance público y el semáforo de cada compromiso. Cuatro consultas en total, sean cuantos
 sean los planes y su tamaño.

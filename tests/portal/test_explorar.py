@@ -1,4 +1,4 @@
-"""Instituciones, ODS y búsqueda (``plan/consulta.py``): lo que ``test_consulta.py`` no cubre.
+"""Instituciones, ODS y búsqueda (``portal/consulta.py``): lo que ``test_consulta.py`` no cubre.
 
 El plan histórico con su alineación real a los ODS, la parte cocreadora, los filtros que la
 página devuelve seleccionados y que un avance que deja de estar validado desaparece de estas

@@ -17,7 +17,7 @@ from seguimiento.publicacion import pagina_publica
 from seguimiento.rollup import serie_del_compromiso
 from seguimiento.semaforo import TOLERANCIA, UMBRAL_RETRASO
 
-from .models import Accion, Compromiso, Plan
+from plan.models import Accion, Compromiso, Plan
 
 
 def _pagina_plan(request, plan, planes):

@@ -16,9 +16,9 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
-from .informes import claves_que_difieren
-from .models import Informe
-from .publicacion import pagina_publica
+from seguimiento.informes import claves_que_difieren
+from seguimiento.models import Informe
+from seguimiento.publicacion import pagina_publica
 
 registro = logging.getLogger(__name__)
 

@@ -20,7 +20,7 @@ from seguimiento.portal import estado_publico
 from seguimiento.publicacion import pagina_publica
 from seguimiento.semaforo import Estado
 
-from .models import Compromiso, Institucion, MetaODS, ObjetivoODS, Persona, Plan
+from plan.models import Compromiso, Institucion, MetaODS, ObjetivoODS, Persona, Plan
 
 
 def _normalizar(texto: str) -> str:

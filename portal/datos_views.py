@@ -14,10 +14,10 @@ from django.urls import reverse
 
 from plan.models import Plan
 
-from . import datos
-from .hojas_de_calculo import TIPO_CSV, TIPO_XLSX
-from .portal import estado_con_informe, estado_publico, plan_o_404
-from .publicacion import pagina_publica
+from seguimiento import datos
+from seguimiento.hojas_de_calculo import TIPO_CSV, TIPO_XLSX
+from seguimiento.portal import estado_con_informe, estado_publico, plan_o_404
+from seguimiento.publicacion import pagina_publica
 
 TIPO_JSON = "application/json; charset=utf-8"
 

@@ -1,7 +1,7 @@
 from django.urls import path, register_converter
 
 from . import views
-from .convertidores import ClaveAccion, ClaveCompromiso
+from plan.convertidores import ClaveAccion, ClaveCompromiso
 
 app_name = "plan"
 
