@@ -12,7 +12,12 @@ from django.utils.translation import gettext as _
 
 from seguimiento.bitacora import bitacora_de_accion
 from seguimiento.models import Avance, Evidencia
-from seguimiento.portal import estado_con_informe, estado_publico, plan_o_404
+from seguimiento.portal import (
+    estado_con_informe,
+    estado_publico,
+    evidencias_publicadas_de_compromisos,
+    plan_o_404,
+)
 from seguimiento.publicacion import pagina_publica
 from seguimiento.rollup import serie_del_compromiso
 from seguimiento.semaforo import TOLERANCIA, UMBRAL_RETRASO
@@ -121,6 +126,7 @@ def compromiso(request, slug, clave):
     serie = serie_del_compromiso(resultado, periodos, avances)
     evidencias = _evidencias_por_accion(resultado.acciones)
     acciones = [(accion, evidencias.get(accion.id, [])) for accion in resultado.acciones]
+    del_compromiso = evidencias_publicadas_de_compromisos([resultado.id]).get(resultado.id, [])
     return render(
         request,
         "plan/compromiso.html",
@@ -135,6 +141,7 @@ def compromiso(request, slug, clave):
             "umbral_retraso": UMBRAL_RETRASO,
             "publicado": comparaciones.get(("compromiso", resultado.clave)),
             "acciones": acciones,
+            "evidencias_del_compromiso": del_compromiso,
             "hay_notas": any(accion.nota_aclaratoria_marcada for accion in resultado.acciones),
             "serie": serie,
         },

@@ -267,3 +267,24 @@ class CorreccionForm(forms.Form):
         max_length=2000,
         help_text=_("Qué cambia respecto de la versión publicada y por qué. Se publica con la nueva versión."),
     )
+
+
+class EvidenciaDeCompromisoForm(NuevaEvidenciaForm):
+    """Una evidencia de todo el compromiso en el periodo: un enlace o un archivo."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "evidencia")
+        super().__init__(*args, **kwargs)
+
+
+class RevisionEvidenciaForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decisión"),
+        choices=[("validar", _("Validar")), ("devolver", _("Devolver con observaciones"))],
+    )
+    observaciones = forms.CharField(
+        label=_("Observaciones para el responsable"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Obligatorias para devolver: qué debe corregirse."),
+    )
