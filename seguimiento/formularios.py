@@ -114,7 +114,10 @@ class NuevaEvidenciaForm(forms.ModelForm):
         model = Evidencia
         fields = ["descripcion", "url", "archivo"]
         labels = {"descripcion": _("Descripción"), "url": _("Enlace"), "archivo": _("o archivo")}
-        help_texts = {"url": _("Dirección pública, p. ej. https://…")}
+        help_texts = {
+            "descripcion": _("Opcional: qué es, p. ej. «Lista de asistencia»."),
+            "url": _("Dirección pública, p. ej. https://…"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

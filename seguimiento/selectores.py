@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Count, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -136,4 +137,21 @@ def evidencias_del_compromiso(compromiso: Compromiso, periodo: Periodo) -> list[
         .filter(compromiso=compromiso, periodo=periodo)
         .select_related("enviada_por", "revisada_por")
         .order_by("pk")
+    )
+
+
+def compromisos_con_evidencias(compromisos, periodo: Periodo):
+    """Los compromisos con cuántas evidencias de todo el compromiso tienen en el periodo, por
+    revisión (``n_enviada``, ``n_validada``, ``n_devuelta``; sin contar las retiradas). Una
+    consulta."""
+    vigentes = Q(evidencias__periodo=periodo, evidencias__retirada_en__isnull=True)
+    return (
+        compromisos.select_related("eje", "institucion_responsable")
+        .annotate(
+            **{
+                f"n_{valor}": Count("evidencias", filter=vigentes & Q(evidencias__estado=valor))
+                for valor in Evidencia.Revision.values
+            }
+        )
+        .order_by("eje__numero", "numero")
     )
