@@ -234,8 +234,9 @@ def test_compromiso_en_consultas_constantes(client, plan_medido, django_assert_n
     # 1. versión  2. plan  3. último periodo publicado  4-6. roll-up  7. informe  [8. cifras]
     # compromiso con eje, institución y representante; sus ODS, metas, partes cocreadoras,
     # enlaces y estatus (5 prefetch); periodos publicados (gráfica); avances publicados de
-    # sus acciones (gráfica); evidencias de los avances mostrados.
-    with django_assert_num_queries(17 if con_informe else 16):
+    # sus acciones (gráfica); evidencias de los avances mostrados; evidencias publicadas de todo
+    # el compromiso con su periodo.
+    with django_assert_num_queries(18 if con_informe else 17):
         assert client.get(_url(plan, "compromisos", "1.2")).status_code == 200
 
 
