@@ -167,6 +167,13 @@ def accion(request, slug, clave):
         .order_by("-periodo__inicio")
     ):
         (avances if avance.estado == Avance.Estado.VALIDADO else retirados).append(avance)
+    # Una consulta: las evidencias de todo el compromiso, junto al avance de su mismo periodo.
+    del_compromiso = {
+        grupo.periodo.pk: grupo.evidencias
+        for grupo in evidencias_publicadas_de_compromisos([compromiso.id]).get(compromiso.id, [])
+    }
+    for avance in avances:
+        avance.evidencias_del_compromiso = del_compromiso.get(avance.periodo_id, [])
     return render(
         request,
         "plan/accion.html",

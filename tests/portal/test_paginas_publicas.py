@@ -244,8 +244,9 @@ def test_accion_en_consultas_constantes(client, plan_medido, django_assert_num_q
     plan, _ = plan_medido
     # 1. versión  2. plan  3. último periodo publicado  4-6. roll-up  7. la acción con su
     # compromiso y eje  8. sus avances publicados con periodo  9. sus evidencias
-    # 10. historial de la acción  11. historial de sus avances validados y publicados
-    with django_assert_num_queries(11):
+    # 10. evidencias publicadas de todo su compromiso  11. historial de la acción
+    # 12. historial de sus avances validados y publicados
+    with django_assert_num_queries(12):
         assert client.get(_url(plan, "acciones", "1.2.1")).status_code == 200
 
 

@@ -117,6 +117,10 @@ def test_la_pagina_del_compromiso_las_muestra_en_su_tabla(client, pal):
     html = client.get(f"/planes/{pal.slug}/compromisos/6.1/").content.decode()
     tabla = re.search(r"<table.*?</table>", html, re.S).group()
     assert 'href="https://www.ugto.mx/antenauniversitariaug/"' in tabla
+    # La página de cada acción de 1.5 las muestra junto a su avance del mismo periodo.
+    accion_1_5_3 = unescape(texto_de(client.get(f"/planes/{pal.slug}/acciones/1.5.3/")))
+    assert "Evidencias de todo el compromiso 1.5 en Agosto–noviembre 2023" in accion_1_5_3
+    assert "Aproximadamente 129 beneficiarios directos e indirectos" in accion_1_5_3
     # Un compromiso sin evidencias impresas sigue diciendo que no las hay.
     assert "Sin evidencias en el avance publicado" in _tabla(client.get(f"/planes/{pal.slug}/compromisos/2.1/"))
 
