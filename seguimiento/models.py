@@ -266,6 +266,10 @@ class EvidenciaQuerySet(models.QuerySet):
         """Las del compromiso en un periodo (no las del avance de una acción)."""
         return self.filter(avance__isnull=True)
 
+    def de_avances(self):
+        """Las del avance de una acción."""
+        return self.filter(avance__isnull=False)
+
     def del_plan(self, plan):
         return self.filter(
             Q(avance__accion__compromiso__eje__plan=plan) | Q(compromiso__eje__plan=plan)
@@ -306,8 +310,8 @@ def _ruta_evidencia(instancia, nombre_original: str) -> str:
 
 
 class Evidencia(models.Model):
-    """Medio de verificación: un enlace, un archivo o, si el informe la imprimió sin enlace, una
-    evidencia descrita (solo su texto, ``descripcion``).
+    """Medio de verificación: un enlace, un archivo o, si un informe la imprimió sin enlace para
+    todo un compromiso, una evidencia descrita (solo su texto, ``descripcion``).
 
     Su dueño es **uno** de dos (la base lo exige):
 
@@ -401,11 +405,13 @@ class Evidencia(models.Model):
         ordering = ["avance", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=~(~Q(url="") & ~Q(archivo=""))
-                & (~Q(url="") | ~Q(archivo="") | ~Q(descripcion="")),
+                condition=(Q(url="") & ~Q(archivo=""))
+                | (~Q(url="") & Q(archivo=""))
+                | (Q(url="") & Q(archivo="") & ~Q(descripcion="") & Q(avance__isnull=True)),
                 name="evidencia_enlace_archivo_o_descrita",
                 violation_error_message=_(
-                    "Cada evidencia es un enlace o un archivo (no los dos); sin ninguno, lleva su descripción."
+                    "Cada evidencia es un enlace o un archivo (no los dos); solo la de un compromiso, "
+                    "sin ninguno, es su descripción (el texto que imprimió el informe)."
                 ),
             ),
             models.CheckConstraint(

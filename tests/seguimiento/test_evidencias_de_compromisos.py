@@ -60,6 +60,7 @@ def _tabla(respuesta) -> str:
     [
         pytest.param({"url": "https://example.org/a", "archivo": "evidencias/a.pdf"}, id="enlace y archivo"),
         pytest.param({}, id="sin enlace, archivo ni descripción"),
+        pytest.param({"descripcion": "Taller", "con_avance": True}, id="descrita de un avance"),
         pytest.param({"url": "https://example.org/a", "con_avance": True, "con_compromiso": True}, id="dos dueños"),
         pytest.param({"url": "https://example.org/a", "con_compromiso": True, "sin_periodo": True}, id="compromiso sin periodo"),
         pytest.param({"url": "https://example.org/a", "con_avance": True, "estado": "validada"}, id="avance con revisión propia"),
