@@ -80,7 +80,6 @@ def evidencias_compromiso(request, slug, periodo, clave):
             "evidencias": [e for e in todas if e.retirada_en is None],
             "retiradas": [e for e in todas if e.retirada_en is not None],
             "form": form,
-            "revision": RevisionEvidenciaForm(),
             "editable": puede_agregar and bloqueo is None,
             "bloqueo": bloqueo if puede_agregar else None,
             "solo_lectura": not puede_agregar,
