@@ -19,10 +19,22 @@ from seguimiento.semaforo import TOLERANCIA, UMBRAL_RETRASO
 
 from plan.models import Accion, Compromiso, Plan
 
+from .filtros import PARAMETROS, FiltrosDeCompromisos, filas_de_compromisos, instituciones_de, responsables
 
-def _pagina_plan(request, plan, planes):
+
+def _pagina_plan(request, plan, planes, filtros=None):
+    """La página del plan; ``filtros`` (los parámetros GET) filtra sus compromisos."""
     estado, informe, comparaciones = estado_con_informe(plan)
     resultado = estado.resultado
+    responsables_por_compromiso = responsables([plan])
+    formulario = FiltrosDeCompromisos(filtros or None, instituciones=instituciones_de(responsables_por_compromiso))
+    filtrados = None
+    if formulario.is_bound and formulario.is_valid() and formulario.hay_criterios:
+        filtrados = [
+            fila
+            for fila in filas_de_compromisos({plan.pk: estado}, responsables_por_compromiso)
+            if formulario.admite(fila)
+        ]
     return render(
         request,
         "plan/plan.html",
@@ -34,11 +46,13 @@ def _pagina_plan(request, plan, planes):
             "informe": informe,
             "global_publicado": comparaciones.get(("plan", "")),
             "ejes": [(eje, comparaciones.get(("eje", eje.clave))) for eje in resultado.ejes],
+            "filtros": formulario,
+            "filtrados": filtrados,
         },
     )
 
 
-@pagina_publica
+@pagina_publica(parametros=())
 def inicio(request):
     planes = list(Plan.objects.vigentes_primero())
     if not planes:
@@ -46,13 +60,13 @@ def inicio(request):
     return _pagina_plan(request, planes[0], planes)
 
 
-@pagina_publica
+@pagina_publica(parametros=PARAMETROS)
 def plan_detalle(request, slug):
     planes = list(Plan.objects.vigentes_primero())
     plan = next((p for p in planes if p.slug == slug), None)
     if plan is None:
         raise Http404(_("No existe el plan «%(slug)s».") % {"slug": slug})
-    return _pagina_plan(request, plan, planes)
+    return _pagina_plan(request, plan, planes, filtros=request.GET)
 
 
 @pagina_publica
