@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from seguimiento.portal import estado_publico
-from seguimiento.publicacion import pagina_publica
+from seguimiento.publicacion import pagina_publica, parametros_usados
 from seguimiento.semaforo import Estado
 
 from plan import busqueda
@@ -181,11 +181,12 @@ class FormularioBusqueda(FiltrosDeCompromisos):
 
 @pagina_publica(parametros=tuple(FormularioBusqueda.base_fields))
 def buscar(request):
+    datos = parametros_usados(request, FormularioBusqueda.base_fields)
     planes = list(Plan.objects.vigentes_primero())
     responsables_por_compromiso = responsables(planes)
     objetivos = list(ObjetivoODS.objects.order_by("numero"))
     formulario = FormularioBusqueda(
-        request.GET or None, planes=planes, instituciones=instituciones_de(responsables_por_compromiso), objetivos=objetivos
+        datos, planes=planes, instituciones=instituciones_de(responsables_por_compromiso), objetivos=objetivos
     )
     contexto = {"formulario": formulario, "resultados": None, "q": ""}
     if not (formulario.is_bound and formulario.is_valid() and formulario.hay_criterios):

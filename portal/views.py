@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from seguimiento.bitacora import bitacora_de_accion
 from seguimiento.models import Avance, Evidencia
 from seguimiento.portal import estado_con_informe, estado_publico, plan_o_404
-from seguimiento.publicacion import pagina_publica
+from seguimiento.publicacion import pagina_publica, parametros_usados
 from seguimiento.rollup import serie_del_compromiso
 from seguimiento.semaforo import TOLERANCIA, UMBRAL_RETRASO
 
@@ -23,11 +23,11 @@ from .filtros import PARAMETROS, FiltrosDeCompromisos, filas_de_compromisos, ins
 
 
 def _pagina_plan(request, plan, planes, filtros=None):
-    """La página del plan; ``filtros`` (los parámetros GET) filtra sus compromisos."""
+    """La página del plan; ``filtros`` (``{"estado": …, "institucion": …}``) filtra sus compromisos."""
     estado, informe, comparaciones = estado_con_informe(plan)
     resultado = estado.resultado
     responsables_por_compromiso = responsables([plan])
-    formulario = FiltrosDeCompromisos(filtros or None, instituciones=instituciones_de(responsables_por_compromiso))
+    formulario = FiltrosDeCompromisos(filtros, instituciones=instituciones_de(responsables_por_compromiso))
     filtrados = None
     if formulario.is_bound and formulario.is_valid() and formulario.hay_criterios:
         filtrados = [
@@ -66,7 +66,7 @@ def plan_detalle(request, slug):
     plan = next((p for p in planes if p.slug == slug), None)
     if plan is None:
         raise Http404(_("No existe el plan «%(slug)s».") % {"slug": slug})
-    return _pagina_plan(request, plan, planes, filtros=request.GET)
+    return _pagina_plan(request, plan, planes, filtros=parametros_usados(request, PARAMETROS))
 
 
 @pagina_publica

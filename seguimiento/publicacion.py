@@ -88,13 +88,20 @@ def _clave(version: int, ruta: str) -> str:
     return f"pagina-publica:{version}:{resumen}"
 
 
+def parametros_usados(request, parametros) -> dict[str, str] | None:
+    """Los ``parametros`` de ``request.GET`` que traen valor (el último si se repiten), o ``None``
+    si ninguno: lo único que una vista con ``pagina_publica(parametros=…)`` debe leer, para que
+    su página dependa solo de lo que distingue la caché."""
+    return {nombre: request.GET[nombre] for nombre in parametros if request.GET.get(nombre)} or None
+
+
 def _direccion(request, parametros) -> str:
     """La dirección que identifica la página: completa, o solo con los ``parametros`` que la
     vista usa (en ese orden y sin los vacíos), para que ``?utm_source=…`` o un orden distinto de
     los mismos filtros no guarden otra copia."""
     if parametros is None:
         return request.get_full_path()
-    usados = [(nombre, valor) for nombre in parametros for valor in request.GET.getlist(nombre) if valor]
+    usados = parametros_usados(request, parametros)
     return request.path + ("?" + urlencode(usados) if usados else "")
 
 
