@@ -51,7 +51,7 @@ def test_busqueda_y_filtros_cumplen_wcag_21_aa(request, portal_lectura, direccio
 
 def test_buscar_con_un_error_y_por_clave(pagina, portal_lectura):
     pagina.goto(portal_lectura + "/buscar/")
-    assert pagina.get_by_role("heading", name="Qué se puede buscar").is_visible()
+    assert pagina.get_by_role("heading", name="Qué se puede encontrar").is_visible()
     pagina.get_by_role("search").get_by_label("Buscar").fill("sentensias")
     pagina.get_by_role("button", name="Buscar").click()
     assert pagina.title() == "«sentensias» · Buscar · Estado Abierto"

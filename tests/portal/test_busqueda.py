@@ -83,7 +83,7 @@ def test_una_clave_de_varios_planes_los_muestra_todos(client, pal):
 def test_sin_busqueda_explica_que_se_puede_buscar_con_ejemplos_reales(client, pal):
     respuesta = client.get("/buscar/")
     texto = texto_de(respuesta)
-    assert "Qué se puede buscar" in texto and "resultados" not in texto
+    assert "Qué se puede encontrar" in texto and "resultados" not in texto
     html = respuesta.content.decode()
     # Ejemplos sacados del plan vigente: su compromiso 1.1, su acción 1.1.1, la institución y
     # el primer apellido del representante del 1.1.
