@@ -18,16 +18,28 @@ from seguimiento.portal import (
     evidencias_publicadas_de_compromisos,
     plan_o_404,
 )
-from seguimiento.publicacion import pagina_publica
+from seguimiento.publicacion import pagina_publica, parametros_usados
 from seguimiento.rollup import serie_del_compromiso
 from seguimiento.semaforo import TOLERANCIA, UMBRAL_RETRASO
 
 from plan.models import Accion, Compromiso, Plan
 
+from .filtros import PARAMETROS, FiltrosDeCompromisos, filas_de_compromisos, instituciones_de, responsables
 
-def _pagina_plan(request, plan, planes):
+
+def _pagina_plan(request, plan, planes, filtros=None):
+    """La página del plan; ``filtros`` (``{"estado": …, "institucion": …}``) filtra sus compromisos."""
     estado, informe, comparaciones = estado_con_informe(plan)
     resultado = estado.resultado
+    responsables_por_compromiso = responsables([plan])
+    formulario = FiltrosDeCompromisos(filtros, instituciones=instituciones_de(responsables_por_compromiso))
+    filtrados = None
+    if formulario.is_bound and formulario.is_valid() and formulario.hay_criterios:
+        filtrados = [
+            fila
+            for fila in filas_de_compromisos({plan.pk: estado}, responsables_por_compromiso)
+            if formulario.admite(fila)
+        ]
     return render(
         request,
         "plan/plan.html",
@@ -39,11 +51,13 @@ def _pagina_plan(request, plan, planes):
             "informe": informe,
             "global_publicado": comparaciones.get(("plan", "")),
             "ejes": [(eje, comparaciones.get(("eje", eje.clave))) for eje in resultado.ejes],
+            "filtros": formulario,
+            "filtrados": filtrados,
         },
     )
 
 
-@pagina_publica
+@pagina_publica(parametros=())
 def inicio(request):
     planes = list(Plan.objects.vigentes_primero())
     if not planes:
@@ -51,13 +65,13 @@ def inicio(request):
     return _pagina_plan(request, planes[0], planes)
 
 
-@pagina_publica
+@pagina_publica(parametros=PARAMETROS)
 def plan_detalle(request, slug):
     planes = list(Plan.objects.vigentes_primero())
     plan = next((p for p in planes if p.slug == slug), None)
     if plan is None:
         raise Http404(_("No existe el plan «%(slug)s».") % {"slug": slug})
-    return _pagina_plan(request, plan, planes)
+    return _pagina_plan(request, plan, planes, filtros=parametros_usados(request, PARAMETROS))
 
 
 @pagina_publica
