@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from seguimiento import escala_irm
 from seguimiento.bitacora import bitacora_de_accion
 from seguimiento.models import Avance, Evidencia
 from seguimiento.portal import estado_con_informe, estado_publico, plan_o_404
@@ -70,6 +71,7 @@ def eje(request, slug, numero):
             "resultado": compromiso,
             "compromiso": detalles[compromiso.id],
             "semaforo": estado.semaforo(compromiso),
+            "cumplimiento": estado.cumplimiento(compromiso),
             "publicado": comparaciones.get(("compromiso", compromiso.clave)),
         }
         for compromiso in eje.compromisos
@@ -84,6 +86,7 @@ def eje(request, slug, numero):
             "eje": eje,
             "publicado": comparaciones.get(("eje", eje.clave)),
             "filas": filas,
+            "fechas_supuestas": any(f["semaforo"].fechas_supuestas for f in filas),
         },
     )
 
@@ -131,6 +134,7 @@ def compromiso(request, slug, clave):
             "resultado": resultado,
             "compromiso": compromiso,
             "semaforo": estado.semaforo(resultado),
+            "cumplimiento": estado.cumplimiento(resultado),
             "tolerancia": TOLERANCIA,
             "umbral_retraso": UMBRAL_RETRASO,
             "publicado": comparaciones.get(("compromiso", resultado.clave)),
@@ -198,6 +202,7 @@ def calculo(request, slug):
                             "nodo": compromiso,
                             "publicado": comparaciones.get(("compromiso", compromiso.clave)),
                             "semaforo": estado.semaforo(compromiso),
+                            "cumplimiento": estado.cumplimiento(compromiso),
                         }
                         for compromiso in eje.compromisos
                     ],
@@ -206,5 +211,11 @@ def calculo(request, slug):
             ],
             "tolerancia": TOLERANCIA,
             "umbral_retraso": UMBRAL_RETRASO,
+            "umbral_sustancial": escala_irm.UMBRAL_SUSTANCIAL,
+            "escala": escala_irm.conteo(estado.cumplimientos.values(), con_ceros=True),
+            "alto_cumplimiento": sum(1 for c in estado.cumplimientos.values() if c.nivel and c.nivel.alto),
+            "con_fechas_supuestas": [
+                c for c in estado.resultado.compromisos() if estado.semaforo(c).fechas_supuestas
+            ],
         },
     )
