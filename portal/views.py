@@ -214,6 +214,7 @@ def calculo(request, slug):
             "umbral_sustancial": escala_irm.UMBRAL_SUSTANCIAL,
             "escala": escala_irm.conteo(estado.cumplimientos.values(), con_ceros=True),
             "alto_cumplimiento": sum(1 for c in estado.cumplimientos.values() if c.nivel and c.nivel.alto),
+            "cumplimientos_total": len(estado.cumplimientos),
             "con_fechas_supuestas": [
                 c for c in estado.resultado.compromisos() if estado.semaforo(c).fechas_supuestas
             ],
