@@ -166,7 +166,7 @@ def _fecha(fecha: datetime.date) -> str:
 
 
 def plazo_del_plan(plan) -> tuple[datetime.date, datetime.date]:
-    """Plazo supuesto: ningún plan publica el día en que empieza, solo sus años de vigencia."""
+    """Plazo supuesto: el plan registra sus años de vigencia y su fecha meta, no su día de inicio."""
     inicio = datetime.date(plan.anio_inicio, 1, 1)
     fin = plan.fecha_meta or datetime.date(plan.anio_fin, 12, 31)
     return inicio, fin
