@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from seguimiento import escala_irm
 from seguimiento.portal import estado_publico
 from seguimiento.publicacion import pagina_publica, parametros_usados
 from seguimiento.semaforo import Estado
@@ -58,6 +59,7 @@ def instituciones(request):
                 "institucion": institucion,
                 "por_plan": Counter(str(f["plan"]) for f in filas).most_common(),
                 "por_estado": _conteo_por_estado(filas),
+                "por_nivel": escala_irm.conteo(f["cumplimiento"] for f in filas),
                 "cocreados": cocreadoras.get(institucion.pk, 0),
             }
         )
@@ -90,7 +92,14 @@ def institucion(request, pk):
     for plan in planes:
         del_plan = [dict(f, representante=responsables.get(f["resultado"].id)) for f in filas if f["plan"] == plan and f["resultado"].id in propios]
         if del_plan:
-            secciones.append({"plan": plan, "filas": del_plan, "por_estado": _conteo_por_estado(del_plan)})
+            secciones.append(
+                {
+                    "plan": plan,
+                    "filas": del_plan,
+                    "por_estado": _conteo_por_estado(del_plan),
+                    "por_nivel": escala_irm.conteo(f["cumplimiento"] for f in del_plan),
+                }
+            )
     return render(
         request,
         "consulta/institucion.html",

@@ -46,6 +46,7 @@ def filas_de_compromisos(estados, responsables_por_compromiso=None):
                     "eje": eje,
                     "resultado": compromiso,
                     "semaforo": estado.semaforo(compromiso),
+                    "cumplimiento": estado.cumplimiento(compromiso),
                     "institucion": responsables_por_compromiso.get(compromiso.id),
                 }
 

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from seguimiento import escala_irm
 from seguimiento.bitacora import bitacora_de_accion
 from seguimiento.models import Avance, Evidencia
 from seguimiento.portal import (
@@ -89,6 +90,7 @@ def eje(request, slug, numero):
             "resultado": compromiso,
             "compromiso": detalles[compromiso.id],
             "semaforo": estado.semaforo(compromiso),
+            "cumplimiento": estado.cumplimiento(compromiso),
             "publicado": comparaciones.get(("compromiso", compromiso.clave)),
         }
         for compromiso in eje.compromisos
@@ -103,6 +105,7 @@ def eje(request, slug, numero):
             "eje": eje,
             "publicado": comparaciones.get(("eje", eje.clave)),
             "filas": filas,
+            "fechas_supuestas": any(f["semaforo"].fechas_supuestas for f in filas),
         },
     )
 
@@ -151,6 +154,7 @@ def compromiso(request, slug, clave):
             "resultado": resultado,
             "compromiso": compromiso,
             "semaforo": estado.semaforo(resultado),
+            "cumplimiento": estado.cumplimiento(resultado),
             "tolerancia": TOLERANCIA,
             "umbral_retraso": UMBRAL_RETRASO,
             "publicado": comparaciones.get(("compromiso", resultado.clave)),
@@ -226,6 +230,7 @@ def calculo(request, slug):
                             "nodo": compromiso,
                             "publicado": comparaciones.get(("compromiso", compromiso.clave)),
                             "semaforo": estado.semaforo(compromiso),
+                            "cumplimiento": estado.cumplimiento(compromiso),
                         }
                         for compromiso in eje.compromisos
                     ],
@@ -234,5 +239,12 @@ def calculo(request, slug):
             ],
             "tolerancia": TOLERANCIA,
             "umbral_retraso": UMBRAL_RETRASO,
+            "umbral_sustancial": escala_irm.UMBRAL_SUSTANCIAL,
+            "escala": escala_irm.conteo(estado.cumplimientos.values(), con_ceros=True),
+            "alto_cumplimiento": sum(1 for c in estado.cumplimientos.values() if c.nivel and c.nivel.alto),
+            "cumplimientos_total": len(estado.cumplimientos),
+            "con_fechas_supuestas": [
+                c for c in estado.resultado.compromisos() if estado.semaforo(c).fechas_supuestas
+            ],
         },
     )

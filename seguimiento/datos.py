@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.utils import timezone
@@ -35,6 +35,7 @@ from . import hojas_de_calculo
 from .models import Avance, Evidencia, Periodo
 from .portal import EstadoPublico
 from .rollup import redondear
+from .semaforo import FuenteFechas
 from .serializacion import resultado_como_dict
 
 #: Formatos de número de Excel: cifra con un decimal y «%» como texto (el valor es 45.3, no 0.453).
@@ -201,6 +202,25 @@ COLUMNAS_EVIDENCIAS = [
 
 _ESTADOS = "concluido, en-tiempo, en-riesgo, con-retraso o sin-reporte"
 
+_ESTADOS = (
+    "concluido, en-tiempo, en-riesgo, con-retraso, sin-calendario (el plan no publicó fechas del "
+    "compromiso ni de sus acciones: no se evalúa con fechas supuestas) o sin-reporte"
+)
+_COL_FECHAS = Columna(
+    "fechas_del_plazo", "compromiso | acciones | supuestas",
+    "De dónde sale el plazo con que se evalúa el estado: las fechas del compromiso, las de sus "
+    "acciones o, si el plan no publicó ninguna, la vigencia del plan (fechas supuestas).",
+    "supuestas",
+)
+_COL_CUMPLIMIENTO = Columna(
+    "cumplimiento_ogp", "sin-evidencia | no-iniciado | limitado | sustancial | completo",
+    "Nivel de cumplimiento en la escala de la OGP (IRM), con el avance exacto del compromiso: "
+    "sin-evidencia si ninguna acción tiene avance publicado; 0 % no-iniciado; menos de 50 % "
+    "limitado; de 50 % a menos de 100 % sustancial; 100 % completo (regla en «¿Cómo se calcula?»); "
+    "vacío si el avance no se puede calcular.",
+    "limitado",
+)
+
 
 def _col_avance(descripcion: str, ejemplo: str = "36.3") -> Columna:
     return Columna("avance", "número", f"{descripcion}, {_REDONDEO}; vacío si está sin reporte o no se puede calcular.", ejemplo, FORMATO_CIFRA)
@@ -223,7 +243,9 @@ COLUMNAS_ARBOL = [
     Columna("avance_publicado", "número", f"Cifra que imprimió el informe publicado del último periodo publicado (plan, ejes y compromisos), {_REDONDEO}; vacía si no hay.", "23.0", FORMATO_CIFRA),
     _COL_CON_REPORTE,
     _COL_TOTAL,
-    Columna("estado", "texto", f"Solo compromisos: {_ESTADOS} (regla en «¿Cómo se calcula?» de cada plan).", "con-retraso"),
+    Columna("estado", "texto", f"Solo compromisos: {_ESTADOS} (regla en «¿Cómo se calcula?» de cada plan).", "sin-calendario"),
+    replace(_COL_FECHAS, descripcion=f"Solo compromisos. {_COL_FECHAS.descripcion}"),
+    replace(_COL_CUMPLIMIENTO, descripcion=f"Solo compromisos. {_COL_CUMPLIMIENTO.descripcion}"),
     Columna("etapa", "texto", "Solo acciones: etapa declarada en su último avance publicado.", ""),
     Columna("nota_aclaratoria", "sí | no", "Solo acciones: si la cifra lleva nota aclaratoria (*).", "no"),
     _COL_ERROR,
@@ -265,7 +287,9 @@ COLUMNAS_HOJA_COMPROMISOS = [
     _COL_PUBLICADO,
     _COL_CON_REPORTE,
     _COL_TOTAL,
-    Columna("estado", "texto", f"Estado frente a su plazo: {_ESTADOS} (regla en «¿Cómo se calcula?» de cada plan).", "con-retraso"),
+    Columna("estado", "texto", f"Estado frente a su plazo: {_ESTADOS} (regla en «¿Cómo se calcula?» de cada plan).", "sin-calendario"),
+    _COL_FECHAS,
+    _COL_CUMPLIMIENTO,
     _COL_ERROR,
 ]
 COLUMNAS_HOJA_ACCIONES = [
@@ -442,12 +466,26 @@ def filas_de_compromisos(estado: EstadoPublico, comparaciones) -> list[dict]:
             "compromiso": compromiso.clave,
             "nombre": compromiso.nombre,
             "peso": compromiso.peso.normalize(),
-            "estado": estado.semaforo(compromiso).estado.value,
+            **_estado_del_compromiso(estado, compromiso),
             **_nodo(compromiso, comparaciones),
         }
         for eje in estado.resultado.ejes
         for compromiso in eje.compromisos
     ]
+
+
+_FECHAS_DEL_PLAZO = {FuenteFechas.COMPROMISO: "compromiso", FuenteFechas.ACCIONES: "acciones", FuenteFechas.PLAN: "supuestas"}
+
+
+def _estado_del_compromiso(estado: EstadoPublico, compromiso) -> dict:
+    """Estado, origen de sus fechas y nivel de cumplimiento OGP de un compromiso."""
+    semaforo = estado.semaforo(compromiso)
+    nivel = estado.cumplimiento(compromiso).nivel
+    return {
+        "estado": semaforo.estado.value,
+        "fechas_del_plazo": _FECHAS_DEL_PLAZO[semaforo.fuente_fechas],
+        "cumplimiento_ogp": nivel.value if nivel else "",
+    }
 
 
 def filas_de_acciones(estado: EstadoPublico) -> list[dict]:
@@ -471,7 +509,7 @@ def filas_de_acciones(estado: EstadoPublico) -> list[dict]:
 def filas_del_arbol(estado: EstadoPublico, comparaciones) -> list[dict]:
     """``arbol.csv``: una fila por elemento, en el orden del plan (sin consultas)."""
     slug = estado.plan.slug
-    vacia = {"estado": "", "etapa": "", "nota_aclaratoria": None}
+    vacia = {"estado": "", "fechas_del_plazo": "", "cumplimiento_ogp": "", "etapa": "", "nota_aclaratoria": None}
 
     def fila(nodo, nombre, peso, **extra):
         return {
@@ -493,7 +531,7 @@ def filas_del_arbol(estado: EstadoPublico, comparaciones) -> list[dict]:
             filas.append(
                 fila(
                     compromiso, compromiso.nombre, compromiso.peso.normalize(),
-                    estado=estado.semaforo(compromiso).estado.value,
+                    **_estado_del_compromiso(estado, compromiso),
                 )
             )
             for accion in compromiso.acciones:

@@ -3,7 +3,8 @@
 Las vistas públicas (``portal/views.py``, ``portal/consulta.py``, ``portal/datos_views.py``)
 parten de aquí: el último periodo publicado de cada plan, su árbol de avances con el
 alcance público y el semáforo de cada compromiso. Cuatro consultas en total, sean cuantos
-sean los planes y su tamaño.
+sean los planes y su tamaño. El semáforo y el nivel de cumplimiento en la escala de la OGP
+(``escala_irm.py``) se calculan en Python con ese árbol, sin más consultas.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from .rollup import (
     comparar_con_informe,
     informe_publicado_del_periodo,
 )
+from . import escala_irm
+from .escala_irm import Cumplimiento
 from .semaforo import Semaforo, evaluar
 
 
@@ -34,9 +37,13 @@ class EstadoPublico:
     periodo: Periodo | None
     resultado: ResultadoPlan
     semaforos: dict[int, Semaforo] = field(default_factory=dict)
+    cumplimientos: dict[int, Cumplimiento] = field(default_factory=dict)
 
     def semaforo(self, compromiso: ResultadoCompromiso) -> Semaforo:
         return self.semaforos[compromiso.id]
+
+    def cumplimiento(self, compromiso: ResultadoCompromiso) -> Cumplimiento:
+        return self.cumplimientos[compromiso.id]
 
     def compromiso(self, clave: str) -> ResultadoCompromiso | None:
         return next((c for c in self.resultado.compromisos() if c.clave == clave), None)
@@ -70,6 +77,7 @@ def estado_publico(planes) -> dict[int, EstadoPublico]:
             periodo=periodo,
             resultado=resultado,
             semaforos={c.id: evaluar(c, plan, corte) for c in resultado.compromisos()},
+            cumplimientos={c.id: escala_irm.evaluar(c) for c in resultado.compromisos()},
         )
     return estados
 

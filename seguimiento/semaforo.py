@@ -3,9 +3,12 @@
 La regla (también en ``ROLLUP.md``, § 8, y junto a cada estado en el portal):
 
 1. **Plazo.** Del inicio a la conclusión del compromiso. Si el compromiso no registra sus
-   fechas se usan las de sus acciones (la primera fecha de inicio y la última de fin) y, si
-   tampoco las tienen, la vigencia del plan (1 de enero del año de inicio → fecha meta del
-   plan, o 31 de diciembre del año de fin). Siempre se dice de dónde salieron.
+   fechas se usan las de sus acciones (la primera fecha de inicio y la última de fin). Si
+   tampoco las tienen, el plan **no publicó** el calendario del compromiso: lo único que
+   queda es suponer la vigencia del plan (1 de enero del año de inicio → fecha meta del plan,
+   o 31 de diciembre del año de fin), y un estado calculado con fechas supuestas no es un
+   dato. Entonces el estado es **sin calendario publicado** (neutral) y la cuenta con las
+   fechas supuestas solo se da como referencia, diciendo que lo son.
 2. **Fecha de corte.** El último día del periodo cuyo avance se muestra: el estado se evalúa
    con lo publicado, no con la fecha de hoy, para que cualquiera lo reproduzca.
 3. **Avance esperado** = porcentaje del plazo transcurrido a la fecha de corte
@@ -14,7 +17,8 @@ La regla (también en ``ROLLUP.md``, § 8, y junto a cada estado en el portal):
 
 En este orden:
 
-* avance 100 % → **concluido**;
+* avance 100 % → **concluido** (no depende de fechas);
+* sin fechas del compromiso ni de sus acciones → **sin calendario publicado** (no se evalúa);
 * plazo vencido sin concluir, o rezago > 25 puntos → **con retraso**;
 * rezago ≤ 10 puntos → **en tiempo**;
 * en otro caso (rezago de más de 10 y hasta 25 puntos) → **en riesgo**;
@@ -47,13 +51,14 @@ class Estado(models.TextChoices):
     EN_TIEMPO = "en-tiempo", gettext_lazy("En tiempo")
     EN_RIESGO = "en-riesgo", gettext_lazy("En riesgo")
     CON_RETRASO = "con-retraso", gettext_lazy("Con retraso")
+    SIN_CALENDARIO = "sin-calendario", gettext_lazy("Sin calendario publicado")
     SIN_REPORTE = "sin-reporte", gettext_lazy("Sin reporte")
 
 
 class FuenteFechas(models.TextChoices):
     COMPROMISO = "compromiso", gettext_lazy("las fechas del compromiso")
     ACCIONES = "acciones", gettext_lazy("las fechas de sus acciones")
-    PLAN = "plan", gettext_lazy("la vigencia del plan (el compromiso no registra fechas)")
+    PLAN = "plan", gettext_lazy("la vigencia del plan (fechas supuestas: el plan no publicó las del compromiso)")
 
 
 @dataclass(frozen=True)
@@ -66,10 +71,35 @@ class Semaforo:
     avance: Decimal | None
     esperado: Decimal | None
     rezago: Decimal | None
+    #: El plan no registra fecha meta: el fin del plazo supuesto es el 31 de diciembre.
+    fin_supuesto: bool = False
 
     @property
     def etiqueta(self) -> str:
         return self.estado.label
+
+    @property
+    def fechas_supuestas(self) -> bool:
+        """El plazo no salió de fechas publicadas (compromiso o acciones) sino de la vigencia."""
+        return self.fuente_fechas == FuenteFechas.PLAN
+
+    @property
+    def aviso_fechas(self) -> str:
+        """Qué fechas se supusieron y por qué; vacío si el plazo salió de fechas publicadas."""
+        if not self.fechas_supuestas:
+            return ""
+        datos = {"inicio": _fecha(self.inicio), "fin": _fecha(self.fin)}
+        if self.fin_supuesto:
+            return _(
+                "El plan no publicó las fechas de inicio ni de conclusión de este compromiso ni "
+                "de sus acciones, ni una fecha meta. Fechas supuestas: el %(inicio)s (inicio del "
+                "primer año de la vigencia) y el %(fin)s (fin del último año)."
+            ) % datos
+        return _(
+            "El plan no publicó las fechas de inicio ni de conclusión de este compromiso ni de "
+            "sus acciones. Fechas supuestas: el %(inicio)s (inicio del primer año de la vigencia; "
+            "el plan no publicó su fecha de inicio) y el %(fin)s (la fecha meta del plan)."
+        ) % datos
 
     @property
     def explicacion(self) -> str:
@@ -80,6 +110,8 @@ class Semaforo:
             "fuente": self.fuente_fechas.label,
         }
         if self.estado == Estado.SIN_REPORTE:
+            if self.fechas_supuestas:
+                return _("Sin avance publicado no se puede evaluar.") + " " + self.aviso_fechas
             return _("Sin avance publicado no se puede evaluar (%(plazo)s).") % {"plazo": plazo}
         datos = {
             "plazo": plazo,
@@ -89,7 +121,26 @@ class Semaforo:
             "rezago": redondear(abs(self.rezago)),
         }
         if self.estado == Estado.CONCLUIDO:
+            if self.fechas_supuestas:
+                return _("Avance del 100 %% al %(corte)s.") % datos + " " + _(
+                    "No depende de fechas: el plan no publicó las del compromiso."
+                )
             return _("Avance del 100 %% al %(corte)s (%(plazo)s).") % datos
+        if self.estado == Estado.SIN_CALENDARIO:
+            return " ".join(
+                [
+                    self.aviso_fechas,
+                    _(
+                        "Con fechas supuestas el estado no sería un dato, así que no se dice si va "
+                        "en tiempo, en riesgo o con retraso."
+                    ),
+                    _(
+                        "Solo como referencia, calculado con esas fechas supuestas: al %(corte)s "
+                        "habría transcurrido el %(esperado)s %% del plazo y el avance publicado es "
+                        "%(avance)s %%."
+                    ) % datos,
+                ]
+            )
         base = _(
             "Al %(corte)s había transcurrido el %(esperado)s %% del %(plazo)s; "
             "el avance publicado es %(avance)s %%"
@@ -115,6 +166,7 @@ def _fecha(fecha: datetime.date) -> str:
 
 
 def plazo_del_plan(plan) -> tuple[datetime.date, datetime.date]:
+    """Plazo supuesto: el plan registra sus años de vigencia y su fecha meta, no su día de inicio."""
     inicio = datetime.date(plan.anio_inicio, 1, 1)
     fin = plan.fecha_meta or datetime.date(plan.anio_fin, 12, 31)
     return inicio, fin
@@ -135,9 +187,10 @@ def plazo(compromiso, plan) -> tuple[datetime.date, datetime.date, FuenteFechas]
 def evaluar(compromiso, plan, corte: datetime.date | None) -> Semaforo:
     """Semáforo de un ``ResultadoCompromiso`` a la fecha de ``corte`` (fin del periodo mostrado)."""
     inicio, fin, fuente = plazo(compromiso, plan)
+    fin_supuesto = fuente == FuenteFechas.PLAN and not plan.fecha_meta
     avance = compromiso.avance
     if avance is None or corte is None:
-        return Semaforo(Estado.SIN_REPORTE, inicio, fin, fuente, corte, None, None, None)
+        return Semaforo(Estado.SIN_REPORTE, inicio, fin, fuente, corte, None, None, None, fin_supuesto)
     dias = (fin - inicio).days
     if dias <= 0:
         esperado = CIEN if corte >= fin else CERO
@@ -147,10 +200,12 @@ def evaluar(compromiso, plan, corte: datetime.date | None) -> Semaforo:
     rezago = esperado - avance
     if avance >= CIEN:
         estado = Estado.CONCLUIDO
+    elif fuente == FuenteFechas.PLAN:
+        estado = Estado.SIN_CALENDARIO
     elif corte > fin or rezago > UMBRAL_RETRASO:
         estado = Estado.CON_RETRASO
     elif rezago <= TOLERANCIA:
         estado = Estado.EN_TIEMPO
     else:
         estado = Estado.EN_RIESGO
-    return Semaforo(estado, inicio, fin, fuente, corte, avance, esperado, rezago)
+    return Semaforo(estado, inicio, fin, fuente, corte, avance, esperado, rezago, fin_supuesto)

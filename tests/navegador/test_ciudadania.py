@@ -134,12 +134,13 @@ def test_buscar_y_filtrar(pagina, portal_lectura):
     pagina.get_by_role("button", name="Buscar").click()
     assert pagina.get_by_role("heading", name="3 resultados").is_visible()  # 2 del PAL 2022-2024, 1 del 2019-2021
     assert "q=sentencias" in pagina.url
-    # Filtrar por estado sin escribir texto: los compromisos en riesgo del plan.
+    # Filtrar por estado sin escribir texto: los concluidos del plan (los demás no tienen
+    # fechas publicadas: «Sin calendario publicado»).
     pagina.get_by_label("Buscar").fill("")
     pagina.get_by_label("Plan").select_option(label="PAL 2022-2024")
-    pagina.get_by_label("Estado").select_option(label="En riesgo")
+    pagina.get_by_label("Estado").select_option(label="Concluido")
     pagina.get_by_role("button", name="Buscar").click()
-    assert pagina.get_by_role("heading", name="2 resultados").is_visible()
-    pagina.get_by_role("link", name=re.compile(r"^Compromiso 7\.1\.")).click()
-    assert pagina.get_by_role("heading", level=1).inner_text().startswith("Compromiso 7.1.")
-    assert "En riesgo" in pagina.locator(".estado").inner_text()
+    assert pagina.get_by_role("heading", name="3 resultados").is_visible()
+    pagina.get_by_role("link", name=re.compile(r"^Compromiso 3\.3\.")).click()
+    assert pagina.get_by_role("heading", level=1).inner_text().startswith("Compromiso 3.3.")
+    assert "Concluido" in pagina.locator(".estado").inner_text()

@@ -23,8 +23,11 @@ def test_lista_de_instituciones_con_sus_compromisos_y_estados(client, pal):
     assert "Instituto de Acceso a la Información Pública para el Estado de Guanajuato (IACIP)" in texto
     fila = texto[texto.index("(IACIP)") :][:200]
     assert "PAL 2022-2024: 2" in fila
-    # 4.1 (33 % frente a 71.7 % esperado) con retraso; 7.1 (56 %, 15.7 puntos) en riesgo.
-    assert "En riesgo: 1 · Con retraso: 1" in fila
+    # El plan no publicó las fechas de 4.1 ni de 7.1: no se califican con fechas supuestas.
+    assert "Sin calendario publicado: 2" in fila
+    # Escala OGP: 4.1 (33.33 %) limitado, 7.1 (56 %) sustancial.
+    assert "Limitado: 1 · Sustancial: 1" in fila
+    assert "Con retraso" not in texto and "En riesgo" not in texto
 
 
 def test_pagina_de_una_institucion(client, pal):
@@ -32,8 +35,11 @@ def test_pagina_de_una_institucion(client, pal):
     texto = texto_de(client.get(f"/instituciones/{iacip.pk}/"))
     assert "Mtro. José Cristian Urrutia Negrete" in texto
     assert "Responsable en el PAL 2022-2024 2 compromisos." in texto
-    assert re.search(r"Compromiso 4\.1\. Transparencia, Datos Personales y Estado Abierto 33 % .*? Estado: Con retraso", texto)
-    assert re.search(r"Compromiso 7\.1\. Municipios Abiertos y Partidos Abiertos 56 % .*? Estado: En riesgo", texto)
+    assert "Cumplimiento (escala OGP): Limitado: 1 · Sustancial: 1" in texto
+    assert re.search(r"Compromiso 4\.1\. Transparencia, Datos Personales y Estado Abierto 33 % .*? Cumplimiento \(escala OGP\): Limitado Estado: Sin calendario publicado", texto)
+    assert re.search(r"Compromiso 7\.1\. Municipios Abiertos y Partidos Abiertos 56 % .*? Cumplimiento \(escala OGP\): Sustancial Estado: Sin calendario publicado", texto)
+    assert "Fechas supuestas: el 1 de enero de 2022" in texto  # en «¿Por qué este estado?»
+    assert "Con retraso" not in texto and "En riesgo" not in texto
     assert "Compromiso 1.1." not in texto
 
 
@@ -87,10 +93,11 @@ def test_ods_dice_que_plan_no_registra_alineacion(client, pal):
         ("q=ladrillo+PNT", ["1.5"]),  # «PNT» está en la acción 1.5.1
         ("q=Economia+para+todas", ["1.1"]),  # sin acento encuentra «Economía»
         ("q=IACIP", ["4.1", "7.1", "1.5"]),  # institución responsable, y 1.5 lo menciona en una acción
-        ("estado=en-riesgo", ["3.2", "7.1"]),
+        ("estado=en-riesgo", []),  # sin fechas publicadas nada se califica en riesgo
+        ("estado=sin-calendario", ["1.1", "1.2", "1.5", "2.1", "3.1", "3.2", "4.1", "5.1", "6.1", "7.1"]),
         ("estado=concluido", ["1.3", "1.4", "3.3"]),
         ("eje=3", ["3.1", "3.2", "3.3"]),
-        ("eje=3&estado=con-retraso", ["3.1"]),
+        ("eje=3&estado=sin-calendario", ["3.1", "3.2"]),
     ],
 )
 def test_busqueda_y_filtros(client, pal, consulta, esperados):

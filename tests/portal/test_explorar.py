@@ -3,7 +3,7 @@
 El plan histórico con su alineación real a los ODS, la parte cocreadora, los filtros que la
 página devuelve seleccionados y que un avance que deja de estar validado desaparece de estas
 páginas aunque ya estuvieran en la caché. Las cifras esperadas salen de la regla del semáforo
-(``seguimiento/semaforo.py``) con las fechas del plan, no de la salida de la página.
+(``seguimiento/semaforo.py``) con las fechas del compromiso, no de la salida de la página.
 """
 
 import datetime
@@ -43,10 +43,9 @@ def _compromisos_en(texto, plan="PAL 2019-2021"):
     return sorted(re.findall(rf"{plan} · Eje \d+\. [^·]*? Compromiso (\d+\.\d+)\. ", texto))
 
 
-def _estado_por_la_regla(avance: Decimal, plan, periodo) -> str:
-    """Semáforo de un compromiso sin fechas propias: plazo = vigencia del plan (§ 8)."""
-    inicio = datetime.date(plan.anio_inicio, 1, 1)
-    fin = plan.fecha_meta or datetime.date(plan.anio_fin, 12, 31)
+def _estado_por_la_regla(avance: Decimal, compromiso, periodo) -> str:
+    """Semáforo de un compromiso con sus fechas registradas (§ 8)."""
+    inicio, fin = compromiso.fecha_inicio, compromiso.fecha_conclusion
     esperado = Decimal((periodo.fin - inicio).days) / Decimal((fin - inicio).days) * 100
     rezago = esperado - avance
     if avance == 100:
@@ -113,12 +112,16 @@ def test_un_avance_que_deja_de_estar_validado_sale_de_las_paginas_en_cache(clien
     (45 + 43 + 0) ÷ 3 = 29.3 % y su estado se recalcula con la regla, aun con páginas en caché."""
     c71 = Compromiso.objects.get(eje__plan=pal, eje__numero=7, numero=1)
     c71.objetivos_ods.add(ObjetivoODS.objects.get(numero=16))
+    # El plan real no publicó fechas (su estado sería «Sin calendario publicado»); aquí el STL
+    # registra un plazo para que el estado se califique.
+    c71.fecha_inicio, c71.fecha_conclusion = datetime.date(2022, 1, 1), datetime.date(2024, 8, 31)
+    c71.save()
     iacip = Institucion.objects.get(siglas="IACIP")
     periodo = Periodo.objects.get(plan=pal, estado=Periodo.Estado.PUBLICADO)
     urls = [f"/instituciones/{iacip.pk}/", "/ods/", "/buscar/?q=municipios+abiertos"]
     patron = r"Compromiso 7\.1\. Municipios Abiertos y Partidos Abiertos {cifra} .*? Estado: {estado} "
 
-    antes = _estado_por_la_regla(Decimal(56), pal, periodo)
+    antes = _estado_por_la_regla(Decimal(56), c71, periodo)
     for url in urls:
         assert re.search(patron.format(cifra="56 %", estado=antes), texto_200(client.get(url))), url
 
@@ -127,7 +130,7 @@ def test_un_avance_que_deja_de_estar_validado_sale_de_las_paginas_en_cache(clien
     avance.estado = Avance.Estado.ENVIADO
     avance.save()  # sube la versión publicada: las páginas guardadas dejan de servirse
 
-    despues = _estado_por_la_regla((Decimal(45) + Decimal(43)) / 3, pal, periodo)
+    despues = _estado_por_la_regla((Decimal(45) + Decimal(43)) / 3, c71, periodo)
     assert (antes, despues) == ("En riesgo", "Con retraso")
     for url in urls:
         texto = texto_200(client.get(url))

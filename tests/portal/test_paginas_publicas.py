@@ -32,11 +32,15 @@ def test_pagina_del_eje_con_sus_compromisos_responsables_y_estado(client, pal):
     assert "5 compromisos · 10 de 10 acciones con reporte" in texto
     assert "Compromiso 1.5. Sistema de vigilancia" in texto
     assert "Responsable: OUSANEG · Dra. Rebeca Monroy Torres, Presidente Fundadora del OUSANEG" in texto
-    # Semáforo con la vigencia del plan: 1.3 está al 100 %, 1.1 (30 %) muy por debajo del 72 % esperado.
+    # 1.3 está al 100 %: concluido. 1.1 no tiene fechas publicadas: no se califica con las supuestas.
     bloque_13 = texto[texto.index("Compromiso 1.3.") : texto.index("Compromiso 1.4.")]
-    assert "Estado: Concluido" in bloque_13
+    assert "Cumplimiento (escala OGP): Completo Estado: Concluido" in bloque_13
     bloque_11 = texto[texto.index("Compromiso 1.1.") : texto.index("Compromiso 1.2.")]
-    assert "Estado: Con retraso" in bloque_11
+    assert "Cumplimiento (escala OGP): Limitado Estado: Sin calendario publicado" in bloque_11
+    bloque_12 = texto[texto.index("Compromiso 1.2.") : texto.index("Compromiso 1.3.")]
+    assert "Cumplimiento (escala OGP): No iniciado" in bloque_12
+    assert "El plan no publicó las fechas de inicio ni de conclusión de estos compromisos" in texto
+    assert "Con retraso" not in texto and "En riesgo" not in texto
     html = respuesta.content.decode()
     assert 'href="/planes/pal-2022-2024/compromisos/1.5/"' in html
     assert 'href="/planes/pal-2022-2024/como-se-calcula/#e-1"' in html
@@ -53,10 +57,14 @@ def test_pagina_del_compromiso_con_acciones_etapas_grafica_y_ficha(client, pal):
     for clave, cifra in [("1.5.1", "35 %"), ("1.5.2", "10 %"), ("1.5.3", "100 %"), ("1.5.4", "0 %")]:
         assert re.search(rf"{re.escape(clave)} .*? {cifra}", texto), clave
     assert "En etapa de diseño de las mesas" in texto
-    # Estado con la regla escrita: 72 % del plazo transcurrido, 36 % publicado.
-    assert "Estado: Con retraso" in texto
-    assert "Al 30 de noviembre de 2023 había transcurrido el 72 % del plazo del 1 de enero de 2022 al 31 de agosto de 2024" in texto
-    assert "la vigencia del plan (el compromiso no registra fechas)" in texto
+    # Sin fechas publicadas no se califica; la cuenta con las supuestas va como referencia.
+    assert "Estado: Sin calendario publicado" in texto
+    assert "Fechas supuestas: el 1 de enero de 2022 (inicio del primer año de la vigencia; el plan no publicó su fecha de inicio)" in texto
+    assert "Solo como referencia, calculado con esas fechas supuestas: al 30 de noviembre de 2023 habría transcurrido el 72 % del plazo y el avance publicado es 36 %." in texto
+    assert "Plazos No registrados en el plan: su estado es «Sin calendario publicado» (no se evalúa con fechas supuestas)." in texto
+    assert "Con retraso" not in texto.split("Regla del estado", 1)[0]
+    # Escala OGP junto al avance: 36.25 % exacto (el informe publicó 23 %), limitado.
+    assert "Cumplimiento (escala OGP): Limitado. Avance de 36.25 %: más de 0 y menos de 50 %, limitado." in texto
     # Gráfica SVG en línea con alternativa de texto y tabla de datos.
     html = respuesta.content.decode()
     assert '<svg viewBox="0 0 640 260" role="img"' in html
@@ -126,6 +134,8 @@ def test_como_se_calcula_muestra_la_aritmetica_de_cada_cifra(client, pal):
     assert "El Primer Informe Parcial publicó 23 %" in texto
     assert "Rezago de más de 10 y hasta 25 puntos En riesgo" in texto
     assert "Plazo vencido sin concluir, o rezago de más de 25 puntos Con retraso" in texto
+    assert "Ni el compromiso ni sus acciones tienen fechas publicadas Sin calendario publicado (no se evalúa)" in texto
+    assert "En el PAL 2022-2024, 13 compromisos no tienen fechas publicadas (ni sus acciones)." in texto
 
 
 def test_como_se_calcula_dice_lo_que_esta_sin_reporte(client, pal):

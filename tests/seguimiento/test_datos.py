@@ -191,7 +191,9 @@ def test_arbol_en_csv_con_cada_nivel(client, pal):
     assert (plan["acciones_con_reporte"], plan["acciones_total"]) == ("33", "33")
     por_numero = {f["numero"]: f for f in filas}
     c15 = por_numero["1.5"]
-    assert (c15["avance"], c15["avance_publicado"], c15["estado"], c15["peso"]) == ("36.3", "23.0", "con-retraso", "1")
+    assert (c15["avance"], c15["avance_publicado"], c15["estado"], c15["peso"]) == ("36.3", "23.0", "sin-calendario", "1")
+    # El plan no publicó fechas: el plazo sería supuesto. 36.25 % está en «limitado» de la escala OGP.
+    assert (c15["fechas_del_plazo"], c15["cumplimiento_ogp"]) == ("supuestas", "limitado")
     assert por_numero["1.2"]["avance_publicado"] == ""  # el informe no le puso cifra
     a321 = por_numero["3.2.1"]
     assert (a321["nivel"], a321["avance"], a321["nota_aclaratoria"], a321["estado"]) == ("accion", "100.0", "sí", "")
@@ -215,7 +217,12 @@ def test_libro_xlsx(client, pal):
     assert len(_filas_hoja(libro["Ejes"])) == 7
     compromisos = {f["compromiso"]: f for f in _filas_hoja(libro["Compromisos"])}
     assert len(compromisos) == 13
-    assert (compromisos["1.5"]["avance"], compromisos["1.5"]["avance_publicado"], compromisos["1.5"]["estado"]) == (36.3, 23, "con-retraso")
+    assert (compromisos["1.5"]["avance"], compromisos["1.5"]["avance_publicado"], compromisos["1.5"]["estado"]) == (36.3, 23, "sin-calendario")
+    # Escala OGP con las cifras reales: 1.2 (0 %) no iniciado, 3.2 y 7.1 sustanciales, 3 completos.
+    niveles = {clave: f["cumplimiento_ogp"] for clave, f in compromisos.items()}
+    assert (niveles["1.2"], niveles["3.2"], niveles["7.1"], niveles["3.3"]) == ("no-iniciado", "sustancial", "sustancial", "completo")
+    assert sorted(niveles.values()).count("limitado") == 7
+    assert {f["estado"] for f in compromisos.values()} == {"concluido", "sin-calendario"}
     acciones = {f["accion"]: f for f in _filas_hoja(libro["Acciones"])}
     assert len(acciones) == 33 and acciones["3.2.1"]["nota_aclaratoria"] == "sí"
     avances = {f["accion"]: f for f in _filas_hoja(libro["Avances"])}

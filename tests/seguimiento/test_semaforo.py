@@ -63,18 +63,52 @@ def test_fechas_de_las_acciones_si_el_compromiso_no_tiene():
     assert (semaforo.inicio, semaforo.fin, semaforo.fuente_fechas) == (INICIO, FIN, FuenteFechas.ACCIONES)
 
 
-def test_vigencia_del_plan_si_no_hay_fechas_y_la_explicacion_lo_dice():
-    # El caso del PAL 2022-2024: 1 ene 2022 → 31 ago 2024 (973 días); corte 30 nov 2023 (698).
+def test_sin_fechas_publicadas_no_se_califica_con_las_supuestas():
+    # El caso del PAL 2022-2024: ni compromisos ni acciones tienen fechas. Con la vigencia
+    # supuesta (1 ene 2022 → 31 ago 2024, 973 días; corte 30 nov 2023, 698) el 56 % quedaría
+    # «en riesgo»; como las fechas no se publicaron, el estado es neutral y la cuenta se da
+    # solo como referencia, diciendo que las fechas son supuestas.
     semaforo = evaluar(_compromiso(56, None, None), PLAN, datetime.date(2023, 11, 30))
-    assert semaforo.fuente_fechas == FuenteFechas.PLAN
+    assert semaforo.fuente_fechas == FuenteFechas.PLAN and semaforo.fechas_supuestas
     assert semaforo.esperado == Decimal(100) * 698 / 973
-    assert semaforo.estado == Estado.EN_RIESGO
+    assert semaforo.estado == Estado.SIN_CALENDARIO
+    assert semaforo.etiqueta == "Sin calendario publicado"
     assert semaforo.explicacion == (
-        "Al 30 de noviembre de 2023 había transcurrido el 72 % del plazo del 1 de enero de 2022 "
-        "al 31 de agosto de 2024, según la vigencia del plan (el compromiso no registra fechas); "
-        "el avance publicado es 56 %, 16 puntos por debajo de lo esperado "
-        "(más de 10 y hasta 25 puntos: en riesgo)."
+        "El plan no publicó las fechas de inicio ni de conclusión de este compromiso ni de sus "
+        "acciones. Fechas supuestas: el 1 de enero de 2022 (inicio del primer año de la vigencia; "
+        "el plan no publicó su fecha de inicio) y el 31 de agosto de 2024 (la fecha meta del plan). "
+        "Con fechas supuestas el estado no sería un dato, así que no se dice si va en tiempo, en "
+        "riesgo o con retraso. Solo como referencia, calculado con esas fechas supuestas: al 30 de "
+        "noviembre de 2023 habría transcurrido el 72 % del plazo y el avance publicado es 56 %."
     )
+
+
+@pytest.mark.parametrize("avance", [0, "24.99", 50])
+def test_sin_fechas_ni_el_rezago_mas_grande_es_retraso(avance):
+    semaforo = evaluar(_compromiso(avance, None, None), PLAN, datetime.date(2024, 12, 1))  # plazo supuesto vencido
+    assert semaforo.estado == Estado.SIN_CALENDARIO
+
+
+def test_sin_fechas_ni_fecha_meta_dice_que_el_fin_tambien_es_supuesto():
+    plan = SimpleNamespace(anio_inicio=2019, anio_fin=2021, fecha_meta=None)
+    semaforo = evaluar(_compromiso(10, None, None), plan, datetime.date(2020, 6, 30))
+    assert (semaforo.inicio, semaforo.fin) == (datetime.date(2019, 1, 1), datetime.date(2021, 12, 31))
+    assert "ni una fecha meta. Fechas supuestas: el 1 de enero de 2019" in semaforo.explicacion
+    assert "el 31 de diciembre de 2021 (fin del último año)" in semaforo.explicacion
+
+
+def test_concluido_no_depende_de_fechas():
+    semaforo = evaluar(_compromiso(100, None, None), PLAN, datetime.date(2023, 11, 30))
+    assert semaforo.estado == Estado.CONCLUIDO
+    assert semaforo.explicacion == (
+        "Avance del 100 % al 30 de noviembre de 2023. No depende de fechas: el plan no publicó las del compromiso."
+    )
+
+
+def test_con_fechas_publicadas_no_hay_aviso_de_fechas_supuestas():
+    semaforo = evaluar(_compromiso(40), PLAN, MITAD)
+    assert not semaforo.fechas_supuestas and semaforo.aviso_fechas == ""
+    assert "supuest" not in semaforo.explicacion
 
 
 def test_sin_reporte_no_se_evalua():
