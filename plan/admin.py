@@ -86,7 +86,7 @@ class PlanAdmin(HistorialAdmin):
         (_("Revisión de avances"), {"fields": ["exige_evidencia"]}),
         (
             _("Secretariado Técnico Local"),
-            {"fields": ["stl_nombre", "stl_facilitacion", "stl_correo", "stl_sitio_web"]},
+            {"fields": ["stl_nombre", "stl_facilitacion", "stl_correo", "stl_sitio_web", "stl_domicilio"]},
         ),
         (_("Datos abiertos"), {"fields": ["licencia"]}),
     ]

@@ -230,6 +230,11 @@ class Plan(models.Model):
         help_text=_("Se muestra en las páginas del STL, de accesibilidad y de privacidad. Vacío: las páginas dicen que falta."),
     )
     stl_sitio_web = EnlaceField(_("sitio web del STL"), blank=True)
+    stl_domicilio = models.TextField(
+        _("domicilio del STL"),
+        blank=True,
+        help_text=_("Domicilio para recibir solicitudes (p. ej. derechos ARCO); lo muestra el aviso de privacidad."),
+    )
     licencia = models.CharField(
         _("licencia de los datos abiertos"),
         max_length=20,
