@@ -60,6 +60,13 @@ def _avance(plan, clave):
     return Avance.objects.get(accion=_accion(plan, clave), periodo__slug="agosto-noviembre-2023")
 
 
+LICENCIA_POR_OMISION = (
+    "Licencia: Creative Commons Atribución 4.0 Internacional (CC BY 4.0) "
+    "(https://creativecommons.org/licenses/by/4.0/deed.es), la del portal por omisión: el STL del "
+    "plan aún no ha fijado una."
+)
+
+
 # --- El árbol en JSON ---------------------------------------------------------------------
 
 
@@ -71,7 +78,15 @@ def test_json_del_plan_igual_al_del_comando(client, pal, slug):
     assert respuesta.status_code == 200
     assert respuesta["Content-Type"] == "application/json; charset=utf-8"
     assert respuesta["Content-Disposition"] == f'inline; filename="{slug}.json"'
-    assert json.loads(respuesta.content.decode("utf-8")) == json.loads(salida.getvalue())
+    abierto = json.loads(respuesta.content.decode("utf-8"))
+    # Lo que los datos abiertos añaden a la forma del comando: la licencia y, en cada
+    # compromiso, su responsable y sus evidencias.
+    assert abierto.pop("licencia")["clave"] == "cc-by-4.0"
+    for eje in abierto["ejes"]:
+        for compromiso in eje["compromisos"]:
+            for clave in ("institucion_responsable", "representante", "representante_cargo", "evidencias"):
+                compromiso.pop(clave)
+    assert abierto == json.loads(salida.getvalue())
 
 
 def test_json_del_plan_real_con_las_cifras_del_informe(client, pal):
@@ -236,7 +251,7 @@ def test_libro_xlsx(client, pal):
     leeme = "\n".join(str(c) for fila in libro["Léeme"].iter_rows(values_only=True) for c in fila if c)
     assert "Cifras al último periodo publicado: Agosto–noviembre 2023 (del 2023-08-01 al 2023-11-30)." in leeme
     assert "Solo incluye avances validados de periodos publicados" in leeme
-    assert "consulte al STL" in leeme and "http://testserver/datos/" in leeme
+    assert LICENCIA_POR_OMISION in leeme and "http://testserver/datos/" in leeme
     for hoja in datos.HOJAS:
         for columna in hoja.columnas:
             assert columna.descripcion in leeme
@@ -415,7 +430,7 @@ def test_la_pagina_documenta_cada_clave_y_columna(client, pal, settings, tmp_pat
     assert "UTF-8 <em>con BOM</em>" in html
     assert "<caption id=\"c-arbol-json\">Claves de /datos/&lt;plan&gt;.json</caption>" in html
     assert "un decimal, redondeo mitad hacia arriba" in html and "tal como se validó, sin redondear" in html
-    assert "consulte al STL" in html
+    assert datos.CONDICIONES in html
     assert "Solo incluye avances validados de periodos publicados" in html
     # Una fila por plan con el enlace a cada archivo.
     for slug in [PAL, HISTORICO]:
@@ -451,10 +466,12 @@ def test_archivos_en_consultas_constantes(client, plan_medido, django_assert_num
     informe = 1 if slug == PAL else 0
     # 1. versión publicada  2. plan  3. último periodo publicado  4. ejes  5. compromisos
     # 6. acciones con su último avance  7. informe publicado del periodo  [8. sus cifras]
-    with django_assert_num_queries(7 + informe):
+    # 9. compromisos con su institución y representante  10. evidencias de los compromisos
+    with django_assert_num_queries(9 + informe):
         assert client.get(f"/datos/{slug}.json").status_code == 200
     # 1. versión  2. plan  3-6. estado público (como el JSON)  7. informe  [8. cifras]
-    with django_assert_num_queries(7 + informe):
+    # 9. compromisos con su responsable  10. sus evidencias
+    with django_assert_num_queries(9 + informe):
         assert client.get(f"/datos/{slug}/arbol.csv").status_code == 200
     # 1. versión  2. plan  3. avances publicados con periodo y acción  4. sus evidencias
     with django_assert_num_queries(4):
@@ -463,7 +480,8 @@ def test_archivos_en_consultas_constantes(client, plan_medido, django_assert_num
     with django_assert_num_queries(4):
         assert client.get(f"/datos/{slug}/avances.json").status_code == 200
     # 1. versión  2. plan  3-6. estado público  7. informe  [8. cifras]  9. avances  10. evidencias
-    with django_assert_num_queries(9 + informe):
+    # 11. compromisos con su responsable  12. evidencias de los compromisos
+    with django_assert_num_queries(11 + informe):
         assert client.get(f"/datos/{slug}.xlsx").status_code == 200
 
 
