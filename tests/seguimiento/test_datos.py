@@ -14,10 +14,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from plan.models import Accion
+from plan.models import Accion, Persona
 from seguimiento import datos
 from seguimiento.models import Avance, Evidencia, Periodo
-from tests.ayudas import PDF, cuerpo
+from tests.ayudas import PDF, cuerpo, formulas_en_csv, formulas_en_xlsx
 from tests.fabricas import crear_periodo, plan_generado
 
 pytestmark = pytest.mark.django_db
@@ -510,3 +510,94 @@ def test_segunda_descarga_sale_de_la_cache(client, plan_medido, ruta, django_ass
     assert segunda["Content-Type"] == primera["Content-Type"]
     assert segunda.get("Content-Disposition") == primera.get("Content-Disposition")
     assert segunda["ETag"] == primera["ETag"]
+
+
+# --- Licencia, responsables y evidencias de cada compromiso -------------------------------
+
+
+def _licencias_en_archivos(client):
+    """La licencia tal como la lleva cada archivo del plan real: ``{archivo: valor}``."""
+    libro = _libro(client.get(f"/datos/{PAL}.xlsx"))
+    (plan_xlsx,) = _filas_hoja(libro["Plan"])
+    leeme = [c for fila in libro["Léeme"].iter_rows(values_only=True) for c in fila if c and str(c).startswith("Licencia: ")]
+    por_csv = {
+        url: {(f["licencia"], f["licencia_url"]) for f in _filas_csv(client.get(url))}
+        for url in [f"/datos/{PAL}/avances.csv", f"/datos/{PAL}/arbol.csv"]
+    }
+    return {
+        "planes.json": client.get("/datos/planes.json").json()["planes"][0]["licencia"],
+        "plan.json": client.get(f"/datos/{PAL}.json").json()["licencia"],
+        "avances.json": client.get(f"/datos/{PAL}/avances.json").json()["licencia"],
+        **por_csv,
+        "xlsx Plan": (plan_xlsx["licencia"], plan_xlsx["licencia_url"]),
+        "xlsx Léeme": leeme,
+    }
+
+
+def test_licencia_en_la_pagina_y_dentro_de_cada_archivo(client, pal):
+    cc_by = ("Creative Commons Atribución 4.0 Internacional (CC BY 4.0)", "https://creativecommons.org/licenses/by/4.0/deed.es")
+    html = client.get("/datos/").content.decode()
+    assert html.count(f'<a href="{cc_by[1]}" rel="license noopener">{cc_by[0]}</a>') == 2  # una por plan
+    assert html.count("La del portal por omisión: el STL del plan aún no ha fijado una.") == 2
+    por_omision = {"clave": "cc-by-4.0", "nombre": cc_by[0], "url": cc_by[1], "fijada_por_el_stl": False}
+    assert _licencias_en_archivos(client) == {
+        "planes.json": por_omision,
+        "plan.json": por_omision,
+        "avances.json": por_omision,
+        f"/datos/{PAL}/avances.csv": {cc_by},  # la misma en cada fila
+        f"/datos/{PAL}/arbol.csv": {cc_by},
+        "xlsx Plan": cc_by,
+        "xlsx Léeme": [LICENCIA_POR_OMISION],
+    }
+
+    # El STL la fija en el admin: la página y cada archivo cambian en la siguiente descarga.
+    pal.licencia = "cc-by-sa-4.0"
+    pal.save()
+    cc_by_sa = ("Creative Commons Atribución-CompartirIgual 4.0 Internacional (CC BY-SA 4.0)", "https://creativecommons.org/licenses/by-sa/4.0/deed.es")
+    html = client.get("/datos/").content.decode()
+    assert f'<a href="{cc_by_sa[1]}" rel="license noopener">{cc_by_sa[0]}</a><span class="nota">Fijada por el STL del plan.</span>' in html
+    fijada = {"clave": "cc-by-sa-4.0", "nombre": cc_by_sa[0], "url": cc_by_sa[1], "fijada_por_el_stl": True}
+    archivos = _licencias_en_archivos(client)
+    assert archivos["plan.json"] == archivos["avances.json"] == archivos["planes.json"] == fijada
+    assert archivos[f"/datos/{PAL}/arbol.csv"] == {cc_by_sa} and archivos["xlsx Plan"] == cc_by_sa
+    assert archivos["xlsx Léeme"] == [f"Licencia: {cc_by_sa[0]} ({cc_by_sa[1]}), fijada por el STL del plan."]
+
+
+def test_responsables_y_evidencias_de_cada_compromiso(client, pal):
+    arbol = client.get(f"/datos/{PAL}.json").json()
+    c13 = arbol["ejes"][0]["compromisos"][2]
+    assert (c13["numero"], c13["institucion_responsable"], c13["representante"]) == (
+        "1.3", "Poder Ejecutivo del Estado de Guanajuato", "Mtro. J. Jesús Soria Narváez",
+    )
+    assert c13["representante_cargo"] == "Director General de Gobierno Abierto de la Secretaría de Transparencia y Rendición de Cuentas"
+    assert c13["evidencias"] == [
+        {"url": "https://smaot.guanajuato.gob.mx/sitio/ecoapp/", "tipo": "enlace", "descripcion": "Evidencia citada en el Primer Informe Parcial"}
+    ]
+
+    por_numero = {f["numero"]: f for f in _filas_csv(client.get(f"/datos/{PAL}/arbol.csv"))}
+    c61 = por_numero["6.1"]
+    assert (c61["institucion_responsable"], c61["representante"]) == ("Universidad de Guanajuato (UG)", "Lic. Olimpo Damián Saldaña Ayala")
+    assert c61["evidencias"] == (
+        "https://www.ugto.mx/antenauniversitariaug/ | https://www.instagram.com/udeguanajuato/?igshid=NzZlODBkYWWE4Ng%3D%3D"
+    )
+    assert por_numero["1.1"]["evidencias"] == ""  # el informe no citó enlaces para el 1.1
+    assert por_numero["6.1.1"]["representante"] == por_numero["6"]["institucion_responsable"] == ""
+
+    compromisos = {f["compromiso"]: f for f in _filas_hoja(_libro(client.get(f"/datos/{PAL}.xlsx"))["Compromisos"])}
+    assert compromisos["4.1"]["institucion_responsable"] == "Instituto de Acceso a la Información Pública para el Estado de Guanajuato (IACIP)"
+    assert compromisos["4.1"]["representante_cargo"] == "Jefe de Gobierno Abierto y Vinculación Institucional"
+    assert compromisos["7.1"]["evidencias"] == "https://www.gobiernoabiertocto.org.mx/municipios2/mapa.html"
+
+
+def test_responsables_que_parecen_formulas_no_se_vuelven_formulas(client, pal):
+    persona = Persona.objects.get(nombre="J. Jesús Soria Narváez")
+    persona.cargo = '=HYPERLINK("https://example.org","x")'
+    persona.save()
+    arbol_csv = client.get(f"/datos/{PAL}/arbol.csv")
+    xlsx = client.get(f"/datos/{PAL}.xlsx").content
+    assert formulas_en_csv(arbol_csv.content) == [] and formulas_en_xlsx(xlsx) == []
+    por_numero = {f["numero"]: f for f in _filas_csv(arbol_csv)}
+    assert por_numero["1.1"]["representante_cargo"] == '\'=HYPERLINK("https://example.org","x")'
+    compromisos = {f["compromiso"]: f for f in _filas_hoja(load_workbook(io.BytesIO(xlsx))["Compromisos"])}
+    assert compromisos["1.1"]["representante_cargo"] == '=HYPERLINK("https://example.org","x")'  # texto exacto
+    assert client.get(f"/datos/{PAL}.json").json()["ejes"][0]["compromisos"][0]["representante_cargo"].startswith("=HYPERLINK")
