@@ -31,6 +31,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from plan.licencias import POR_OMISION as LICENCIA_POR_OMISION
 from plan.licencias import LicenciaDelPlan, licencia_del_plan
 from plan.models import Compromiso, EnlaceCompromiso
 
@@ -353,9 +354,9 @@ SOLO_LO_PUBLICADO = (
 )
 CONDICIONES = (
     "Los datos los publica el Secretariado Técnico Local (STL) de cada plan, con la licencia que "
-    "ese STL fija; mientras no la fije, el portal los publica con la Creative Commons Atribución "
-    "4.0 Internacional (CC BY 4.0), que permite reutilizarlos citando la fuente, y lo dice junto a "
-    "cada plan y dentro de cada archivo. Cada archivo lleva su licencia: en los JSON, la clave "
+    f"ese STL fija; mientras no la fije, el portal los publica con la {LICENCIA_POR_OMISION.label}, "
+    "que permite reutilizarlos citando la fuente, y lo dice junto a cada plan y dentro de cada "
+    "archivo. Cada archivo lleva su licencia: en los JSON, la clave "
     "«licencia»; en los CSV, las columnas «licencia» y «licencia_url» de cada fila; en el XLSX, la "
     "hoja «Léeme» y las mismas columnas de la hoja «Plan»."
 )
