@@ -622,8 +622,10 @@ class IntegranteSTL(models.Model):
 
         errores = {}
         for campo in ("titular", "suplente"):
-            persona = getattr(self, campo)
-            if persona is not None and self.institucion_id and persona.institucion_id != self.institucion_id:
+            # Sin persona elegida (el formulario ya dice si es obligatoria) no hay nada que comparar.
+            if getattr(self, f"{campo}_id") is None or not self.institucion_id:
+                continue
+            if getattr(self, campo).institucion_id != self.institucion_id:
                 errores[campo] = _("Debe ser una persona de la institución que representa.")
         if errores:
             raise ValidationError(errores)

@@ -96,3 +96,16 @@ def test_cada_plan_carga_solo_con_su_stl(transactional_db):
     assert IntegranteSTL.objects.count() == 18
     # El segundo fixture no cambió a la persona que comparten.
     assert Persona.objects.get(nombre="J. Jesús Soria Narváez").grado == "Mtro."
+
+
+def test_en_el_admin_un_integrante_vacio_o_de_otra_institucion_es_un_error_en_su_campo(client, pal, superusuario):
+    client.force_login(superusuario)
+    vacio = client.post("/admin/plan/integrantestl/add/", {})
+    assert vacio.status_code == 200 and "Este campo es obligatorio" in vacio.content.decode()
+    integrante = IntegranteSTL.objects.filter(plan=pal).select_related("titular").first()
+    ajena = Persona.objects.exclude(institucion=integrante.institucion).first()
+    respuesta = client.post(
+        "/admin/plan/integrantestl/add/",
+        {"plan": pal.pk, "institucion": ajena.institucion_id, "titular": integrante.titular_id, "orden": 1},
+    )
+    assert "Debe ser una persona de la institución que representa." in respuesta.content.decode()
