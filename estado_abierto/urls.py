@@ -14,6 +14,7 @@ urlpatterns = [
     path("informes/", include("portal.informes_urls")),
     path("", include("seguimiento.urls")),
     path("", include("portal.consulta_urls")),
+    path("", include("portal.institucional_urls")),
     path("", include("portal.urls")),
 ]
 

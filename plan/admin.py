@@ -16,6 +16,7 @@ from .models import (
     Eje,
     EnlaceCompromiso,
     Institucion,
+    IntegranteSTL,
     Membresia,
     MetaODS,
     ObjetivoODS,
@@ -67,6 +68,13 @@ class EjeInline(admin.TabularInline):
     show_change_link = True
 
 
+class IntegranteSTLInline(admin.TabularInline):
+    model = IntegranteSTL
+    fields = ["orden", "institucion", "titular", "suplente"]
+    extra = 0
+    autocomplete_fields = ["institucion", "titular", "suplente"]
+
+
 @admin.register(Plan)
 class PlanAdmin(HistorialAdmin):
     list_display = ["__str__", "slug", "entidad", "vigencia", "fecha_meta"]
@@ -76,8 +84,22 @@ class PlanAdmin(HistorialAdmin):
         (None, {"fields": ["nombre", "nombre_corto", "slug", "entidad", "descripcion"]}),
         (_("Vigencia"), {"fields": ["anio_inicio", "anio_fin", "fecha_meta"]}),
         (_("Revisión de avances"), {"fields": ["exige_evidencia"]}),
+        (
+            _("Secretariado Técnico Local"),
+            {"fields": ["stl_nombre", "stl_facilitacion", "stl_correo", "stl_sitio_web", "stl_domicilio"]},
+        ),
+        (_("Datos abiertos"), {"fields": ["licencia"]}),
     ]
-    inlines = [EjeInline]
+    inlines = [EjeInline, IntegranteSTLInline]
+
+
+@admin.register(IntegranteSTL)
+class IntegranteSTLAdmin(HistorialAdmin):
+    list_display = ["institucion", "titular", "suplente", "plan", "orden"]
+    list_select_related = ["institucion", "titular", "suplente", "plan"]
+    list_filter = ["plan"]
+    search_fields = ["institucion__nombre", "titular__nombre", "suplente__nombre"]
+    autocomplete_fields = ["institucion", "titular", "suplente"]
 
 
 class CompromisoInline(admin.TabularInline):

@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .licencias import Licencia
+
 PESO_POR_OMISION = Decimal("1")
 
 
@@ -69,6 +71,17 @@ class Institucion(models.Model):
     siglas = models.CharField(_("siglas"), max_length=40, blank=True)
     tipo = models.CharField(_("tipo"), max_length=30, choices=Tipo.choices)
     sitio_web = EnlaceField(_("sitio web"), blank=True)
+    correo_institucional = models.EmailField(
+        _("correo institucional"),
+        blank=True,
+        help_text=_("Correo de contacto de la institución (nunca el personal de alguien)."),
+    )
+    telefono_institucional = models.CharField(
+        _("teléfono institucional"),
+        max_length=60,
+        blank=True,
+        help_text=_("Conmutador o teléfono de atención, con extensión si la hay."),
+    )
 
     history = HistoricalRecords()
 
@@ -83,6 +96,10 @@ class Institucion(models.Model):
     @property
     def nombre_corto(self) -> str:
         return self.siglas or self.nombre
+
+    @property
+    def tiene_contacto(self) -> bool:
+        return bool(self.sitio_web or self.correo_institucional or self.telefono_institucional)
 
 
 class Persona(models.Model):
@@ -195,6 +212,39 @@ class Plan(models.Model):
             "(enlace o archivo)."
         ),
     )
+    stl_nombre = models.CharField(
+        _("nombre del Secretariado Técnico Local"),
+        max_length=300,
+        blank=True,
+        help_text=_("Tal como lo imprime el plan o su informe, p. ej. «Secretariado Técnico Local de Estado Abierto Guanajuato 2022-2024»."),
+    )
+    stl_facilitacion = models.CharField(
+        _("facilitador(a) del STL"),
+        max_length=200,
+        blank=True,
+        help_text=_("Nombre de quien facilita el STL, si el plan lo publica."),
+    )
+    stl_correo = models.EmailField(
+        _("correo de contacto del STL"),
+        blank=True,
+        help_text=_("Se muestra en las páginas del STL, de accesibilidad y de privacidad. Vacío: las páginas dicen que falta."),
+    )
+    stl_sitio_web = EnlaceField(_("sitio web del STL"), blank=True)
+    stl_domicilio = models.TextField(
+        _("domicilio del STL"),
+        blank=True,
+        help_text=_("Domicilio para recibir solicitudes (p. ej. derechos ARCO); lo muestra el aviso de privacidad."),
+    )
+    licencia = models.CharField(
+        _("licencia de los datos abiertos"),
+        max_length=20,
+        choices=Licencia.choices,
+        blank=True,
+        help_text=_(
+            "La que el STL fija para los datos de este plan; se muestra en /datos/ y dentro de cada "
+            "archivo. Vacía: se usa la del portal por omisión (CC BY 4.0) y se dice que el STL no la ha fijado."
+        ),
+    )
 
     history = HistoricalRecords()
     objects = PlanQuerySet.as_manager()
@@ -206,7 +256,10 @@ class Plan(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(anio_inicio__lte=F("anio_fin")), name="plan_vigencia_en_orden"
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(licencia="") | Q(licencia__in=Licencia.values), name="plan_licencia_del_catalogo"
+            ),
         ]
 
     def __str__(self):
@@ -498,3 +551,81 @@ class Membresia(models.Model):
             raise ValidationError(
                 {"institucion": _("Solo los responsables se asignan a una institución.")}
             )
+
+
+class IntegranteSTLQuerySet(models.QuerySet):
+    def del_plan(self, plan):
+        return self.filter(plan=plan).select_related("institucion", "titular", "suplente")
+
+
+class IntegranteSTL(models.Model):
+    """Una institución u organización que integra el Secretariado Técnico Local de un plan, con
+    su representante titular y, si lo hay, su suplente (ambos ``Persona`` de esa institución).
+
+    Es la integración que publicó el plan (o su informe); las fechas en que cada quien sirvió y
+    las sesiones a las que asistió pueden añadirse a este mismo registro.
+    """
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="integrantes_stl", verbose_name=_("plan")
+    )
+    institucion = models.ForeignKey(
+        Institucion,
+        on_delete=models.PROTECT,
+        related_name="integraciones_stl",
+        verbose_name=_("institución u organización que representa"),
+    )
+    titular = models.ForeignKey(
+        Persona,
+        on_delete=models.PROTECT,
+        related_name="titularidades_stl",
+        verbose_name=_("titular"),
+    )
+    suplente = models.ForeignKey(
+        Persona,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="suplencias_stl",
+        verbose_name=_("suplente"),
+        help_text=_("Vacío si el plan no publicó suplente."),
+    )
+    orden = models.PositiveSmallIntegerField(
+        _("orden"), default=0, help_text=_("Posición en la tabla de integrantes del plan.")
+    )
+
+    history = HistoricalRecords()
+    objects = IntegranteSTLQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("integrante del STL")
+        verbose_name_plural = _("integrantes del STL")
+        ordering = ["plan", "orden", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "institucion"], name="integrante_stl_una_vez_por_plan"
+            ),
+            models.CheckConstraint(
+                condition=Q(suplente__isnull=True) | ~Q(suplente=F("titular")),
+                name="integrante_stl_suplente_no_es_titular",
+            ),
+        ]
+
+    def __str__(self):
+        return _("%(institucion)s en el STL del %(plan)s") % {
+            "institucion": self.institucion.nombre_corto,
+            "plan": self.plan,
+        }
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        errores = {}
+        for campo in ("titular", "suplente"):
+            # Sin persona elegida (el formulario ya dice si es obligatoria) no hay nada que comparar.
+            if getattr(self, f"{campo}_id") is None or not self.institucion_id:
+                continue
+            if getattr(self, campo).institucion_id != self.institucion_id:
+                errores[campo] = _("Debe ser una persona de la institución que representa.")
+        if errores:
+            raise ValidationError(errores)

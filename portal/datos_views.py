@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from plan.licencias import licencia_del_plan
 from plan.models import Plan
 
 from seguimiento import datos
@@ -88,7 +89,14 @@ def indice(request):
         request,
         "datos/indice.html",
         {
-            "planes": [{"estado": e, "archivos": _archivos(request, e.plan)} for e in estados],
+            "planes": [
+                {
+                    "estado": e,
+                    "archivos": _archivos(request, e.plan),
+                    "licencia": licencia_del_plan(e.plan),
+                }
+                for e in estados
+            ],
             "claves_planes_json": datos.CLAVES_PLANES_JSON,
             "claves_arbol_json": datos.CLAVES_ARBOL_JSON,
             "claves_avances_json": datos.CLAVES_AVANCES_JSON,
@@ -118,7 +126,8 @@ def planes_json(request):
 @_con_plan
 def plan_json(request, plan):
     estado, informe, comparaciones = estado_con_informe(plan)
-    return _json(datos.arbol(estado, informe, comparaciones), f"{plan.slug}.json")
+    fichas = datos.fichas_de_compromisos(plan, _url_de_archivo(request))
+    return _json(datos.arbol(estado, informe, comparaciones, fichas), f"{plan.slug}.json")
 
 
 @pagina_publica
@@ -147,7 +156,8 @@ def evidencias_csv(request, plan):
 @_con_plan
 def arbol_csv(request, plan):
     estado, _informe, comparaciones = estado_con_informe(plan)
-    contenido = datos.como_csv(datos.COLUMNAS_ARBOL, datos.filas_del_arbol(estado, comparaciones))
+    filas = datos.filas_del_arbol(estado, comparaciones, datos.fichas_de_compromisos(plan, _url_de_archivo(request)))
+    contenido = datos.como_csv(datos.COLUMNAS_ARBOL, filas)
     return _adjunto(contenido, TIPO_CSV, f"{plan.slug}-arbol.csv")
 
 
@@ -161,6 +171,7 @@ def plan_xlsx(request, plan):
         comparaciones,
         datos.avances_publicados(plan, _url_de_archivo(request)),
         datos.evidencias_publicadas(plan, _url_de_archivo(request)),
+        datos.fichas_de_compromisos(plan, _url_de_archivo(request)),
         url_documentacion=request.build_absolute_uri(reverse("datos:indice")),
     )
     return _adjunto(contenido, TIPO_XLSX, f"{plan.slug}.xlsx")

@@ -31,6 +31,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from plan.licencias import POR_OMISION as LICENCIA_POR_OMISION
+from plan.licencias import LicenciaDelPlan, licencia_del_plan
+from plan.models import Compromiso, EnlaceCompromiso
+
 from . import hojas_de_calculo
 from .models import Avance, Evidencia, Periodo
 from .portal import EstadoPublico
@@ -63,24 +67,55 @@ class Columna:
 _REDONDEO = "un decimal, redondeo mitad hacia arriba"
 
 
+def _de(que: str) -> str:
+    """«de» + lo que sigue, con la contracción: «del plan», «de la acción»."""
+    return f"del {que[3:]}" if que.startswith("el ") else f"de {que}"
+
+
+def _licencia_claves(prefijo: str) -> list[Columna]:
+    return [
+        Columna(f"{prefijo}licencia", "objeto", "La licencia con que se publican los datos del plan."),
+        Columna(f"{prefijo}licencia.clave", "texto", "Identificador de la licencia.", "cc-by-4.0"),
+        Columna(f"{prefijo}licencia.nombre", "texto", "Nombre de la licencia.", "Creative Commons Atribución 4.0 Internacional (CC BY 4.0)"),
+        Columna(f"{prefijo}licencia.url", "URL", "Texto legal de la licencia.", "https://creativecommons.org/licenses/by/4.0/deed.es"),
+        Columna(f"{prefijo}licencia.fijada_por_el_stl", "booleano", "true si la fijó el STL del plan; false si es la del portal por omisión, que el STL aún no confirma.", "false"),
+    ]
+
+
+_COLUMNAS_LICENCIA = [
+    Columna("licencia", "texto", "Licencia con que se publican los datos del plan (la misma en cada fila).", "Creative Commons Atribución 4.0 Internacional (CC BY 4.0)"),
+    Columna("licencia_url", "URL", "Texto legal de esa licencia.", "https://creativecommons.org/licenses/by/4.0/deed.es"),
+]
+
+
+def _responsable_columnas(solo: str = "") -> list[Columna]:
+    """Institución responsable, representante titular y evidencias de un compromiso."""
+    return [
+        Columna("institucion_responsable", "texto", f"{solo}Institución responsable del compromiso.", "Instituto de Acceso a la Información Pública para el Estado de Guanajuato (IACIP)"),
+        Columna("representante", "texto", f"{solo}Representante titular del compromiso, con su grado, tal como lo publicó el plan (vacío si no lo nombra).", "Mtro. José Cristian Urrutia Negrete"),
+        Columna("representante_cargo", "texto", f"{solo}Cargo de quien representa al compromiso (vacío si no se publicó).", "Jefe de Gobierno Abierto y Vinculación Institucional"),
+        Columna("evidencias", f"URL separadas por «{SEPARADOR_EVIDENCIAS.strip()}»", f"{solo}Evidencias publicadas de todo el compromiso (la columna «Evidencias» del informe): su enlace, la dirección de descarga de su archivo o, si se imprimió solo como texto, ese texto (vacía si no hay; el detalle, en evidencias.csv).", "https://smaot.guanajuato.gob.mx/sitio/ecoapp/"),
+    ]
+
+
 def _cobertura_claves(prefijo: str, de: str) -> list[Columna]:
     return [
-        Columna(f"{prefijo}cobertura", "objeto", f"Cuántas acciones de {de} tienen avance publicado."),
-        Columna(f"{prefijo}cobertura.con_reporte", "entero", f"Acciones de {de} con avance publicado.", "31"),
-        Columna(f"{prefijo}cobertura.total", "entero", f"Acciones de {de}.", "33"),
+        Columna(f"{prefijo}cobertura", "objeto", f"Cuántas acciones {_de(de)} tienen avance publicado."),
+        Columna(f"{prefijo}cobertura.con_reporte", "entero", f"Acciones {_de(de)} con avance publicado.", "31"),
+        Columna(f"{prefijo}cobertura.total", "entero", f"Acciones {_de(de)}.", "33"),
     ]
 
 
 def _claves_agregado(prefijo: str, de: str, numero: str, nombre: str, publicado: str) -> list[Columna]:
     """Claves comunes de un eje y de un compromiso en el árbol JSON."""
     return [
-        Columna(f"{prefijo}numero", "texto", f"Número impreso de {de}.", numero),
-        Columna(f"{prefijo}nombre", "texto", f"Nombre de {de}.", nombre),
-        Columna(f"{prefijo}peso", "número", f"Peso de {de} frente a sus pares (1 por omisión; 0 lo excluye del cálculo).", "1"),
-        Columna(f"{prefijo}avance", "número o null", f"Avance calculado de {de}, {_REDONDEO}; null si está sin reporte o no se puede calcular.", "36.3"),
+        Columna(f"{prefijo}numero", "texto", f"Número impreso {_de(de)}.", numero),
+        Columna(f"{prefijo}nombre", "texto", f"Nombre {_de(de)}.", nombre),
+        Columna(f"{prefijo}peso", "número", f"Peso {_de(de)} frente a sus pares (1 por omisión; 0 lo excluye del cálculo).", "1"),
+        Columna(f"{prefijo}avance", "número o null", f"Avance calculado {_de(de)}, {_REDONDEO}; null si está sin reporte o no se puede calcular.", "36.3"),
         Columna(f"{prefijo}avance_publicado", "número o null", f"Cifra que el informe publicado del periodo imprimió para {de}, {_REDONDEO}; null si no hay informe o no le puso cifra.", publicado),
         *_cobertura_claves(prefijo, de),
-        Columna(f"{prefijo}error", "texto o null", f"Por qué no se puede calcular el avance de {de} (p. ej. pesos que suman 0); null si se puede.", "null"),
+        Columna(f"{prefijo}error", "texto o null", f"Por qué no se puede calcular el avance {_de(de)} (p. ej. pesos que suman 0); null si se puede.", "null"),
     ]
 
 
@@ -97,6 +132,7 @@ CLAVES_PLANES_JSON = [
     Columna("planes[].ultimo_periodo_publicado.nombre", "texto", "Nombre del periodo.", "Agosto–noviembre 2023"),
     Columna("planes[].ultimo_periodo_publicado.inicio", "fecha (AAAA-MM-DD)", "Primer día del periodo.", "2023-08-01"),
     Columna("planes[].ultimo_periodo_publicado.fin", "fecha (AAAA-MM-DD)", "Último día del periodo.", "2023-11-30"),
+    *_licencia_claves("planes[]."),
     Columna("planes[].archivos", "objeto", "Direcciones absolutas de los archivos del plan."),
     Columna("planes[].archivos.json", "URL", "El árbol de avances en JSON.", "https://…/datos/pal-2022-2024.json"),
     Columna("planes[].archivos.arbol_csv", "URL", "El árbol de avances en CSV.", "https://…/datos/pal-2022-2024/arbol.csv"),
@@ -130,6 +166,11 @@ CLAVES_ARBOL_JSON = [
     *_claves_agregado("ejes[].", "el eje", "1", "Gobierno Abierto", "51.0"),
     Columna("ejes[].compromisos", "lista", "Los compromisos del eje, en orden."),
     *_claves_agregado("ejes[].compromisos[].", "el compromiso", "1.5", "Ecoapp", "23.0"),
+    *[Columna(f"ejes[].compromisos[].{c.nombre}", "texto", c.descripcion, c.ejemplo) for c in _responsable_columnas()[:3]],
+    Columna("ejes[].compromisos[].evidencias", "lista", "Evidencias publicadas de todo el compromiso (la columna «Evidencias» del informe), cada una con url (vacía si se imprimió solo como texto), tipo (enlace, archivo o descrita) y descripcion (vacía si no hay)."),
+    Columna("ejes[].compromisos[].evidencias[].url", "URL", "El enlace tal cual.", "https://smaot.guanajuato.gob.mx/sitio/ecoapp/"),
+    Columna("ejes[].compromisos[].evidencias[].tipo", "enlace | archivo", "Si la evidencia es un enlace externo o un archivo que se descarga del portal.", "enlace"),
+    Columna("ejes[].compromisos[].evidencias[].descripcion", "texto", "Título de la evidencia (vacío si no hay).", "Evidencia citada en el Primer Informe Parcial"),
     Columna("ejes[].compromisos[].acciones", "lista", "Las acciones del compromiso, en orden."),
     Columna("ejes[].compromisos[].acciones[].numero", "texto", "Número impreso de la acción.", "1.5.3"),
     Columna("ejes[].compromisos[].acciones[].descripcion", "texto", "Descripción de la acción."),
@@ -137,6 +178,7 @@ CLAVES_ARBOL_JSON = [
     Columna("ejes[].compromisos[].acciones[].avance", "número o null", f"Porcentaje de su último avance publicado, {_REDONDEO}; null si está sin reporte.", "100.0"),
     Columna("ejes[].compromisos[].acciones[].etapa", "texto", "Etapa declarada en ese avance (vacía si no hay).", "En etapa de diseño de las mesas"),
     Columna("ejes[].compromisos[].acciones[].nota_aclaratoria", "booleano", "Si esa cifra lleva la marca de nota aclaratoria (*).", "false"),
+    *_licencia_claves(""),
 ]
 
 #: ``/datos/<plan>/avances.json``: un objeto por avance publicado.
@@ -164,6 +206,7 @@ CLAVES_AVANCES_JSON = [
     Columna("avances[].evidencias[].tipo", "enlace | archivo", "Si la evidencia es un enlace externo o un archivo que se descarga del portal.", "archivo"),
     Columna("avances[].evidencias[].descripcion", "texto", "Descripción de la evidencia (vacía si no hay).", "Lista de asistencia"),
     Columna("avances[].validado_en", "fecha (AAAA-MM-DD) o null", "Día (hora de la Ciudad de México) en que el STL validó el avance; null en avances históricos cargados de un informe.", "2023-12-04"),
+    *_licencia_claves(""),
 ]
 
 #: ``/datos/<plan>/avances.csv`` y hoja «Avances».
@@ -184,6 +227,7 @@ COLUMNAS_AVANCES = [
     Columna("nota_aclaratoria_texto", "texto", "Texto de la nota; vacío si no se publicó."),
     Columna("evidencias", f"URL separadas por «{SEPARADOR_EVIDENCIAS.strip()}»", "Enlaces de evidencia tal cual y direcciones absolutas de descarga de los archivos de evidencia (vacía si no hay).", "https://ejemplo.gob.mx/acta | https://…/evidencias/12/"),
     Columna("validado_en", "fecha (AAAA-MM-DD)", "Día (hora de la Ciudad de México) en que el STL validó el avance; vacía en avances históricos cargados de un informe.", "2023-12-04"),
+    *_COLUMNAS_LICENCIA,
 ]
 
 #: ``/datos/<plan>/evidencias.csv`` y hoja «Evidencias»: una fila por evidencia publicada.
@@ -199,8 +243,6 @@ COLUMNAS_EVIDENCIAS = [
     Columna("url", "URL", "El enlace tal cual o la dirección absoluta de descarga del archivo; vacía en una evidencia descrita.", "https://…/evidencias/12/"),
     Columna("descripcion", "texto", "Descripción de la evidencia; en una descrita, el texto tal como se imprimió (con sus saltos de línea).", "Aproximadamente 129 beneficiarios directos e indirectos"),
 ]
-
-_ESTADOS = "concluido, en-tiempo, en-riesgo, con-retraso o sin-reporte"
 
 _ESTADOS = (
     "concluido, en-tiempo, en-riesgo, con-retraso, sin-calendario (el plan no publicó fechas del "
@@ -248,7 +290,9 @@ COLUMNAS_ARBOL = [
     replace(_COL_CUMPLIMIENTO, descripcion=f"Solo compromisos. {_COL_CUMPLIMIENTO.descripcion}"),
     Columna("etapa", "texto", "Solo acciones: etapa declarada en su último avance publicado.", ""),
     Columna("nota_aclaratoria", "sí | no", "Solo acciones: si la cifra lleva nota aclaratoria (*).", "no"),
+    *_responsable_columnas("Solo compromisos: "),
     _COL_ERROR,
+    *_COLUMNAS_LICENCIA,
 ]
 
 #: Hojas del libro XLSX (además de «Léeme»).
@@ -267,6 +311,7 @@ COLUMNAS_HOJA_PLAN = [
     Columna("acciones_con_reporte", "entero", "Acciones del plan con avance publicado.", "33"),
     Columna("acciones_total", "entero", "Acciones del plan.", "33"),
     _COL_ERROR,
+    *_COLUMNAS_LICENCIA,
 ]
 COLUMNAS_HOJA_EJES = [
     Columna("eje", "texto", "Número del eje.", "1"),
@@ -290,6 +335,7 @@ COLUMNAS_HOJA_COMPROMISOS = [
     Columna("estado", "texto", f"Estado frente a su plazo: {_ESTADOS} (regla en «¿Cómo se calcula?» de cada plan).", "sin-calendario"),
     _COL_FECHAS,
     _COL_CUMPLIMIENTO,
+    *_responsable_columnas(),
     _COL_ERROR,
 ]
 COLUMNAS_HOJA_ACCIONES = [
@@ -345,9 +391,23 @@ SOLO_LO_PUBLICADO = (
     "periodos que aún no se publican."
 )
 CONDICIONES = (
-    "Los datos los publica el Secretariado Técnico Local (STL) del plan. Este portal no les "
-    "asigna una licencia: para sus condiciones de uso, consulte al STL."
+    "Los datos los publica el Secretariado Técnico Local (STL) de cada plan, con la licencia que "
+    f"ese STL fija; mientras no la fije, el portal los publica con la {LICENCIA_POR_OMISION.label}, "
+    "que permite reutilizarlos citando la fuente, y lo dice junto a cada plan y dentro de cada "
+    "archivo. Cada archivo lleva su licencia: en los JSON, la clave "
+    "«licencia»; en los CSV, las columnas «licencia» y «licencia_url» de cada fila; en el XLSX, la "
+    "hoja «Léeme» y las mismas columnas de la hoja «Plan»."
 )
+
+
+def texto_de_licencia(licencia: LicenciaDelPlan) -> str:
+    """La licencia de un plan en una línea, diciendo si la fijó el STL."""
+    if licencia.fijada_por_el_stl:
+        return f"Licencia: {licencia.nombre} ({licencia.url}), fijada por el STL del plan."
+    return (
+        f"Licencia: {licencia.nombre} ({licencia.url}), la del portal por omisión: el STL del plan "
+        "aún no ha fijado una."
+    )
 
 
 # --- Cifras ------------------------------------------------------------------------------
@@ -392,6 +452,7 @@ def resumen_de_planes(estados: list[EstadoPublico], archivos_de: Callable) -> li
                     "total": resultado.cobertura.total,
                 },
                 "ultimo_periodo_publicado": None if periodo is None else periodo_json(periodo),
+                "licencia": licencia_del_plan(plan).como_json(),
                 "archivos": archivos_de(plan),
             }
         )
@@ -411,11 +472,92 @@ def periodo_json(periodo: Periodo) -> dict:
 # --- Árbol -------------------------------------------------------------------------------
 
 
-def arbol(estado: EstadoPublico, informe, comparaciones) -> dict:
-    """El árbol al último periodo publicado en la forma de ``manage.py avance --json``."""
-    return resultado_como_dict(
+def arbol(estado: EstadoPublico, informe, comparaciones, fichas: dict[int, FichaCompromiso]) -> dict:
+    """El árbol al último periodo publicado en la forma de ``manage.py avance --json``, más la
+    licencia del plan y, en cada compromiso, su responsable y sus evidencias (``fichas``)."""
+    contenido = resultado_como_dict(
         estado.resultado, periodo=estado.periodo, informe=informe, comparaciones=comparaciones
     )
+    for eje, eje_json in zip(estado.resultado.ejes, contenido["ejes"], strict=True):
+        for compromiso, compromiso_json in zip(eje.compromisos, eje_json["compromisos"], strict=True):
+            ficha = fichas[compromiso.id]
+            compromiso_json.update(
+                institucion_responsable=ficha.institucion_responsable,
+                representante=ficha.representante,
+                representante_cargo=ficha.representante_cargo,
+                evidencias=[e.como_json() for e in ficha.evidencias],
+            )
+    contenido["licencia"] = licencia_del_plan(estado.plan).como_json()
+    return contenido
+
+
+# --- Responsables y evidencias de cada compromiso ----------------------------------------
+
+
+@dataclass(frozen=True)
+class FichaCompromiso:
+    """Lo que los archivos dicen de un compromiso además de sus cifras."""
+
+    institucion_responsable: str
+    representante: str
+    representante_cargo: str
+    evidencias: list[EvidenciaPublicada]
+
+    def como_fila(self) -> dict:
+        return {
+            "institucion_responsable": self.institucion_responsable,
+            "representante": self.representante,
+            "representante_cargo": self.representante_cargo,
+            "evidencias": SEPARADOR_EVIDENCIAS.join(e.url or e.descripcion for e in self.evidencias),
+        }
+
+
+_FICHA_VACIA = {"institucion_responsable": "", "representante": "", "representante_cargo": "", "evidencias": ""}
+
+
+def evidencias_de_compromisos(plan, url_de_archivo: Callable[[Evidencia], str]) -> dict[int, list[EvidenciaPublicada]]:
+    """Las evidencias publicadas de todo un compromiso (la columna «Evidencias» del informe):
+    ``{compromiso_id: [EvidenciaPublicada]}``, por periodo y en el orden en que se cargaron
+    (una consulta). Las de los avances de sus acciones van en ``avances.csv``; todas juntas, en
+    ``evidencias.csv``."""
+    evidencias: dict[int, list[EvidenciaPublicada]] = {}
+    publicadas = (
+        Evidencia.objects.publicadas_de_compromisos()
+        .filter(compromiso__eje__plan=plan)
+        .order_by("compromiso_id", "periodo__inicio", "pk")
+    )
+    for evidencia in publicadas:
+        evidencias.setdefault(evidencia.compromiso_id, []).append(
+            EvidenciaPublicada(
+                url=evidencia.url or (url_de_archivo(evidencia) if evidencia.archivo else ""),
+                tipo=evidencia.tipo,
+                descripcion=evidencia.descripcion,
+            )
+        )
+    return evidencias
+
+
+def fichas_de_compromisos(plan, url_de_archivo: Callable[[Evidencia], str]) -> dict[int, FichaCompromiso]:
+    """``{compromiso_id: FichaCompromiso}`` de cada compromiso del plan (dos consultas: los
+    compromisos con su institución y representante, y sus evidencias publicadas)."""
+    evidencias = evidencias_de_compromisos(plan, url_de_archivo)
+    fichas = {}
+    for compromiso in Compromiso.objects.filter(eje__plan=plan).select_related(
+        "institucion_responsable", "representante"
+    ):
+        representante = compromiso.representante
+        fichas[compromiso.pk] = FichaCompromiso(
+            institucion_responsable=str(compromiso.institucion_responsable),
+            representante=str(representante) if representante else "",
+            representante_cargo=representante.cargo if representante else "",
+            evidencias=evidencias.get(compromiso.pk, []),
+        )
+    return fichas
+
+
+def _licencia_en_fila(plan) -> dict:
+    licencia = licencia_del_plan(plan)
+    return {"licencia": licencia.nombre, "licencia_url": licencia.url}
 
 
 def _error(nodo) -> str:
@@ -448,6 +590,7 @@ def filas_de_plan(estado: EstadoPublico, informe, comparaciones) -> list[dict]:
             "informe": informe.titulo if informe else "",
             "meta_por_alcanzar": _cifra(resultado.meta_por_alcanzar),
             **_nodo(resultado, comparaciones),
+            **_licencia_en_fila(plan),
         }
     ]
 
@@ -459,7 +602,7 @@ def filas_de_ejes(estado: EstadoPublico, comparaciones) -> list[dict]:
     ]
 
 
-def filas_de_compromisos(estado: EstadoPublico, comparaciones) -> list[dict]:
+def filas_de_compromisos(estado: EstadoPublico, comparaciones, fichas: dict[int, FichaCompromiso]) -> list[dict]:
     return [
         {
             "eje": eje.clave,
@@ -468,6 +611,7 @@ def filas_de_compromisos(estado: EstadoPublico, comparaciones) -> list[dict]:
             "peso": compromiso.peso.normalize(),
             **_estado_del_compromiso(estado, compromiso),
             **_nodo(compromiso, comparaciones),
+            **fichas[compromiso.id].como_fila(),
         }
         for eje in estado.resultado.ejes
         for compromiso in eje.compromisos
@@ -506,10 +650,10 @@ def filas_de_acciones(estado: EstadoPublico) -> list[dict]:
     ]
 
 
-def filas_del_arbol(estado: EstadoPublico, comparaciones) -> list[dict]:
+def filas_del_arbol(estado: EstadoPublico, comparaciones, fichas: dict[int, FichaCompromiso]) -> list[dict]:
     """``arbol.csv``: una fila por elemento, en el orden del plan (sin consultas)."""
     slug = estado.plan.slug
-    vacia = {"estado": "", "fechas_del_plazo": "", "cumplimiento_ogp": "", "etapa": "", "nota_aclaratoria": None}
+    vacia = {"estado": "", "fechas_del_plazo": "", "cumplimiento_ogp": "", "etapa": "", "nota_aclaratoria": None, **_FICHA_VACIA, **_licencia_en_fila(estado.plan)}
 
     def fila(nodo, nombre, peso, **extra):
         return {
@@ -532,6 +676,7 @@ def filas_del_arbol(estado: EstadoPublico, comparaciones) -> list[dict]:
                 fila(
                     compromiso, compromiso.nombre, compromiso.peso.normalize(),
                     **_estado_del_compromiso(estado, compromiso),
+                    **fichas[compromiso.id].como_fila(),
                 )
             )
             for accion in compromiso.acciones:
@@ -552,13 +697,17 @@ def filas_del_arbol(estado: EstadoPublico, comparaciones) -> list[dict]:
 @dataclass(frozen=True)
 class EvidenciaPublicada:
     url: str
-    tipo: str  # "enlace" | "archivo"
+    tipo: str  # "enlace" | "archivo" | "descrita"
     descripcion: str
+
+    def como_json(self) -> dict:
+        return {"url": self.url, "tipo": self.tipo, "descripcion": self.descripcion}
 
 
 @dataclass(frozen=True)
 class AvancePublicado:
     plan: str
+    licencia: LicenciaDelPlan
     periodo: Periodo
     eje: str
     compromiso: str
@@ -584,9 +733,7 @@ class AvancePublicado:
             "etapa": self.etapa,
             "narrativa": self.narrativa,
             "nota_aclaratoria": {"marcada": self.nota_aclaratoria_marcada, "texto": self.nota_aclaratoria},
-            "evidencias": [
-                {"url": e.url, "tipo": e.tipo, "descripcion": e.descripcion} for e in self.evidencias
-            ],
+            "evidencias": [e.como_json() for e in self.evidencias],
             "validado_en": self.validado_en.isoformat() if self.validado_en else None,
         }
 
@@ -608,6 +755,8 @@ class AvancePublicado:
             "nota_aclaratoria_texto": self.nota_aclaratoria,
             "evidencias": SEPARADOR_EVIDENCIAS.join(e.url for e in self.evidencias),
             "validado_en": self.validado_en.isoformat() if self.validado_en else "",
+            "licencia": self.licencia.nombre,
+            "licencia_url": self.licencia.url,
         }
 
 
@@ -639,6 +788,7 @@ def avances_publicados(plan, url_de_archivo: Callable[[Evidencia], str]) -> list
             )
         )
     resultado = []
+    licencia = licencia_del_plan(plan)
     for avance in avances:
         accion = avance.accion
         compromiso = accion.compromiso
@@ -646,6 +796,7 @@ def avances_publicados(plan, url_de_archivo: Callable[[Evidencia], str]) -> list
         resultado.append(
             AvancePublicado(
                 plan=plan.slug,
+                licencia=licencia,
                 periodo=avance.periodo,
                 eje=str(compromiso.eje.numero),
                 compromiso=clave_compromiso,
@@ -697,7 +848,11 @@ def evidencias_publicadas(plan, url_de_archivo: Callable[[Evidencia], str]) -> l
 
 
 def avances_como_json(plan, avances: list[AvancePublicado]) -> dict:
-    return {"plan": plan.slug, "avances": [avance.como_json() for avance in avances]}
+    return {
+        "plan": plan.slug,
+        "avances": [avance.como_json() for avance in avances],
+        "licencia": licencia_del_plan(plan).como_json(),
+    }
 
 
 # --- Formatos ----------------------------------------------------------------------------
@@ -770,6 +925,7 @@ def _leeme(libro: Workbook, estado: EstadoPublico, informe, url_documentacion: s
         REGLA_REDONDEO,
         REGLA_FORMULAS,
         "Porcentajes como números de 0 a 100 (45.3 significa 45.3 %). Fechas AAAA-MM-DD.",
+        texto_de_licencia(licencia_del_plan(estado.plan)),
         CONDICIONES,
         f"Documentación de cada archivo y columna: {url_documentacion}",
     ]
@@ -800,6 +956,7 @@ def como_xlsx(
     comparaciones,
     avances: list[AvancePublicado],
     evidencias: list[dict],
+    fichas: dict[int, FichaCompromiso],
     *,
     url_documentacion: str,
 ) -> bytes:
@@ -813,7 +970,7 @@ def como_xlsx(
     filas = {
         "Plan": filas_de_plan(estado, informe, comparaciones),
         "Ejes": filas_de_ejes(estado, comparaciones),
-        "Compromisos": filas_de_compromisos(estado, comparaciones),
+        "Compromisos": filas_de_compromisos(estado, comparaciones, fichas),
         "Acciones": filas_de_acciones(estado),
         "Avances": [avance.como_fila() for avance in avances],
         "Evidencias": evidencias,

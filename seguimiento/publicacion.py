@@ -42,6 +42,7 @@ MODELOS_PUBLICOS = [
     "plan.Compromiso",
     "plan.EnlaceCompromiso",
     "plan.Accion",
+    "plan.IntegranteSTL",
     "seguimiento.Periodo",
     "seguimiento.Avance",
     "seguimiento.Evidencia",

@@ -243,10 +243,15 @@ def _direcciones_propias(d: recorrido_datos.Recorrido) -> list[str]:
         _u("consulta:buscar", consulta="q=iacip&estado=con_retraso&plan=pal-2022-2024&ods=16"),
         _u("consulta:buscar", consulta="estado=no-existe&plan=no-existe&ods=99"),
         _u("plan:inicio"),
+        _u("portal:stl_vigente"),
+        _u("portal:glosario"),
+        _u("portal:accesibilidad"),
+        _u("portal:privacidad"),
     ]
     for slug in (plan, historico):
         urls += [
             _u("plan:plan", slug=slug),
+            _u("portal:stl", slug=slug),
             _u("plan:calculo", slug=slug),
             _u("trabajo:plan", slug=slug),
             _u("trabajo:ajustes", slug=slug),

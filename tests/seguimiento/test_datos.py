@@ -14,10 +14,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from openpyxl import load_workbook
 
-from plan.models import Accion
+from plan.models import Accion, Persona
 from seguimiento import datos
 from seguimiento.models import Avance, Evidencia, Periodo
-from tests.ayudas import PDF, cuerpo
+from tests.ayudas import PDF, cuerpo, formulas_en_csv, formulas_en_xlsx
 from tests.fabricas import crear_periodo, plan_generado
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +60,13 @@ def _avance(plan, clave):
     return Avance.objects.get(accion=_accion(plan, clave), periodo__slug="agosto-noviembre-2023")
 
 
+LICENCIA_POR_OMISION = (
+    "Licencia: Creative Commons Atribución 4.0 Internacional (CC BY 4.0) "
+    "(https://creativecommons.org/licenses/by/4.0/deed.es), la del portal por omisión: el STL del "
+    "plan aún no ha fijado una."
+)
+
+
 # --- El árbol en JSON ---------------------------------------------------------------------
 
 
@@ -71,7 +78,15 @@ def test_json_del_plan_igual_al_del_comando(client, pal, slug):
     assert respuesta.status_code == 200
     assert respuesta["Content-Type"] == "application/json; charset=utf-8"
     assert respuesta["Content-Disposition"] == f'inline; filename="{slug}.json"'
-    assert json.loads(respuesta.content.decode("utf-8")) == json.loads(salida.getvalue())
+    abierto = json.loads(respuesta.content.decode("utf-8"))
+    # Lo que los datos abiertos añaden a la forma del comando: la licencia y, en cada
+    # compromiso, su responsable y sus evidencias.
+    assert abierto.pop("licencia")["clave"] == "cc-by-4.0"
+    for eje in abierto["ejes"]:
+        for compromiso in eje["compromisos"]:
+            for clave in ("institucion_responsable", "representante", "representante_cargo", "evidencias"):
+                compromiso.pop(clave)
+    assert abierto == json.loads(salida.getvalue())
 
 
 def test_json_del_plan_real_con_las_cifras_del_informe(client, pal):
@@ -243,7 +258,7 @@ def test_libro_xlsx(client, pal):
     leeme = "\n".join(str(c) for fila in libro["Léeme"].iter_rows(values_only=True) for c in fila if c)
     assert "Cifras al último periodo publicado: Agosto–noviembre 2023 (del 2023-08-01 al 2023-11-30)." in leeme
     assert "Solo incluye avances validados de periodos publicados" in leeme
-    assert "consulte al STL" in leeme and "http://testserver/datos/" in leeme
+    assert LICENCIA_POR_OMISION in leeme and "http://testserver/datos/" in leeme
     for hoja in datos.HOJAS:
         for columna in hoja.columnas:
             assert columna.descripcion in leeme
@@ -288,6 +303,7 @@ def test_lista_de_planes(client, pal):
         "arbol_csv": f"http://testserver/datos/{PAL}/arbol.csv",
         "avances_csv": f"http://testserver/datos/{PAL}/avances.csv",
         "avances_json": f"http://testserver/datos/{PAL}/avances.json",
+        "evidencias_csv": f"http://testserver/datos/{PAL}/evidencias.csv",
         "xlsx": f"http://testserver/datos/{PAL}.xlsx",
     }
     assert (historico["avance"], historico["cobertura"], historico["ultimo_periodo_publicado"]) == (
@@ -422,7 +438,7 @@ def test_la_pagina_documenta_cada_clave_y_columna(client, pal, settings, tmp_pat
     assert "UTF-8 <em>con BOM</em>" in html
     assert "<caption id=\"c-arbol-json\">Claves de /datos/&lt;plan&gt;.json</caption>" in html
     assert "un decimal, redondeo mitad hacia arriba" in html and "tal como se validó, sin redondear" in html
-    assert "consulte al STL" in html
+    assert datos.CONDICIONES in html
     assert "Solo incluye avances validados de periodos publicados" in html
     # Una fila por plan con el enlace a cada archivo.
     for slug in [PAL, HISTORICO]:
@@ -458,10 +474,12 @@ def test_archivos_en_consultas_constantes(client, plan_medido, django_assert_num
     informe = 1 if slug == PAL else 0
     # 1. versión publicada  2. plan  3. último periodo publicado  4. ejes  5. compromisos
     # 6. acciones con su último avance  7. informe publicado del periodo  [8. sus cifras]
-    with django_assert_num_queries(7 + informe):
+    # 9. compromisos con su institución y representante  10. evidencias de los compromisos
+    with django_assert_num_queries(9 + informe):
         assert client.get(f"/datos/{slug}.json").status_code == 200
     # 1. versión  2. plan  3-6. estado público (como el JSON)  7. informe  [8. cifras]
-    with django_assert_num_queries(7 + informe):
+    # 9. compromisos con su responsable  10. sus evidencias
+    with django_assert_num_queries(9 + informe):
         assert client.get(f"/datos/{slug}/arbol.csv").status_code == 200
     # 1. versión  2. plan  3. avances publicados con periodo y acción  4. sus evidencias
     with django_assert_num_queries(4):
@@ -473,8 +491,9 @@ def test_archivos_en_consultas_constantes(client, plan_medido, django_assert_num
     with django_assert_num_queries(3):
         assert client.get(f"/datos/{slug}/evidencias.csv").status_code == 200
     # 1. versión  2. plan  3-6. estado público  7. informe  [8. cifras]  9. avances  10. evidencias
-    # de los avances  11. evidencias publicadas (hoja «Evidencias»)
-    with django_assert_num_queries(10 + informe):
+    # de los avances  11. evidencias publicadas (hoja «Evidencias»)  12. compromisos con su
+    # responsable  13. evidencias de los compromisos (columna «evidencias» de la hoja «Compromisos»)
+    with django_assert_num_queries(12 + informe):
         assert client.get(f"/datos/{slug}.xlsx").status_code == 200
 
 
@@ -504,3 +523,99 @@ def test_segunda_descarga_sale_de_la_cache(client, plan_medido, ruta, django_ass
     assert segunda["Content-Type"] == primera["Content-Type"]
     assert segunda.get("Content-Disposition") == primera.get("Content-Disposition")
     assert segunda["ETag"] == primera["ETag"]
+
+
+# --- Licencia, responsables y evidencias de cada compromiso -------------------------------
+
+
+def _licencias_en_archivos(client):
+    """La licencia tal como la lleva cada archivo del plan real: ``{archivo: valor}``."""
+    libro = _libro(client.get(f"/datos/{PAL}.xlsx"))
+    (plan_xlsx,) = _filas_hoja(libro["Plan"])
+    leeme = [c for fila in libro["Léeme"].iter_rows(values_only=True) for c in fila if c and str(c).startswith("Licencia: ")]
+    por_csv = {
+        url: {(f["licencia"], f["licencia_url"]) for f in _filas_csv(client.get(url))}
+        for url in [f"/datos/{PAL}/avances.csv", f"/datos/{PAL}/arbol.csv"]
+    }
+    return {
+        "planes.json": client.get("/datos/planes.json").json()["planes"][0]["licencia"],
+        "plan.json": client.get(f"/datos/{PAL}.json").json()["licencia"],
+        "avances.json": client.get(f"/datos/{PAL}/avances.json").json()["licencia"],
+        **por_csv,
+        "xlsx Plan": (plan_xlsx["licencia"], plan_xlsx["licencia_url"]),
+        "xlsx Léeme": leeme,
+    }
+
+
+def test_licencia_en_la_pagina_y_dentro_de_cada_archivo(client, pal):
+    cc_by = ("Creative Commons Atribución 4.0 Internacional (CC BY 4.0)", "https://creativecommons.org/licenses/by/4.0/deed.es")
+    html = client.get("/datos/").content.decode()
+    assert html.count(f'<a href="{cc_by[1]}" rel="license noopener">{cc_by[0]}</a>') == 2  # una por plan
+    assert html.count("La del portal por omisión: el STL del plan aún no ha fijado una.") == 2
+    por_omision = {"clave": "cc-by-4.0", "nombre": cc_by[0], "url": cc_by[1], "fijada_por_el_stl": False}
+    assert _licencias_en_archivos(client) == {
+        "planes.json": por_omision,
+        "plan.json": por_omision,
+        "avances.json": por_omision,
+        f"/datos/{PAL}/avances.csv": {cc_by},  # la misma en cada fila
+        f"/datos/{PAL}/arbol.csv": {cc_by},
+        "xlsx Plan": cc_by,
+        "xlsx Léeme": [LICENCIA_POR_OMISION],
+    }
+
+    # El STL la fija en el admin: la página y cada archivo cambian en la siguiente descarga.
+    pal.licencia = "cc-by-sa-4.0"
+    pal.save()
+    cc_by_sa = ("Creative Commons Atribución-CompartirIgual 4.0 Internacional (CC BY-SA 4.0)", "https://creativecommons.org/licenses/by-sa/4.0/deed.es")
+    html = client.get("/datos/").content.decode()
+    assert f'<a href="{cc_by_sa[1]}" rel="license noopener">{cc_by_sa[0]}</a><span class="nota">Fijada por el STL del plan.</span>' in html
+    fijada = {"clave": "cc-by-sa-4.0", "nombre": cc_by_sa[0], "url": cc_by_sa[1], "fijada_por_el_stl": True}
+    archivos = _licencias_en_archivos(client)
+    assert archivos["plan.json"] == archivos["avances.json"] == archivos["planes.json"] == fijada
+    assert archivos[f"/datos/{PAL}/arbol.csv"] == {cc_by_sa} and archivos["xlsx Plan"] == cc_by_sa
+    assert archivos["xlsx Léeme"] == [f"Licencia: {cc_by_sa[0]} ({cc_by_sa[1]}), fijada por el STL del plan."]
+
+
+def test_responsables_y_evidencias_de_cada_compromiso(client, pal):
+    arbol = client.get(f"/datos/{PAL}.json").json()
+    c13 = arbol["ejes"][0]["compromisos"][2]
+    assert (c13["numero"], c13["institucion_responsable"], c13["representante"]) == (
+        "1.3", "Poder Ejecutivo del Estado de Guanajuato", "Mtro. J. Jesús Soria Narváez",
+    )
+    assert c13["representante_cargo"] == "Director General de Gobierno Abierto de la Secretaría de Transparencia y Rendición de Cuentas"
+    assert c13["evidencias"] == [{"url": "https://smaot.guanajuato.gob.mx/sitio/ecoapp/", "tipo": "enlace", "descripcion": ""}]
+    # La del 1.5 el informe la imprimió como texto, sin enlace: llega tal cual, como descrita.
+    (c15_evidencia,) = arbol["ejes"][0]["compromisos"][4]["evidencias"]
+    assert (c15_evidencia["url"], c15_evidencia["tipo"]) == ("", "descrita")
+    assert "Aproximadamente 129 beneficiarios" in c15_evidencia["descripcion"]
+
+    por_numero = {f["numero"]: f for f in _filas_csv(client.get(f"/datos/{PAL}/arbol.csv"))}
+    c61 = por_numero["6.1"]
+    assert (c61["institucion_responsable"], c61["representante"]) == ("Universidad de Guanajuato (UG)", "Lic. Olimpo Damián Saldaña Ayala")
+    assert c61["evidencias"] == (
+        "https://www.ugto.mx/antenauniversitariaug/ | https://www.instagram.com/udeguanajuato/?igshid=NzZlODBkYWWE4Ng%3D%3D"
+    )
+    assert por_numero["1.1"]["evidencias"] == ""  # el informe no citó enlaces para el 1.1
+    assert por_numero["6.1.1"]["representante"] == por_numero["6"]["institucion_responsable"] == ""
+
+    compromisos = {f["compromiso"]: f for f in _filas_hoja(_libro(client.get(f"/datos/{PAL}.xlsx"))["Compromisos"])}
+    assert compromisos["4.1"]["institucion_responsable"] == "Instituto de Acceso a la Información Pública para el Estado de Guanajuato (IACIP)"
+    assert compromisos["4.1"]["representante_cargo"] == "Jefe de Gobierno Abierto y Vinculación Institucional"
+    # El 7.1 imprimió un texto y un enlace: los dos, en el orden en que se cargaron.
+    assert compromisos["7.1"]["evidencias"] == (
+        "Municipios Abiertos del Estado de Guanajuato\n2022-2024 | https://www.gobiernoabiertocto.org.mx/municipios2/mapa.html"
+    )
+
+
+def test_responsables_que_parecen_formulas_no_se_vuelven_formulas(client, pal):
+    persona = Persona.objects.get(nombre="J. Jesús Soria Narváez")
+    persona.cargo = '=HYPERLINK("https://example.org","x")'
+    persona.save()
+    arbol_csv = client.get(f"/datos/{PAL}/arbol.csv")
+    xlsx = client.get(f"/datos/{PAL}.xlsx").content
+    assert formulas_en_csv(arbol_csv.content) == [] and formulas_en_xlsx(xlsx) == []
+    por_numero = {f["numero"]: f for f in _filas_csv(arbol_csv)}
+    assert por_numero["1.1"]["representante_cargo"] == '\'=HYPERLINK("https://example.org","x")'
+    compromisos = {f["compromiso"]: f for f in _filas_hoja(load_workbook(io.BytesIO(xlsx))["Compromisos"])}
+    assert compromisos["1.1"]["representante_cargo"] == '=HYPERLINK("https://example.org","x")'  # texto exacto
+    assert client.get(f"/datos/{PAL}.json").json()["ejes"][0]["compromisos"][0]["representante_cargo"].startswith("=HYPERLINK")
