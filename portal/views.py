@@ -5,24 +5,35 @@ el alcance público) más unas pocas consultas fijas para sus detalles: el núme
 consultas no depende del tamaño del plan (ver las pruebas en tests/plan/test_paginas.py).
 """
 
+from itertools import groupby
+
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from seguimiento.bitacora import bitacora_de_accion
-from seguimiento.models import Avance, Evidencia
+from seguimiento.models import Avance, EstatusCompromiso, Evidencia
 from seguimiento.portal import estado_con_informe, estado_publico, plan_o_404
 from seguimiento.publicacion import pagina_publica
 from seguimiento.rollup import serie_del_compromiso
 from seguimiento.semaforo import TOLERANCIA, UMBRAL_RETRASO
 
+from plan.ficha import ficha as ficha_del_compromiso
 from plan.models import Accion, Compromiso, Plan
 
 
 def _pagina_plan(request, plan, planes):
     estado, informe, comparaciones = estado_con_informe(plan)
     resultado = estado.resultado
+    # Un plan concluido muestra primero lo último que se supo de él: los estatus narrativos
+    # que publicaron sus instituciones (el PAL 2019-2021 no publicó porcentajes).
+    concluido = plan.concluido
+    estatus = list(EstatusCompromiso.objects.ultimos_del_plan(plan)) if concluido else []
+    por_compromiso = [
+        (grupo[0].compromiso, grupo)
+        for grupo in (list(g) for _id, g in groupby(estatus, key=lambda e: e.compromiso_id))
+    ]
     return render(
         request,
         "plan/plan.html",
@@ -34,6 +45,9 @@ def _pagina_plan(request, plan, planes):
             "informe": informe,
             "global_publicado": comparaciones.get(("plan", "")),
             "ejes": [(eje, comparaciones.get(("eje", eje.clave))) for eje in resultado.ejes],
+            "concluido": concluido,
+            "ultimos_estatus": por_compromiso,
+            "compromisos_sin_estatus": sum(len(e.compromisos) for e in resultado.ejes) - len(por_compromiso),
         },
     )
 
@@ -137,6 +151,7 @@ def compromiso(request, slug, clave):
             "acciones": acciones,
             "hay_notas": any(accion.nota_aclaratoria_marcada for accion in resultado.acciones),
             "serie": serie,
+            "ficha": ficha_del_compromiso(compromiso),
         },
     )
 
