@@ -57,14 +57,13 @@ def test_pagina_del_compromiso_con_acciones_etapas_grafica_y_ficha(client, pal):
     assert "Estado: Con retraso" in texto
     assert "Al 30 de noviembre de 2023 había transcurrido el 72 % del plazo del 1 de enero de 2022 al 31 de agosto de 2024" in texto
     assert "la vigencia del plan (el compromiso no registra fechas)" in texto
-    # Gráfica SVG en línea con alternativa de texto y tabla de datos.
-    html = respuesta.content.decode()
-    assert '<svg viewBox="0 0 640 260" role="img"' in html
-    assert "<desc id=\"grafica-desc\">Agosto–noviembre 2023: 36 %</desc>" in html.replace("\u00a0", " ")
-    assert "Datos de la gráfica" in texto
-    # Ficha: representante titular con cargo e institución; lo no impreso se dice.
+    # Un solo periodo publicado: la cifra, sin una gráfica de un punto (ver test_procedencia.py).
+    assert "Agosto–noviembre 2023, el único periodo publicado: 36 % (4 de 4 acciones con reporte)." in texto
+    assert "<svg" not in respuesta.content.decode()
+    # Ficha: representante titular con cargo e institución; lo no impreso se dice en una línea.
     assert "Dra. Rebeca Monroy Torres, Presidente Fundadora del OUSANEG · Observatorio Universitario" in texto
-    assert "Problema No registrado en el plan." in texto
+    assert "El plan no publicó de este compromiso: descripción y relevancia, problema," in texto
+    assert "No registrado en el plan." not in texto
 
 
 def test_compromiso_con_notas_aclaratorias_y_enlaces_de_evidencia(client, pal):
