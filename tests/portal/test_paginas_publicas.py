@@ -59,7 +59,7 @@ def test_pagina_del_compromiso_con_acciones_etapas_grafica_y_ficha(client, pal):
     assert "la vigencia del plan (el compromiso no registra fechas)" in texto
     # Un solo periodo publicado: la cifra, sin una gráfica de un punto (ver test_procedencia.py).
     assert "Agosto–noviembre 2023, el único periodo publicado: 36 % (4 de 4 acciones con reporte)." in texto
-    assert "<svg" not in respuesta.content.decode()
+    assert 'role="img"' not in respuesta.content.decode()
     # Ficha: representante titular con cargo e institución; lo no impreso se dice en una línea.
     assert "Dra. Rebeca Monroy Torres, Presidente Fundadora del OUSANEG · Observatorio Universitario" in texto
     assert "El plan no publicó de este compromiso: descripción y relevancia, problema," in texto
