@@ -16,6 +16,7 @@ Variables (ver README):
 - ``SECURE_SSL_REDIRECT``, ``SECURE_HSTS_SECONDS``, ``SECURE_HSTS_INCLUDE_SUBDOMAINS``,
   ``SECURE_HSTS_PRELOAD``, ``SECURE_PROXY_SSL_HEADER``: HTTPS (activos en producción).
 - ``ADMINS``: quién recibe por correo los errores del servidor.
+- ``SITIO_URL``: dirección pública del portal (correos e informes congelados; ver ``sitio.py``).
 """
 
 import os
@@ -32,6 +33,8 @@ from django.core.checks.security.base import (
 )
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.core.validators import validate_email
+
+from estado_abierto import sitio
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -311,14 +314,24 @@ AXES_CLIENT_IP_CALLABLE = "estado_abierto.proxy.ip_del_cliente"
 # REMOTE_ADDR y X-Forwarded-For se ignora: quien lo escriba a mano no elige su dirección.
 PROXIES_INVERSOS = env_entero("PROXIES_INVERSOS", 0, minimo=0)
 
-# Dirección pública del portal, para los enlaces de los correos (que no salen de una
-# petición). Por omisión, el primer host de ALLOWED_HOSTS con https (http://127.0.0.1:8000
-# en desarrollo).
+# Dirección pública del portal: los enlaces de los correos (que no salen de una petición) y los
+# de cada informe que se congela (PDF y XLSX). Por omisión, el primer host de ALLOWED_HOSTS con
+# https (http://127.0.0.1:8000 en desarrollo). Debe ser esquema y host (estado_abierto/sitio.py);
+# en producción, una dirección local se rechaza al arrancar. Un informe solo se congela con una
+# dirección que no sea local (seguimiento/informes.py): su PDF no cambia nunca.
 _HOST_PRINCIPAL = next((h for h in ALLOWED_HOSTS if h not in ("*",) and not h.startswith(".")), "")
-SITIO_URL = os.environ.get(
-    "SITIO_URL",
-    "http://127.0.0.1:8000" if DEBUG or not _HOST_PRINCIPAL else f"https://{_HOST_PRINCIPAL}",
-).rstrip("/")
+try:
+    SITIO_URL = sitio.normalizar(
+        os.environ.get("SITIO_URL")
+        or ("http://127.0.0.1:8000" if DEBUG or not _HOST_PRINCIPAL else f"https://{_HOST_PRINCIPAL}")
+    )
+except sitio.DireccionInvalida as error:
+    raise ImproperlyConfigured(str(error)) from None
+if not DEBUG and os.environ.get("SITIO_URL") and sitio.es_local(SITIO_URL):
+    raise ImproperlyConfigured(
+        f"SITIO_URL={SITIO_URL} es una dirección local: en producción debe ser la dirección pública "
+        "del portal (la que aparece en los correos y en los informes congelados)."
+    )
 
 # Correo: en consola por omisión; por SMTP si se define EMAIL_HOST.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

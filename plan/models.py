@@ -5,13 +5,16 @@ en cada nivel: cada nivel guarda solo su propio número dentro de su padre y la
 base de datos garantiza que no se repita.
 """
 
+import datetime
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Length
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -177,7 +180,15 @@ class MetaODS(models.Model):
     class Meta:
         verbose_name = _("meta ODS")
         verbose_name_plural = _("metas ODS")
-        ordering = ["objetivo__numero", "clave"]
+        # Orden natural, el de la Agenda 2030: 16.1 … 16.9, 16.10, 16.a, 16.b (no 16.10 antes que
+        # 16.5, como en un orden de texto). Las metas con número van antes que las de letra y,
+        # entre ellas, la clave más corta primero.
+        ordering = [
+            "objetivo__numero",
+            Case(When(clave__regex=r"^[0-9]+\.[0-9]+$", then=Value(0)), default=Value(1)),
+            Length("clave"),
+            "clave",
+        ]
 
     def __str__(self):
         return _("Meta %(clave)s") % {"clave": self.clave}
@@ -271,6 +282,19 @@ class Plan(models.Model):
     @property
     def vigencia(self) -> str:
         return f"{self.anio_inicio}-{self.anio_fin}"
+
+    def concluido_el(self, fecha: datetime.date) -> bool:
+        """¿Terminó su vigencia antes de ``fecha``? La fecha meta, si el plan la registra (el
+        PAL 2022-2024: 31 de agosto de 2024); si no, el último año de su vigencia completo (el
+        PAL 2019-2021 no imprime un día de cierre: concluye al terminar 2021)."""
+        if self.fecha_meta is not None:
+            return fecha > self.fecha_meta
+        return fecha.year > self.anio_fin
+
+    @property
+    def concluido(self) -> bool:
+        """Concluido hoy (fecha local del portal)."""
+        return self.concluido_el(timezone.localdate())
 
 
 class Eje(models.Model):

@@ -5,6 +5,8 @@ el alcance público) más unas pocas consultas fijas para sus detalles: el núme
 consultas no depende del tamaño del plan (ver las pruebas en tests/plan/test_paginas.py).
 """
 
+from itertools import groupby
+
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import render
@@ -12,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from seguimiento import escala_irm
 from seguimiento.bitacora import bitacora_de_accion
-from seguimiento.models import Avance, Evidencia
+from seguimiento.models import Avance, EstatusCompromiso, Evidencia
 from seguimiento.portal import (
     estado_con_informe,
     estado_publico,
@@ -23,6 +25,7 @@ from seguimiento.publicacion import pagina_publica, parametros_usados
 from seguimiento.rollup import serie_del_compromiso
 from seguimiento.semaforo import TOLERANCIA, UMBRAL_RETRASO
 
+from plan.ficha import ficha as ficha_del_compromiso
 from plan.models import Accion, Compromiso, Plan
 
 from .filtros import PARAMETROS, FiltrosDeCompromisos, filas_de_compromisos, instituciones_de, responsables
@@ -41,6 +44,14 @@ def _pagina_plan(request, plan, planes, filtros=None):
             for fila in filas_de_compromisos({plan.pk: estado}, responsables_por_compromiso)
             if formulario.admite(fila)
         ]
+    # Un plan concluido muestra primero lo último que se supo de él: los estatus narrativos
+    # que publicaron sus instituciones (el PAL 2019-2021 no publicó porcentajes).
+    concluido = plan.concluido
+    estatus = list(EstatusCompromiso.objects.ultimos_del_plan(plan)) if concluido else []
+    por_compromiso = [
+        (grupo[0].compromiso, grupo)
+        for grupo in (list(g) for _id, g in groupby(estatus, key=lambda e: e.compromiso_id))
+    ]
     return render(
         request,
         "plan/plan.html",
@@ -54,6 +65,9 @@ def _pagina_plan(request, plan, planes, filtros=None):
             "ejes": [(eje, comparaciones.get(("eje", eje.clave))) for eje in resultado.ejes],
             "filtros": formulario,
             "filtrados": filtrados,
+            "concluido": concluido,
+            "ultimos_estatus": por_compromiso,
+            "compromisos_sin_estatus": sum(len(e.compromisos) for e in resultado.ejes) - len(por_compromiso),
         },
     )
 
@@ -162,6 +176,7 @@ def compromiso(request, slug, clave):
             "evidencias_del_compromiso": del_compromiso,
             "hay_notas": any(accion.nota_aclaratoria_marcada for accion in resultado.acciones),
             "serie": serie,
+            "ficha": ficha_del_compromiso(compromiso),
         },
     )
 

@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Avance, Periodo
@@ -30,10 +31,42 @@ class Cambio:
 
 @dataclass
 class Entrada:
-    fecha: datetime.datetime
+    """Una línea de la bitácora. ``fecha`` es la del hecho: la del registro de historial para lo
+    que pasó en el portal; para lo que trajo la carga inicial (``preparar``), la que imprime su
+    fuente (``Avance.fecha_reporte``) o ``None`` si no la publica. ``llegada``: cuándo llegó al
+    portal, solo si es otro día que el del hecho (o el hecho no tiene fecha publicada)."""
+
+    fecha: datetime.datetime | datetime.date | None
     autor: str
     resumen: str
     cambios: list[Cambio] = field(default_factory=list)
+    llegada: datetime.datetime | None = None
+
+    @property
+    def con_hora(self) -> bool:
+        return isinstance(self.fecha, datetime.datetime)
+
+    def orden(self) -> tuple:
+        """Del hecho más antiguo al más reciente; lo cargado sin fecha publicada, primero (es el
+        origen: el plan tal como se publicó)."""
+        if self.fecha is None:
+            return (0, datetime.datetime.min)
+        if self.con_hora:
+            return (1, timezone.localtime(self.fecha).replace(tzinfo=None))
+        return (1, datetime.datetime.combine(self.fecha, datetime.time.min))
+
+
+def _de_la_carga_inicial(registro) -> bool:
+    return registro.history_change_reason == MOTIVO_CARGA_INICIAL
+
+
+def _entrada(registro, resumen: str, cambios=None, *, fecha_en_la_fuente=None) -> Entrada:
+    """La entrada de ``registro``: con la fecha del hecho y, si llegó al portal otro día, esa."""
+    if not _de_la_carga_inicial(registro):
+        return Entrada(registro.history_date, _autor(registro), resumen, cambios or [])
+    llegada = registro.history_date
+    mismo_dia = fecha_en_la_fuente is not None and timezone.localdate(llegada) == fecha_en_la_fuente
+    return Entrada(fecha_en_la_fuente, _autor(registro), resumen, cambios or [], None if mismo_dia else llegada)
 
 
 def _autor(registro) -> str:
@@ -86,9 +119,7 @@ def _entrada_de_avance(registro, previo, ultima_validada) -> Entrada | None:
     if registro.history_type == "-":
         if not era_publico and not validado:
             return None
-        return Entrada(
-            registro.history_date, _autor(registro), _("Se retiró el avance del periodo %(periodo)s.") % {"periodo": periodo}
-        )
+        return _entrada(registro, _("Se retiró el avance del periodo %(periodo)s.") % {"periodo": periodo})
     if not validado:
         if not era_publico:
             return None
@@ -103,29 +134,25 @@ def _entrada_de_avance(registro, previo, ultima_validada) -> Entrada | None:
                 "El STL devolvió para corregirlo el avance validado del periodo %(periodo)s "
                 "(%(porcentaje)s %%); deja de contar en las cifras hasta que se valide de nuevo."
             ) % datos
-        return Entrada(registro.history_date, _autor(registro), resumen)
+        return _entrada(registro, resumen)
     datos = {"periodo": periodo, "porcentaje": numero_exacto(registro.porcentaje)}
     if ultima_validada is None:
-        return Entrada(
-            registro.history_date, _autor(registro), _("Avance del periodo %(periodo)s validado: %(porcentaje)s %%.") % datos
+        return _entrada(
+            registro,
+            _("Avance del periodo %(periodo)s validado: %(porcentaje)s %%.") % datos,
+            fecha_en_la_fuente=registro.fecha_reporte,
         )
     if not era_publico:
         # Tras un retiro: qué cambió frente a la versión que se retiró.
-        return Entrada(
-            registro.history_date,
-            _autor(registro),
+        return _entrada(
+            registro,
             _("Avance del periodo %(periodo)s validado de nuevo: %(porcentaje)s %%.") % datos,
             _cambios(Avance, registro, ultima_validada, _CAMPOS_AVANCE),
         )
     cambios = _cambios(Avance, registro, previo, _CAMPOS_AVANCE)
     if not cambios:
         return None
-    return Entrada(
-        registro.history_date,
-        _autor(registro),
-        _("Se corrigió el avance validado del periodo %(periodo)s.") % {"periodo": periodo},
-        cambios,
-    )
+    return _entrada(registro, _("Se corrigió el avance validado del periodo %(periodo)s.") % {"periodo": periodo}, cambios)
 
 
 def bitacora_de_accion(accion) -> list[Entrada]:
@@ -137,11 +164,12 @@ def bitacora_de_accion(accion) -> list[Entrada]:
         "history_date", "history_id"
     ):
         if anterior is None:
-            entradas.append(Entrada(registro.history_date, _autor(registro), _("Acción registrada en el plan.")))
+            # Las fuentes no publican cuándo se registró cada acción del plan: sin fecha del hecho.
+            entradas.append(_entrada(registro, _("Acción registrada en el plan.")))
         else:
             cambios = _cambios(accion.__class__, registro, anterior, _CAMPOS_ACCION)
             if cambios:
-                entradas.append(Entrada(registro.history_date, _autor(registro), _("Cambió la acción."), cambios))
+                entradas.append(_entrada(registro, _("Cambió la acción."), cambios))
         anterior = registro
     # Consulta 2: las versiones de sus avances de periodos publicados. Se leen todas para ver
     # cuándo una validada deja de estarlo (un retiro); ``_entrada_de_avance`` decide qué se ve.
@@ -158,7 +186,7 @@ def bitacora_de_accion(accion) -> list[Entrada]:
         previas[registro.id] = registro
         if registro.estado == Avance.Estado.VALIDADO:
             validadas[registro.id] = registro
-    entradas.sort(key=lambda entrada: entrada.fecha, reverse=True)
+    entradas.sort(key=Entrada.orden, reverse=True)
     return entradas
 
 

@@ -206,6 +206,7 @@ CLAVES_AVANCES_JSON = [
     Columna("avances[].evidencias[].tipo", "enlace | archivo", "Si la evidencia es un enlace externo o un archivo que se descarga del portal.", "archivo"),
     Columna("avances[].evidencias[].descripcion", "texto", "Descripción de la evidencia (vacía si no hay).", "Lista de asistencia"),
     Columna("avances[].validado_en", "fecha (AAAA-MM-DD) o null", "Día (hora de la Ciudad de México) en que el STL validó el avance; null en avances históricos cargados de un informe.", "2023-12-04"),
+    Columna("avances[].fecha_reporte", "fecha (AAAA-MM-DD) o null", "En avances históricos cargados de un documento, el día en que se presentaron según su fuente (el 1er Informe Parcial: 4 de diciembre de 2023); null si la fuente no lo publica o el avance se capturó en el portal.", "2023-12-04"),
     *_licencia_claves(""),
 ]
 
@@ -227,6 +228,7 @@ COLUMNAS_AVANCES = [
     Columna("nota_aclaratoria_texto", "texto", "Texto de la nota; vacío si no se publicó."),
     Columna("evidencias", f"URL separadas por «{SEPARADOR_EVIDENCIAS.strip()}»", "Enlaces de evidencia tal cual y direcciones absolutas de descarga de los archivos de evidencia (vacía si no hay).", "https://ejemplo.gob.mx/acta | https://…/evidencias/12/"),
     Columna("validado_en", "fecha (AAAA-MM-DD)", "Día (hora de la Ciudad de México) en que el STL validó el avance; vacía en avances históricos cargados de un informe.", "2023-12-04"),
+    Columna("fecha_reporte", "fecha (AAAA-MM-DD)", "En avances históricos cargados de un documento, el día en que se presentaron según su fuente; vacía si la fuente no lo publica o el avance se capturó en el portal.", "2023-12-04"),
     *_COLUMNAS_LICENCIA,
 ]
 
@@ -720,6 +722,7 @@ class AvancePublicado:
     nota_aclaratoria: str
     evidencias: list[EvidenciaPublicada]
     validado_en: datetime.date | None
+    fecha_reporte: datetime.date | None
 
     def como_json(self) -> dict:
         return {
@@ -735,6 +738,7 @@ class AvancePublicado:
             "nota_aclaratoria": {"marcada": self.nota_aclaratoria_marcada, "texto": self.nota_aclaratoria},
             "evidencias": [e.como_json() for e in self.evidencias],
             "validado_en": self.validado_en.isoformat() if self.validado_en else None,
+            "fecha_reporte": self.fecha_reporte.isoformat() if self.fecha_reporte else None,
         }
 
     def como_fila(self) -> dict:
@@ -757,6 +761,7 @@ class AvancePublicado:
             "validado_en": self.validado_en.isoformat() if self.validado_en else "",
             "licencia": self.licencia.nombre,
             "licencia_url": self.licencia.url,
+            "fecha_reporte": self.fecha_reporte.isoformat() if self.fecha_reporte else "",
         }
 
 
@@ -809,6 +814,7 @@ def avances_publicados(plan, url_de_archivo: Callable[[Evidencia], str]) -> list
                 nota_aclaratoria=avance.nota_aclaratoria,
                 evidencias=evidencias.get(avance.pk, []),
                 validado_en=timezone.localdate(avance.validado_en) if avance.validado_en else None,
+                fecha_reporte=avance.fecha_reporte,
             )
         )
     return resultado

@@ -42,6 +42,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from estado_abierto import sitio
 from plan.models import Accion, Compromiso, EnlaceCompromiso
 
 from .datos import periodo_json
@@ -625,6 +626,24 @@ def _guardar(campo, nombre: str, datos: bytes, huella: str) -> None:
     campo.save(nombre, ContentFile(datos), save=False)
 
 
+def exigir_direccion_publica() -> str:
+    """La dirección pública del portal (``SITIO_URL``) con que se congelan los enlaces de un
+    informe, o ``ValidationError`` si no está definida o es local (127.0.0.1, localhost…): el PDF
+    publicado no cambia nunca y esos enlaces no llevarían a ninguna parte fuera de esta máquina."""
+    if sitio.es_local(settings.SITIO_URL):
+        raise ValidationError(
+            _(
+                "No se puede congelar el informe: falta la dirección pública del portal. Defina la "
+                "variable de entorno SITIO_URL con la dirección con que la ciudadanía abre el portal "
+                "(p. ej. SITIO_URL=https://estadoabierto.example.gob.mx) y vuelva a intentarlo. Ahora "
+                "es %(url)s, una dirección local: los enlaces del PDF congelado la llevarían para siempre."
+            )
+            % {"url": settings.SITIO_URL},
+            code="sin_direccion_publica",
+        )
+    return settings.SITIO_URL
+
+
 def publicar_informe(*, informe: Informe, usuario=None, motivo: str = "") -> Informe:
     """Publica y congela ``informe``: cifras, contenido, PDF, XLSX y sus SHA-256.
 
@@ -632,7 +651,9 @@ def publicar_informe(*, informe: Informe, usuario=None, motivo: str = "") -> Inf
     revisarse con los datos abiertos). Si el informe no tiene cifras capturadas, guarda como
     ``CifraPublicada`` las del cálculo, redondeadas a entero. También sirve para congelar un
     informe que llegó publicado sin archivos (p. ej. desde el fixture del PAL 2022-2024).
+    Exige la dirección pública del portal (``exigir_direccion_publica``).
     """
+    exigir_direccion_publica()
     with transaction.atomic():
         informe = Informe.objects.select_for_update().select_related(
             "plan", "periodo_inicial", "periodo_final"
@@ -691,7 +712,9 @@ def _guardar_cifras(informe: Informe, contenido: dict) -> None:
 
 
 def congelar_publicados_sin_archivos(*, usuario=None) -> list[Informe]:
-    """Congela los informes que llegaron publicados sin archivos (fixtures, cargas)."""
+    """Congela los informes que llegaron publicados sin archivos (fixtures, cargas). Sin
+    dirección pública, ``ValidationError`` antes de tocar ninguno."""
+    exigir_direccion_publica()
     congelados = []
     for informe in Informe.objects.publicados().filter(pdf_sha256="").order_by("plan_id", "numero", "version"):
         congelados.append(

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Length
 from django.db.models.lookups import Exact
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -214,6 +215,17 @@ class Avance(models.Model):
     enviado_en = models.DateTimeField(_("enviado el"), null=True, blank=True)
     devuelto_por = _campo_cuenta("avances_devueltos", _("devuelto por"))
     devuelto_en = models.DateTimeField(_("devuelto el"), null=True, blank=True)
+    fecha_reporte = models.DateField(
+        _("fecha del reporte en su fuente"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Para un avance cargado de un documento: la fecha en que se presentó, tal como la "
+            "imprime (p. ej. el 1er Informe Parcial, presentado el 4 de diciembre de 2023). Vacía "
+            "si la fuente no la publica o si el avance se capturó en el portal (su fecha es la del "
+            "envío y la validación)."
+        ),
+    )
     creado = models.DateTimeField(_("creado"), auto_now_add=True)
     actualizado = models.DateTimeField(_("actualizado"), auto_now=True)
 
@@ -612,6 +624,17 @@ class Informe(models.Model):
         """Publicado con su contenido, PDF y XLSX guardados: ya no cambia."""
         return bool(self.pdf_sha256)
 
+    @property
+    def llego_al_portal_otro_dia(self) -> bool:
+        """¿Se presentó en una sesión con fecha y llegó al portal otro día? (El 1er Informe
+        Parcial se presentó el 4 de diciembre de 2023 y llegó al portal al cargarse.) Entonces
+        las páginas dan las dos fechas; sin fecha de sesión, su fecha es la de publicación."""
+        return (
+            self.fecha_sesion is not None
+            and self.publicado_en is not None
+            and timezone.localdate(self.publicado_en) != self.fecha_sesion
+        )
+
     def nombre_de_archivo(self, extension: str) -> str:
         """«pal-2022-2024-informe-1-v1.pdf»: el nombre con que se descarga."""
         return f"{self.plan.slug}-informe-{self.numero}-v{self.version}.{extension}"
@@ -706,6 +729,22 @@ class CifraPublicada(models.Model):
         return _("%(sujeto)s: %(porcentaje)s %%") % {"sujeto": sujeto, "porcentaje": numero_exacto(self.porcentaje)}
 
 
+class EstatusCompromisoQuerySet(models.QuerySet):
+    def ultimos_del_plan(self, plan):
+        """El último estatus publicado de cada compromiso de ``plan`` (todos los de su fecha más
+        reciente), en el orden del plan, con su compromiso y eje. Una consulta."""
+        ultima_fecha = (
+            EstatusCompromiso.objects.filter(compromiso=models.OuterRef("compromiso"))
+            .order_by("-fecha")
+            .values("fecha")[:1]
+        )
+        return (
+            self.filter(compromiso__eje__plan=plan, fecha=models.Subquery(ultima_fecha))
+            .select_related("compromiso__eje")
+            .order_by("compromiso__eje__numero", "compromiso__numero", "pk")
+        )
+
+
 class EstatusCompromiso(models.Model):
     """Estatus narrativo de un compromiso tal como lo publicó su institución, sin porcentaje.
 
@@ -732,6 +771,7 @@ class EstatusCompromiso(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = EstatusCompromisoQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("estatus narrativo de un compromiso")

@@ -124,6 +124,12 @@ def detalle(request, slug, pk):
         contenido = informe.contenido
     else:
         contenido = servicio.construir_contenido(informe)
+    sin_direccion_publica = ""
+    if not informe.congelado:
+        try:
+            servicio.exigir_direccion_publica()
+        except ValidationError as error:
+            sin_direccion_publica = " ".join(error.messages)
     return render(
         request,
         "trabajo/informe.html",
@@ -134,6 +140,7 @@ def detalle(request, slug, pk):
             "c": contenido,
             "difieren": servicio.claves_que_difieren(contenido),
             "pendientes": [] if informe.congelado else servicio.periodos_sin_publicar(informe),
+            "sin_direccion_publica": sin_direccion_publica,
             "capturadas": CifraPublicada.objects.filter(informe=informe).count(),
             "versiones": Informe.objects.filter(plan=plan, numero=informe.numero).order_by("-version"),
             "historial": informe.history.select_related("history_user").order_by("-history_date")[:20],

@@ -13,7 +13,7 @@ import urllib.parse
 import zlib
 from xml.etree import ElementTree
 
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 
 #: Contraseña de las cuentas que crean las pruebas (fixtures ``ciclo`` y pruebas de navegador).
 CLAVE = "clave-de-prueba-123"
@@ -57,6 +57,23 @@ def paginas_pdf(datos: bytes) -> list[str]:
 def texto_pdf(datos: bytes) -> str:
     """Todo el texto de un PDF, página tras página."""
     return "\f".join(paginas_pdf(datos))
+
+
+def enlaces_pdf(datos: bytes) -> list[str]:
+    """Las direcciones de los enlaces que se pueden pulsar en un PDF (anotaciones ``/URI``)."""
+    enlaces = []
+    for pagina in PdfReader(io.BytesIO(datos)).pages:
+        for anotacion in pagina.get("/Annots") or []:
+            accion = anotacion.get_object().get("/A")
+            if accion is not None and "/URI" in accion:
+                enlaces.append(str(accion["/URI"]))
+    return enlaces
+
+
+def partes_de_xlsx(datos: bytes) -> str:
+    """Todo el XML de un libro XLSX (hojas, textos compartidos, propiedades), como texto."""
+    with zipfile.ZipFile(io.BytesIO(datos)) as libro:
+        return "\n".join(libro.read(nombre).decode("utf-8") for nombre in libro.namelist())
 
 
 def pdf_a_mano(objetos: dict[int, str], *, comprimidos: tuple[int, ...] = ()) -> bytes:

@@ -147,6 +147,28 @@ def test_encabezado_del_proxy_mal_escrito_es_un_error_claro():
     assert "HTTP_X_FORWARDED_PROTO,https" in resultado.stderr
 
 
+@pytest.mark.parametrize(
+    ("valor", "mensaje"),
+    [
+        ("estadoabierto.example.gob.mx", "debe ser una dirección absoluta que empiece con https://"),
+        ("ftp://estadoabierto.example.gob.mx", "debe ser una dirección absoluta que empiece con https://"),
+        ("https://estadoabierto.example.gob.mx/portal", "debe ser solo el esquema y el host"),
+        ("https://estadoabierto.example.gob.mx:puerto", "tiene un puerto que no es válido"),
+    ],
+)
+def test_sitio_url_mal_escrita_es_un_error_claro(valor, mensaje):
+    resultado = _settings(DEBUG="true", SITIO_URL=valor)
+    assert resultado.returncode != 0
+    assert f"SITIO_URL={valor!r} {mensaje}" in resultado.stderr
+
+
+def test_sitio_url_local_detiene_la_produccion_y_se_admite_en_desarrollo():
+    resultado = _settings(SECRET_KEY=CLAVE_FUERTE, ALLOWED_HOSTS="portal.example.org", SITIO_URL="http://localhost:8000/")
+    assert resultado.returncode != 0
+    assert "SITIO_URL=http://localhost:8000 es una dirección local: en producción debe ser la dirección pública" in resultado.stderr
+    assert _settings(DEBUG="true", SITIO_URL="http://localhost:8000/").returncode == 0
+
+
 def test_admins_desde_el_entorno():
     assert _datos(DEBUG="true")["admins"] == []
     datos = _datos(DEBUG="true", ADMINS="Ana Pérez <ana@example.org>, soporte@example.org")

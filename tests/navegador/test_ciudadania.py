@@ -62,7 +62,10 @@ def test_de_la_portada_a_la_evidencia(pagina, con_evidencias):
 
     pagina.get_by_role("link", name=re.compile(r"^Compromiso 1\.5\. Sistema de vigilancia")).click()
     assert pagina.get_by_role("heading", level=1).inner_text().startswith("Compromiso 1.5.")
-    assert pagina.get_by_role("img", name=re.compile("Avance del compromiso 1.5 por periodo")).is_visible()
+    # Un solo periodo publicado: la cifra de ese periodo, sin una gráfica de un punto.
+    assert pagina.locator(".cifra-periodo").inner_text() == (
+        "Agosto–noviembre 2023, el único periodo publicado: 36\u00a0% (4 de 4 acciones con reporte)."
+    )
     fila = pagina.get_by_role("row", name=re.compile(r"^1\.5\.1 "))
     assert "35" in fila.inner_text() and "Lista de asistencia" in fila.inner_text()
 
@@ -98,8 +101,7 @@ def test_en_un_telefono_de_360_px_sin_desplazamiento_lateral(pagina_movil, porta
 def test_sin_javascript_se_ve_todo(pagina_sin_js, portal_lectura):
     pagina_sin_js.goto(portal_lectura + PAGINAS["compromiso"])
     assert pagina_sin_js.get_by_role("row", name=re.compile(r"^3\.2\.1 ")).is_visible()
-    pagina_sin_js.get_by_text("Datos de la gráfica").click()  # <details> nativo, sin scripts
-    assert pagina_sin_js.get_by_role("cell", name="61 %").first.is_visible()
+    assert pagina_sin_js.locator(".cifra-periodo").get_by_text("61\u00a0%").is_visible()
 
 
 def test_al_imprimir_se_omiten_cabecera_y_enlaces_de_ayuda(pagina, portal_lectura):

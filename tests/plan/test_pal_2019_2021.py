@@ -96,7 +96,8 @@ def test_el_calculo_lo_reporta_sin_reporte_y_sin_errores(pal_2019):
 
 def test_la_portada_del_plan_historico_dice_sin_reporte(client, pal_2019):
     texto = texto_de(client.get("/planes/pal-2019-2021/"))
-    assert "Este plan todavía no tiene periodos publicados" in texto or "Todavía no hay periodos publicados." in texto
+    # Concluido, no «todavía»: ver tests/portal/test_procedencia.py.
+    assert "Plan concluido" in texto and "No publicó periodos con porcentaje de avance" in texto
     assert "Avance global sin reporte" in texto
     assert "0 de 34 acciones con reporte" in texto
     compromiso = texto_de(client.get("/planes/pal-2019-2021/compromisos/5.1/"))

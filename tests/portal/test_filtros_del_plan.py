@@ -1,8 +1,9 @@
 """Filtrar los compromisos en la página del plan por estado e institución responsable.
 
 Los estados esperados son los que la página de búsqueda y la de cada institución ya afirman
-con la regla del semáforo (tests/portal/test_consulta.py): en el PAL 2022-2024, en riesgo el
-3.2 y el 7.1; concluidos el 1.3, el 1.4 y el 3.3; del IACIP el 4.1 (con retraso) y el 7.1.
+con la regla del semáforo (tests/portal/test_consulta.py): en el PAL 2022-2024, concluidos el
+1.3, el 1.4 y el 3.3; los demás, sin calendario publicado (el plan no publicó sus fechas); del
+IACIP el 4.1 y el 7.1.
 """
 
 import re
@@ -24,10 +25,11 @@ def _filtrados(texto):
 @pytest.mark.parametrize(
     "filtros, esperados",
     [
-        ({"estado": "en-riesgo"}, ["3.2", "7.1"]),
+        ({"estado": "sin-calendario"}, ["1.1", "1.2", "1.5", "2.1", "3.1", "3.2", "4.1", "5.1", "6.1", "7.1"]),
         ({"estado": "concluido"}, ["1.3", "1.4", "3.3"]),
         ({"institucion": "IACIP"}, ["4.1", "7.1"]),
-        ({"institucion": "IACIP", "estado": "en-riesgo"}, ["7.1"]),
+        ({"institucion": "IACIP", "estado": "sin-calendario"}, ["4.1", "7.1"]),
+        ({"institucion": "IACIP", "estado": "concluido"}, []),
     ],
 )
 def test_filtrar_compromisos_del_plan(client, pal, filtros, esperados):
@@ -53,9 +55,9 @@ def test_filtros_sin_resultados_lo_dicen_y_se_pueden_quitar(client, pal):
 
 def test_los_filtros_vuelven_seleccionados_y_sin_filtros_no_hay_lista(client, pal):
     iacip = Institucion.objects.get(siglas="IACIP")
-    html = client.get(URL, {"institucion": iacip.pk, "estado": "en-riesgo"}).content.decode()
+    html = client.get(URL, {"institucion": iacip.pk, "estado": "sin-calendario"}).content.decode()
     assert f'<option value="{iacip.pk}" selected>' in html
-    assert '<option value="en-riesgo" selected>En riesgo</option>' in html
+    assert '<option value="sin-calendario" selected>Sin calendario publicado</option>' in html
     # Un parámetro que la página no usa (y que la caché no distingue) no cambia nada en ella.
     texto = texto_de(client.get(URL + "?utm_source=boletin&estado="))
     assert "Filtrar compromisos" in texto and "con estos filtros" not in texto and "Quitar los filtros" not in texto
@@ -70,9 +72,10 @@ def test_un_filtro_invalido_se_explica_junto_al_campo(client, pal):
 
 
 def test_filtros_en_consultas_constantes_y_solo_sus_parametros_en_la_cache(client, pal, django_assert_num_queries):
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         # 1. versión  2. planes  3. último periodo publicado  4-6. roll-up  7. informe del
-        # periodo  8. sus cifras  9. compromisos con su institución responsable
+        # periodo  8. sus cifras  9. compromisos con su institución responsable  10. últimos
+        # estatus de sus compromisos (el plan concluyó el 31 de agosto de 2024)
         primera = client.get(URL, {"estado": "en-riesgo"})
     with django_assert_num_queries(1):
         # 1. versión: otros parámetros (y los vacíos) no hacen otra página en la caché

@@ -64,13 +64,14 @@ def test_errores_de_configuracion_visibles(client, db):
 @pytest.mark.parametrize("tamano", [(2, 2, 2), (10, 10, 6)], ids=["pequeno", "600-acciones"])
 def test_inicio_en_consultas_constantes(client, tamano, django_assert_num_queries):
     plan, _ = plan_generado(*tamano, periodos=3)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         # 1. versión publicada (clave de la caché)
         # 2. planes (selector, y de ahí el plan pedido)
         # 3. último periodo publicado del plan
         # 4. roll-up: ejes  5. roll-up: compromisos  6. roll-up: acciones con su último avance
         # 7. informe publicado de ese periodo (no hay: no se leen cifras)
         # 8. compromisos con su institución responsable (filtros del plan)
+        # 9. últimos estatus de sus compromisos (el plan generado, 2022-2024, ya concluyó)
         respuesta = client.get(plan.get_absolute_url())
     assert respuesta.status_code == 200
     with django_assert_num_queries(1):
@@ -79,9 +80,10 @@ def test_inicio_en_consultas_constantes(client, tamano, django_assert_num_querie
 
 
 def test_inicio_del_plan_real_en_consultas_constantes(client, pal, django_assert_num_queries):
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         # 1. versión publicada  2. planes  3. último periodo publicado
         # 4-6. roll-up (ejes, compromisos, acciones)
         # 7. informe publicado del periodo  8. cifras publicadas por ese informe
         # 9. compromisos con su institución responsable (filtros del plan)
+        # 10. últimos estatus de sus compromisos (el plan concluyó el 31 de agosto de 2024)
         assert client.get("/").status_code == 200

@@ -61,18 +61,17 @@ def test_pagina_del_compromiso_con_acciones_etapas_grafica_y_ficha(client, pal):
     assert "Estado: Sin calendario publicado" in texto
     assert "Fechas supuestas: el 1 de enero de 2022 (inicio del primer año de la vigencia; el plan no publicó su fecha de inicio)" in texto
     assert "Solo como referencia, calculado con esas fechas supuestas: al 30 de noviembre de 2023 habría transcurrido el 72 % del plazo y el avance publicado es 36 %." in texto
-    assert "Plazos No registrados en el plan: su estado es «Sin calendario publicado» (no se evalúa con fechas supuestas)." in texto
+    assert "Sin plazos publicados, su estado es «Sin calendario publicado»: no se evalúa con fechas supuestas." in texto
     assert "Con retraso" not in texto.split("Regla del estado", 1)[0]
     # Escala OGP junto al avance: 36.25 % exacto (el informe publicó 23 %), limitado.
     assert "Cumplimiento (escala OGP): Limitado. Avance de 36.25 %: más de 0 y menos de 50 %, limitado." in texto
-    # Gráfica SVG en línea con alternativa de texto y tabla de datos.
-    html = respuesta.content.decode()
-    assert '<svg viewBox="0 0 640 260" role="img"' in html
-    assert "<desc id=\"grafica-desc\">Agosto–noviembre 2023: 36 %</desc>" in html.replace("\u00a0", " ")
-    assert "Datos de la gráfica" in texto
-    # Ficha: representante titular con cargo e institución; lo no impreso se dice.
+    # Un solo periodo publicado: la cifra, sin una gráfica de un punto (ver test_procedencia.py).
+    assert "Agosto–noviembre 2023, el único periodo publicado: 36 % (4 de 4 acciones con reporte)." in texto
+    assert 'role="img"' not in respuesta.content.decode()
+    # Ficha: representante titular con cargo e institución; lo no impreso se dice en una línea.
     assert "Dra. Rebeca Monroy Torres, Presidente Fundadora del OUSANEG · Observatorio Universitario" in texto
-    assert "Problema No registrado en el plan." in texto
+    assert "El plan no publicó de este compromiso: descripción y relevancia, problema," in texto
+    assert "No registrado en el plan." not in texto
 
 
 def test_compromiso_con_notas_aclaratorias_y_enlaces_de_evidencia(client, pal):

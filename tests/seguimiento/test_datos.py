@@ -128,8 +128,8 @@ def test_avances_en_csv_con_acentos_y_cifras_tal_cual(client, pal):
     assert por_accion["1.5.4"]["porcentaje"] == "0"
     f321 = por_accion["3.2.1"]
     assert (f321["porcentaje"], f321["nota_aclaratoria"], f321["nota_aclaratoria_texto"]) == ("100", "sí", "")
-    # Cargados del informe: sin fecha de validación.
-    assert f321["validado_en"] == ""
+    # Cargados del informe: sin fecha de validación, con la de su presentación (4 de diciembre de 2023).
+    assert (f321["validado_en"], f321["fecha_reporte"]) == ("", "2023-12-04")
 
 
 def test_avances_en_json_anidados(client, pal):
@@ -152,6 +152,7 @@ def test_avances_en_json_anidados(client, pal):
         "nota_aclaratoria": {"marcada": True, "texto": ""},
         "evidencias": [],
         "validado_en": None,
+        "fecha_reporte": "2023-12-04",
     }
     assert por_accion["3.2.1"]["accion_descripcion"]
     assert por_accion["1.5.1"]["porcentaje"] == 35

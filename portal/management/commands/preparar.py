@@ -4,9 +4,13 @@ Aplica las migraciones, carga el catálogo ODS (con las metas que usan los plane
 PAL 2022-2024 y el PAL 2019-2021 (histórico) si aún no están
 (nunca sobrescribe un plan ya cargado, que el STL pudo haber editado) y crea el
 registro inicial de historial de lo cargado por ``loaddata`` (que no lo genera). Por último
-congela los informes que llegaron publicados sin archivos (genera y guarda su PDF y su XLSX).
+congela los informes que llegaron publicados sin archivos (genera y guarda su PDF y su XLSX),
+con sus enlaces en la dirección pública del portal, que toma del entorno (``SITIO_URL``); si no
+hay una que no sea local, lo carga todo y deja esos informes sin congelar, y lo dice.
 """
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -14,6 +18,7 @@ from simple_history.models import registered_models
 
 from plan.models import MetaODS, ObjetivoODS, Plan
 from seguimiento.bitacora import MOTIVO_CARGA_INICIAL
+from seguimiento.models import Informe
 
 #: Planes reales que trae el proyecto: el vigente y el histórico (sin porcentajes de avance).
 FIXTURES_DE_PLANES = {"pal-2022-2024": "pal_2022_2024", "pal-2019-2021": "pal_2019_2021"}
@@ -52,10 +57,29 @@ class Command(BaseCommand):
         creados = registrar_historial_inicial()
         if creados:
             self.stdout.write(f"Historial inicial: {creados} registro(s).")
-        # Un informe que llegó publicado (el 1er Informe Parcial del fixture) se congela aquí:
-        # su contenido, su PDF y su XLSX con su SHA-256, para descargarse desde /informes/.
-        from seguimiento.informes import congelar_publicados_sin_archivos
+        self._congelar_informes()
+        self.stdout.write(self.style.SUCCESS("Base de datos lista."))
 
+    def _congelar_informes(self):
+        """Un informe que llegó publicado (el 1er Informe Parcial del fixture) se congela aquí: su
+        contenido, su PDF y su XLSX con su SHA-256, para descargarse desde /informes/. Sus enlaces
+        llevan la dirección pública del entorno (SITIO_URL); sin ella, se deja para después."""
+        from seguimiento.informes import congelar_publicados_sin_archivos, exigir_direccion_publica
+
+        pendientes = Informe.objects.publicados().filter(pdf_sha256="").count()
+        if not pendientes:
+            return
+        try:
+            exigir_direccion_publica()
+        except ValidationError:
+            self.stderr.write(
+                f"{pendientes} informe(s) publicado(s) quedan sin congelar: falta la dirección pública del "
+                f"portal (SITIO_URL es {settings.SITIO_URL}, una dirección local, y los enlaces del PDF la "
+                "llevarían para siempre). Vuelva a correr manage.py preparar con la variable SITIO_URL, p. ej. "
+                "SITIO_URL=https://estadoabierto.example.gob.mx. El resto del portal ya funciona; esos "
+                "informes aparecen en /informes/ cuando se congelan."
+            )
+            return
         try:
             import weasyprint  # noqa: F401  (carga Pango: sin él no hay PDF)
         except (OSError, ImportError) as error:
@@ -65,7 +89,6 @@ class Command(BaseCommand):
                 "libpangoft2-1.0-0; luego vuelva a correr manage.py preparar. El portal funciona "
                 "sin ellos, pero los informes no aparecen en /informes/ hasta congelarlos."
             )
-        else:
-            for informe in congelar_publicados_sin_archivos():
-                self.stdout.write(f"Informe congelado: {informe} (PDF SHA-256 {informe.pdf_sha256[:12]}…).")
-        self.stdout.write(self.style.SUCCESS("Base de datos lista."))
+            return
+        for informe in congelar_publicados_sin_archivos():
+            self.stdout.write(f"Informe congelado: {informe} (PDF SHA-256 {informe.pdf_sha256[:12]}…).")
