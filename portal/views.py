@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from seguimiento.bitacora import bitacora_de_accion
 from seguimiento.models import Avance, Evidencia
-from seguimiento.portal import estado_con_informe, estado_publico, plan_o_404
+from seguimiento.portal import estado_con_cifras, estado_publico, plan_o_404
 from seguimiento.publicacion import pagina_publica
 from seguimiento.rollup import serie_del_compromiso
 from seguimiento.semaforo import TOLERANCIA, UMBRAL_RETRASO
@@ -21,7 +21,7 @@ from plan.models import Accion, Compromiso, Plan
 
 
 def _pagina_plan(request, plan, planes):
-    estado, informe, comparaciones = estado_con_informe(plan)
+    estado, cifras = estado_con_cifras(plan)
     resultado = estado.resultado
     return render(
         request,
@@ -31,9 +31,9 @@ def _pagina_plan(request, plan, planes):
             "planes": planes,
             "periodo": estado.periodo,
             "resultado": resultado,
-            "informe": informe,
-            "global_publicado": comparaciones.get(("plan", "")),
-            "ejes": [(eje, comparaciones.get(("eje", eje.clave))) for eje in resultado.ejes],
+            "informe": cifras.informe,
+            "cifras": cifras.plan,
+            "ejes": [(eje, cifras.de(eje)) for eje in resultado.ejes],
         },
     )
 
@@ -58,7 +58,7 @@ def plan_detalle(request, slug):
 @pagina_publica
 def eje(request, slug, numero):
     plan = plan_o_404(slug)
-    estado, informe, comparaciones = estado_con_informe(plan)
+    estado, cifras = estado_con_cifras(plan)
     eje = next((e for e in estado.resultado.ejes if e.numero == numero), None)
     if eje is None:
         raise Http404(_("El plan no tiene un eje %(numero)s.") % {"numero": numero})
@@ -70,7 +70,7 @@ def eje(request, slug, numero):
             "resultado": compromiso,
             "compromiso": detalles[compromiso.id],
             "semaforo": estado.semaforo(compromiso),
-            "publicado": comparaciones.get(("compromiso", compromiso.clave)),
+            "cifras": cifras.de(compromiso),
         }
         for compromiso in eje.compromisos
     ]
@@ -80,9 +80,9 @@ def eje(request, slug, numero):
         {
             "plan": plan,
             "periodo": estado.periodo,
-            "informe": informe,
+            "informe": cifras.informe,
             "eje": eje,
-            "publicado": comparaciones.get(("eje", eje.clave)),
+            "cifras": cifras.de(eje),
             "filas": filas,
         },
     )
@@ -103,7 +103,7 @@ def _evidencias_por_accion(acciones):
 @pagina_publica
 def compromiso(request, slug, clave):
     plan = plan_o_404(slug)
-    estado, informe, comparaciones = estado_con_informe(plan)
+    estado, cifras = estado_con_cifras(plan)
     resultado = estado.compromiso(clave)
     if resultado is None:
         raise Http404(_("El plan no tiene un compromiso %(clave)s.") % {"clave": clave})
@@ -127,13 +127,13 @@ def compromiso(request, slug, clave):
         {
             "plan": plan,
             "periodo": estado.periodo,
-            "informe": informe,
+            "informe": cifras.informe,
             "resultado": resultado,
             "compromiso": compromiso,
             "semaforo": estado.semaforo(resultado),
             "tolerancia": TOLERANCIA,
             "umbral_retraso": UMBRAL_RETRASO,
-            "publicado": comparaciones.get(("compromiso", resultado.clave)),
+            "cifras": cifras.de(resultado),
             "acciones": acciones,
             "hay_notas": any(accion.nota_aclaratoria_marcada for accion in resultado.acciones),
             "serie": serie,
@@ -179,24 +179,25 @@ def accion(request, slug, clave):
 @pagina_publica
 def calculo(request, slug):
     plan = plan_o_404(slug)
-    estado, informe, comparaciones = estado_con_informe(plan)
+    estado, cifras = estado_con_cifras(plan)
     return render(
         request,
         "plan/calculo.html",
         {
             "plan": plan,
             "periodo": estado.periodo,
-            "informe": informe,
+            "informe": cifras.informe,
             "resultado": estado.resultado,
-            "global_publicado": comparaciones.get(("plan", "")),
+            "cifras": cifras.plan,
+            "dos_cifras": cifras,
             "ejes": [
                 {
                     "nodo": eje,
-                    "publicado": comparaciones.get(("eje", eje.clave)),
+                    "cifras": cifras.de(eje),
                     "compromisos": [
                         {
                             "nodo": compromiso,
-                            "publicado": comparaciones.get(("compromiso", compromiso.clave)),
+                            "cifras": cifras.de(compromiso),
                             "semaforo": estado.semaforo(compromiso),
                         }
                         for compromiso in eje.compromisos

@@ -115,7 +115,9 @@ class DosCifras:
                 "elemento": self._elemento(),
             }
         if self.coincide:
-            return _("Coincide con el %(informe)s.") % {"informe": self.informe.titulo}
+            return _("La cifra recalculada por el portal coincide con el %(informe)s.") % {
+                "informe": self.informe.titulo
+            }
         if self.nivel == "compromiso":
             return _("La cifra oficial no es la media de los avances de sus acciones.")
         partes = []
@@ -156,7 +158,7 @@ class DosCifras:
                     **datos,
                 }
             )
-        partes = [_("El %(informe)s publicó %(oficial)s; la cifra recalculada es %(recalculada)s.") % datos]
+        partes = []
         if self.causas:
             claves = _lista([c.clave for c in self.causas])
             if self.nivel == "plan":
@@ -189,14 +191,14 @@ class DosCifras:
                 % {"partes": self._partes(), **datos}
             )
         else:
-            partes.append(
-                (_("Además, ") if self.causas else "")
-                + _(
-                    "%(oficial)s no es la media de las cifras oficiales de sus %(partes)s, que es "
-                    "%(media)s."
-                )
-                % {"partes": self._partes(), "media": _exacta(self.de_sus_partes), **datos}
+            texto = _(
+                "Además, el %(oficial)s del informe tampoco es la media de las cifras oficiales de sus "
+                "%(partes)s, que da %(media)s\u00a0%%."
+            ) if self.causas else _(
+                "El %(oficial)s del informe no es la media de las cifras oficiales de sus %(partes)s, "
+                "que da %(media)s\u00a0%%."
             )
+            partes.append(texto % {"partes": self._partes(), "media": _exacta(self.de_sus_partes), **datos})
         return " ".join(partes)
 
     def _elemento(self) -> str:
@@ -210,9 +212,9 @@ class DosCifras:
         return _("ejes") if self.nivel == "plan" else _("compromisos")
 
     def _no_sale_de_sus_partes(self) -> str:
-        return _("Tampoco es la media de las cifras oficiales de sus %(partes)s (%(media)s).") % {
+        return _("Tampoco es la media de las cifras oficiales de sus %(partes)s (%(media)s\u00a0%%).") % {
             "partes": self._partes(),
-            "media": _pct(self.de_sus_partes),
+            "media": _exacta(self.de_sus_partes),
         }
 
 
@@ -223,6 +225,8 @@ class CifrasDelPlan:
     informe: Informe | None
     plan: DosCifras
     por_clave: dict[tuple[str, str], DosCifras]
+    #: Todas, en el orden del plan: el plan, cada eje y a continuación sus compromisos.
+    en_orden: list[DosCifras] = field(default_factory=list)
 
     def de(self, nodo) -> DosCifras:
         return self.por_clave[(nodo.nivel, nodo.clave)]
@@ -230,6 +234,13 @@ class CifrasDelPlan:
     @property
     def causas(self) -> list[DosCifras]:
         return self.plan.causas
+
+    @property
+    def distintas(self) -> list[DosCifras]:
+        """Con informe: cada elemento cuya cifra oficial no coincide o que no tiene (en orden)."""
+        if self.informe is None:
+            return []
+        return [dos for dos in self.en_orden if not dos.coincide]
 
 
 def _de_sus_partes(nodo, cifras: dict[tuple[str, str], DosCifras]) -> Decimal | None:
@@ -272,7 +283,7 @@ def dos_cifras(
         dos.causas = [causa for parte in dos.partes_distintas for causa in parte.causas]
         return dos
 
-    ejes = []
+    ejes, en_orden = [], []
     for eje in resultado.ejes:
         compromisos = []
         for compromiso in eje.compromisos:
@@ -282,5 +293,6 @@ def dos_cifras(
                 dos.causas = [dos]
             compromisos.append(dos)
         ejes.append(agregado(eje, compromisos))
+        en_orden += [ejes[-1], *compromisos]
     plan = agregado(resultado, ejes)
-    return CifrasDelPlan(informe=informe, plan=plan, por_clave=cifras)
+    return CifrasDelPlan(informe=informe, plan=plan, por_clave=cifras, en_orden=[plan, *en_orden])

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from plan.models import Plan
 
+from .cifras import CifrasDelPlan, dos_cifras
 from .models import Periodo
 from .rollup import (
     Alcance,
@@ -92,3 +93,11 @@ def estado_con_informe(plan: Plan):
     informe = informe_publicado_del_periodo(plan, estado.periodo)
     comparaciones = comparar_con_informe(estado.resultado, informe) if informe else {}
     return estado, informe, comparaciones
+
+
+def estado_con_cifras(plan: Plan) -> tuple[EstadoPublico, CifrasDelPlan]:
+    """``(EstadoPublico, las dos cifras de cada elemento)``: la cifra oficial del informe
+    publicado del último periodo (si lo hay) y la cifra recalculada, con las causas de cada
+    diferencia (``cifras.dos_cifras``). Las mismas consultas que ``estado_con_informe``."""
+    estado, informe, comparaciones = estado_con_informe(plan)
+    return estado, dos_cifras(estado.resultado, informe, comparaciones)
