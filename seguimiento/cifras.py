@@ -118,6 +118,8 @@ class DosCifras:
             return _("La cifra recalculada por el portal coincide con el %(informe)s.") % {
                 "informe": self.informe.titulo
             }
+        if self.recalculada is None:
+            return _("No hay cifra recalculada con la cual compararla.")
         if self.nivel == "compromiso":
             return _("La cifra oficial no es la media de los avances de sus acciones.")
         partes = []
@@ -131,7 +133,12 @@ class DosCifras:
                 % {"claves": _lista([c.clave for c in self.causas])}
             )
         if not self.oficial_sale_de_sus_partes:
-            partes.append(self._no_sale_de_sus_partes())
+            texto = (
+                _("Tampoco es la media de las cifras oficiales de sus %(partes)s (%(media)s\u00a0%%).")
+                if self.causas
+                else _("La cifra oficial no es la media de las cifras oficiales de sus %(partes)s (%(media)s\u00a0%%).")
+            )
+            partes.append(texto % {"partes": self._partes(), "media": _exacta(self.de_sus_partes)})
         return " ".join(partes)
 
     @property
@@ -144,6 +151,11 @@ class DosCifras:
             "recalculada": _pct(self.recalculada),
             "informe": self.informe.titulo,
         }
+        if self.recalculada is None:
+            return _(
+                "El %(informe)s publicó %(oficial)s, pero hoy no hay avances publicados con los que "
+                "recalcularla (o la cuenta no se puede hacer: ver «¿Cómo se calcula?»)."
+            ) % datos
         if self.nivel == "compromiso":
             return (
                 _(
@@ -210,12 +222,6 @@ class DosCifras:
 
     def _partes(self) -> str:
         return _("ejes") if self.nivel == "plan" else _("compromisos")
-
-    def _no_sale_de_sus_partes(self) -> str:
-        return _("Tampoco es la media de las cifras oficiales de sus %(partes)s (%(media)s\u00a0%%).") % {
-            "partes": self._partes(),
-            "media": _exacta(self.de_sus_partes),
-        }
 
 
 @dataclass
