@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 
 from .models import Informe
 from .rollup import Comparacion, ResultadoPlan, desglose, redondear
+from .templatetags.avance import exacto, pct  # el mismo redondeo, una vez, que en las páginas
 
 
 def _lista(claves: list[str]) -> str:
@@ -33,19 +34,6 @@ def _lista(claves: list[str]) -> str:
     if len(claves) <= 1:
         return "".join(claves)
     return _("%(primeras)s y %(ultima)s") % {"primeras": ", ".join(claves[:-1]), "ultima": claves[-1]}
-
-
-def _pct(valor: Decimal | None) -> str:
-    """Se redondea solo para el texto (una vez, mitad hacia arriba), como el filtro ``pct``."""
-    return _("sin reporte") if valor is None else f"{redondear(valor)}\u00a0%"
-
-
-def _exacta(valor: Decimal | None) -> str:
-    """Cifra para rehacer una cuenta: hasta dos decimales, sin ceros sobrantes (36.25, 33.5, 30)."""
-    if valor is None:
-        return _("sin reporte")
-    texto = f"{redondear(valor, 2):f}"
-    return texto.rstrip("0").rstrip(".") if "." in texto else texto
 
 
 @dataclass
@@ -133,13 +121,14 @@ class DosCifras:
                 % {"claves": _lista([c.clave for c in self.causas])}
             )
         if not self.oficial_sale_de_sus_partes:
-            texto = (
-                _("Tampoco es la media de las cifras oficiales de sus %(partes)s (%(media)s\u00a0%%).")
-                if self.causas
-                else _("La cifra oficial no es la media de las cifras oficiales de sus %(partes)s (%(media)s\u00a0%%).")
-            )
-            partes.append(texto % {"partes": self._partes(), "media": _exacta(self.de_sus_partes)})
-        return " ".join(partes)
+            if self.causas:
+                texto = _("Tampoco es la media de las cifras oficiales de sus %(partes)s (%(media)s\u00a0%%).")
+            else:
+                texto = _(
+                    "La cifra oficial no es la media de las cifras oficiales de sus %(partes)s (%(media)s\u00a0%%)."
+                )
+            partes.append(texto % {"partes": self._partes(), "media": exacto(self.de_sus_partes, 2)})
+        return " ".join(partes) or _("La diferencia es de redondeo.")
 
     @property
     def explicacion(self) -> str:
@@ -147,8 +136,8 @@ class DosCifras:
         if not self.difiere:
             return ""
         datos = {
-            "oficial": _pct(self.oficial),
-            "recalculada": _pct(self.recalculada),
+            "oficial": pct(self.oficial),
+            "recalculada": pct(self.recalculada),
             "informe": self.informe.titulo,
         }
         if self.recalculada is None:
@@ -160,13 +149,13 @@ class DosCifras:
             return (
                 _(
                     "El %(informe)s publicó %(oficial)s, pero la media de los avances publicados "
-                    "de sus acciones (%(avances)s), con los pesos registrados, es %(media)s, que se muestra como %(recalculada)s: "
-                    "la cifra recalculada. El informe no dice cómo obtuvo su cifra; el portal no "
-                    "ajusta ninguna de las dos."
+                    "de sus acciones (%(avances)s), con los pesos registrados, es %(media)s, que se "
+                    "muestra como %(recalculada)s: la cifra recalculada. El informe no dice cómo "
+                    "obtuvo su cifra; el portal no ajusta ninguna de las dos."
                 )
                 % {
-                    "avances": _lista([_exacta(a) for a in self.avances_de_sus_acciones]),
-                    "media": _exacta(self.recalculada),
+                    "avances": _lista([exacto(a, 2) for a in self.avances_de_sus_acciones]),
+                    "media": exacto(self.recalculada, 2),
                     **datos,
                 }
             )
@@ -193,7 +182,7 @@ class DosCifras:
             partes.append(
                 _(
                     "La diferencia es de redondeo: la media de las cifras oficiales de sus "
-                    "%(partes)s, da %(oficial)s."
+                    "%(partes)s da %(oficial)s."
                 )
                 % {"partes": self._partes(), **datos}
             )
@@ -210,7 +199,7 @@ class DosCifras:
                 "El %(oficial)s del informe no es la media de las cifras oficiales de sus %(partes)s, "
                 "que da %(media)s\u00a0%%."
             )
-            partes.append(texto % {"partes": self._partes(), "media": _exacta(self.de_sus_partes), **datos})
+            partes.append(texto % {"partes": self._partes(), "media": exacto(self.de_sus_partes, 2), **datos})
         return " ".join(partes)
 
     def _elemento(self) -> str:

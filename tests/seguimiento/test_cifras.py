@@ -104,19 +104,39 @@ def test_una_cifra_oficial_que_no_sale_de_sus_partes_sin_causas_debajo():
     # Compromisos 40 y 20 (media 30), ambos tal como se publicaron; el informe imprimió 35 para el eje.
     plan, periodo = construir_plan([(1, [(1, [(1, 40)]), (1, [(1, 20)])])])
     resultado = calcular_avance(plan, periodo=periodo)
-    informe, comparaciones = _informe_con(resultado, {("compromiso", "1.1"): 40, ("compromiso", "1.2"): 20, ("eje", "1"): 35})
+    publicadas = {("compromiso", "1.1"): 40, ("compromiso", "1.2"): 20, ("eje", "1"): 35}
+    informe, comparaciones = _informe_con(resultado, publicadas)
     eje = dos_cifras(resultado, informe, comparaciones).por_clave[("eje", "1")]
     assert eje.difiere and eje.causas == []
-    assert eje.explicacion == "El 35\u00a0% del informe no es la media de las cifras oficiales de sus compromisos, que da 30\u00a0%."
-    assert eje.razon_breve == "La cifra oficial no es la media de las cifras oficiales de sus compromisos (30\u00a0%)."
+    assert eje.explicacion == (
+        "El 35\u00a0% del informe no es la media de las cifras oficiales de sus compromisos, que da 30\u00a0%."
+    )
+    assert eje.razon_breve == (
+        "La cifra oficial no es la media de las cifras oficiales de sus compromisos (30\u00a0%)."
+    )
 
 
 def test_con_pesos_la_media_de_las_cifras_oficiales_usa_los_mismos_pesos():
     # Compromiso 1.1 con peso 3 (publicado 10, recalculado 50) y 1.2 con peso 1 (publicado 90 = recalculado).
     plan, periodo = construir_plan([(1, [(3, [(1, 50)]), (1, [(1, 90)])])])
     resultado = calcular_avance(plan, periodo=periodo)
-    informe, comparaciones = _informe_con(resultado, {("compromiso", "1.1"): 10, ("compromiso", "1.2"): 90, ("eje", "1"): 30})
+    publicadas = {("compromiso", "1.1"): 10, ("compromiso", "1.2"): 90, ("eje", "1"): 30}
+    informe, comparaciones = _informe_con(resultado, publicadas)
     eje = dos_cifras(resultado, informe, comparaciones).por_clave[("eje", "1")]
     assert eje.recalculada == Decimal(60)  # (3 × 50 + 90) / 4
     assert eje.de_sus_partes == Decimal(30)  # (3 × 10 + 90) / 4
     assert eje.oficial_sale_de_sus_partes and _claves(eje.causas) == ["1.1"]
+
+
+def test_una_diferencia_que_solo_es_de_redondeo_lo_dice():
+    # Ejes recalculados 44.5 y 44.4 (global 44.45 → 44), publicados tal cual redondeados: 45 y 44.
+    # El informe publicó 45 de global, la media de sus ejes (44.5 → 45): nada debajo lo causa.
+    plan, periodo = construir_plan([(1, [(1, [(1, "44.5")])]), (1, [(1, [(1, "44.4")])])])
+    resultado = calcular_avance(plan, periodo=periodo)
+    publicadas = {("eje", "1"): 45, ("eje", "2"): 44, ("plan", ""): 45}
+    informe, comparaciones = _informe_con(resultado, publicadas)
+    glob = dos_cifras(resultado, informe, comparaciones).plan
+    assert glob.recalculada == Decimal("44.45") and glob.de_sus_partes == Decimal("44.5")
+    assert glob.difiere and glob.causas == [] and glob.oficial_sale_de_sus_partes
+    assert glob.razon_breve == "La diferencia es de redondeo."
+    assert glob.explicacion == "La diferencia es de redondeo: la media de las cifras oficiales de sus ejes da 45\u00a0%."
