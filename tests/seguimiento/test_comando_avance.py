@@ -72,16 +72,16 @@ def test_json_con_un_decimal_y_null_sin_reporte():
 def test_texto_muestra_todo_el_arbol_y_las_diferencias(pal):
     salida = _avance("pal-2022-2024")
     assert "Periodo: Agosto–noviembre 2023 (agosto-noviembre-2023)" in salida
-    assert "Cifras publicadas: Primer Informe Parcial" in salida
+    assert "Cifras oficiales: Primer Informe Parcial" in salida
     lineas = salida.splitlines()
     global_ = next(linea for linea in lineas if linea.startswith("Avance global"))
     assert "45.3 %" in global_ and "42 %" in global_ and "≠" in global_
     assert any(linea.startswith("    1.5.4 Realizar mesas de trabajo") and "0.0 %" in linea for linea in lineas)
     assert any(linea.startswith("  3.2 Justicia Abierta Administrativa") and linea.endswith("=") for linea in lineas)
-    assert "Cifras publicadas que el cálculo no reproduce (8):" in salida
-    assert "compromiso 1.5: publicado 23 %, calculado 36.3 %." in salida
+    assert "Cifras oficiales que no coinciden con la recalculada (8):" in salida
+    assert "compromiso 1.5: oficial 23 %, recalculada 36.3 %." in salida
     assert "Cobertura: 33 de 33 acciones con reporte" in salida
-    assert "Meta por alcanzar publicada: 58 %" in salida
+    assert "Meta por alcanzar oficial: 58 %" in salida
 
 
 def test_texto_cuenta_sin_reporte_y_errores():
