@@ -92,7 +92,7 @@ class Semaforo:
             return _("Avance del 100 %% al %(corte)s (%(plazo)s).") % datos
         base = _(
             "Al %(corte)s había transcurrido el %(esperado)s %% del %(plazo)s; "
-            "el avance publicado es %(avance)s %%"
+            "la cifra recalculada es %(avance)s %%"
         ) % datos
         if self.rezago <= CERO:
             return base + _(": va adelante del calendario.")

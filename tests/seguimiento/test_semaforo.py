@@ -72,7 +72,7 @@ def test_vigencia_del_plan_si_no_hay_fechas_y_la_explicacion_lo_dice():
     assert semaforo.explicacion == (
         "Al 30 de noviembre de 2023 había transcurrido el 72 % del plazo del 1 de enero de 2022 "
         "al 31 de agosto de 2024, según la vigencia del plan (el compromiso no registra fechas); "
-        "el avance publicado es 56 %, 16 puntos por debajo de lo esperado "
+        "la cifra recalculada es 56 %, 16 puntos por debajo de lo esperado "
         "(más de 10 y hasta 25 puntos: en riesgo)."
     )
 
