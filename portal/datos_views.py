@@ -17,7 +17,7 @@ from plan.models import Plan
 
 from seguimiento import datos
 from seguimiento.hojas_de_calculo import TIPO_CSV, TIPO_XLSX
-from seguimiento.portal import estado_con_informe, estado_publico, plan_o_404
+from seguimiento.portal import estado_con_cifras, estado_con_informe, estado_publico, plan_o_404
 from seguimiento.publicacion import pagina_publica
 
 TIPO_JSON = "application/json; charset=utf-8"
@@ -107,6 +107,7 @@ def indice(request):
             "regla_redondeo": datos.REGLA_REDONDEO,
             "regla_formulas": datos.REGLA_FORMULAS,
             "solo_lo_publicado": datos.SOLO_LO_PUBLICADO,
+            "dos_cifras": datos.DOS_CIFRAS,
             "condiciones": datos.CONDICIONES,
             "separador": datos.SEPARADOR_EVIDENCIAS.strip(),
         },
@@ -155,8 +156,8 @@ def evidencias_csv(request, plan):
 @pagina_publica
 @_con_plan
 def arbol_csv(request, plan):
-    estado, _informe, comparaciones = estado_con_informe(plan)
-    filas = datos.filas_del_arbol(estado, comparaciones, datos.fichas_de_compromisos(plan, _url_de_archivo(request)))
+    estado, cifras = estado_con_cifras(plan)
+    filas = datos.filas_del_arbol(estado, cifras, datos.fichas_de_compromisos(plan, _url_de_archivo(request)))
     contenido = datos.como_csv(datos.COLUMNAS_ARBOL, filas)
     return _adjunto(contenido, TIPO_CSV, f"{plan.slug}-arbol.csv")
 
@@ -164,11 +165,10 @@ def arbol_csv(request, plan):
 @pagina_publica
 @_con_plan
 def plan_xlsx(request, plan):
-    estado, informe, comparaciones = estado_con_informe(plan)
+    estado, cifras = estado_con_cifras(plan)
     contenido = datos.como_xlsx(
         estado,
-        informe,
-        comparaciones,
+        cifras,
         datos.avances_publicados(plan, _url_de_archivo(request)),
         datos.evidencias_publicadas(plan, _url_de_archivo(request)),
         datos.fichas_de_compromisos(plan, _url_de_archivo(request)),

@@ -16,7 +16,7 @@ from seguimiento import escala_irm
 from seguimiento.bitacora import bitacora_de_accion
 from seguimiento.models import Avance, EstatusCompromiso, Evidencia
 from seguimiento.portal import (
-    estado_con_informe,
+    estado_con_cifras,
     estado_publico,
     evidencias_publicadas_de_compromisos,
     plan_o_404,
@@ -33,7 +33,7 @@ from .filtros import PARAMETROS, FiltrosDeCompromisos, filas_de_compromisos, ins
 
 def _pagina_plan(request, plan, planes, filtros=None):
     """La página del plan; ``filtros`` (``{"estado": …, "institucion": …}``) filtra sus compromisos."""
-    estado, informe, comparaciones = estado_con_informe(plan)
+    estado, cifras = estado_con_cifras(plan)
     resultado = estado.resultado
     responsables_por_compromiso = responsables([plan])
     formulario = FiltrosDeCompromisos(filtros, instituciones=instituciones_de(responsables_por_compromiso))
@@ -60,9 +60,9 @@ def _pagina_plan(request, plan, planes, filtros=None):
             "planes": planes,
             "periodo": estado.periodo,
             "resultado": resultado,
-            "informe": informe,
-            "global_publicado": comparaciones.get(("plan", "")),
-            "ejes": [(eje, comparaciones.get(("eje", eje.clave))) for eje in resultado.ejes],
+            "informe": cifras.informe,
+            "cifras": cifras.plan,
+            "ejes": [(eje, cifras.de(eje)) for eje in resultado.ejes],
             "filtros": formulario,
             "filtrados": filtrados,
             "concluido": concluido,
@@ -92,7 +92,7 @@ def plan_detalle(request, slug):
 @pagina_publica
 def eje(request, slug, numero):
     plan = plan_o_404(slug)
-    estado, informe, comparaciones = estado_con_informe(plan)
+    estado, cifras = estado_con_cifras(plan)
     eje = next((e for e in estado.resultado.ejes if e.numero == numero), None)
     if eje is None:
         raise Http404(_("El plan no tiene un eje %(numero)s.") % {"numero": numero})
@@ -105,7 +105,7 @@ def eje(request, slug, numero):
             "compromiso": detalles[compromiso.id],
             "semaforo": estado.semaforo(compromiso),
             "cumplimiento": estado.cumplimiento(compromiso),
-            "publicado": comparaciones.get(("compromiso", compromiso.clave)),
+            "cifras": cifras.de(compromiso),
         }
         for compromiso in eje.compromisos
     ]
@@ -115,9 +115,9 @@ def eje(request, slug, numero):
         {
             "plan": plan,
             "periodo": estado.periodo,
-            "informe": informe,
+            "informe": cifras.informe,
             "eje": eje,
-            "publicado": comparaciones.get(("eje", eje.clave)),
+            "cifras": cifras.de(eje),
             "filas": filas,
             "fechas_supuestas": any(f["semaforo"].fechas_supuestas for f in filas),
         },
@@ -139,7 +139,7 @@ def _evidencias_por_accion(acciones):
 @pagina_publica
 def compromiso(request, slug, clave):
     plan = plan_o_404(slug)
-    estado, informe, comparaciones = estado_con_informe(plan)
+    estado, cifras = estado_con_cifras(plan)
     resultado = estado.compromiso(clave)
     if resultado is None:
         raise Http404(_("El plan no tiene un compromiso %(clave)s.") % {"clave": clave})
@@ -164,14 +164,14 @@ def compromiso(request, slug, clave):
         {
             "plan": plan,
             "periodo": estado.periodo,
-            "informe": informe,
+            "informe": cifras.informe,
             "resultado": resultado,
             "compromiso": compromiso,
             "semaforo": estado.semaforo(resultado),
             "cumplimiento": estado.cumplimiento(resultado),
             "tolerancia": TOLERANCIA,
             "umbral_retraso": UMBRAL_RETRASO,
-            "publicado": comparaciones.get(("compromiso", resultado.clave)),
+            "cifras": cifras.de(resultado),
             "acciones": acciones,
             "evidencias_del_compromiso": del_compromiso,
             "hay_notas": any(accion.nota_aclaratoria_marcada for accion in resultado.acciones),
@@ -226,24 +226,25 @@ def accion(request, slug, clave):
 @pagina_publica
 def calculo(request, slug):
     plan = plan_o_404(slug)
-    estado, informe, comparaciones = estado_con_informe(plan)
+    estado, cifras = estado_con_cifras(plan)
     return render(
         request,
         "plan/calculo.html",
         {
             "plan": plan,
             "periodo": estado.periodo,
-            "informe": informe,
+            "informe": cifras.informe,
             "resultado": estado.resultado,
-            "global_publicado": comparaciones.get(("plan", "")),
+            "cifras": cifras.plan,
+            "dos_cifras": cifras,
             "ejes": [
                 {
                     "nodo": eje,
-                    "publicado": comparaciones.get(("eje", eje.clave)),
+                    "cifras": cifras.de(eje),
                     "compromisos": [
                         {
                             "nodo": compromiso,
-                            "publicado": comparaciones.get(("compromiso", compromiso.clave)),
+                            "cifras": cifras.de(compromiso),
                             "semaforo": estado.semaforo(compromiso),
                             "cumplimiento": estado.cumplimiento(compromiso),
                         }

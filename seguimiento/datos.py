@@ -37,6 +37,7 @@ from plan.models import Compromiso, EnlaceCompromiso
 
 from . import hojas_de_calculo
 from .models import Avance, Evidencia, Periodo
+from .cifras import CifrasDelPlan, DosCifras
 from .portal import EstadoPublico
 from .rollup import redondear
 from .semaforo import FuenteFechas
@@ -106,14 +107,37 @@ def _cobertura_claves(prefijo: str, de: str) -> list[Columna]:
     ]
 
 
+#: Qué son las dos cifras, con las mismas palabras que las páginas (seguimiento/cifras.py).
+CIFRA_OFICIAL = "la que el Secretariado Técnico Local (STL) publicó en el informe del último periodo publicado"
+CIFRA_RECALCULADA = "la que el portal calcula con los avances publicados de las acciones y los pesos"
+DOS_CIFRAS = (
+    f"Cada plan, eje y compromiso tiene dos cifras. La cifra oficial es {CIFRA_OFICIAL}, con el nombre "
+    f"del informe; la cifra recalculada es {CIFRA_RECALCULADA}. Ninguna se ajusta para que coincida con "
+    "la otra: donde no coinciden, «por_que_difieren» dice por qué (por ejemplo, qué compromisos tienen "
+    "una cifra oficial que no es la media de sus acciones). «avance» y «avance_publicado» son los nombres "
+    "anteriores de la cifra recalculada y de la oficial: se conservan, con el mismo valor."
+)
+
+
+def _claves_dos_cifras(prefijo: str, de: str, oficial: str, recalculada: str) -> list[Columna]:
+    return [
+        Columna(f"{prefijo}cifra_oficial", "número o null", f"Cifra oficial de {de}: {CIFRA_OFICIAL}, {_REDONDEO}; null si ningún informe publicado cubre ese periodo o el informe no le puso cifra.", oficial),
+        Columna(f"{prefijo}informe_de_la_cifra_oficial", "texto o null", "Título del informe que publicó la cifra oficial; null si no hay cifra oficial.", "Primer Informe Parcial"),
+        Columna(f"{prefijo}cifra_recalculada", "número o null", f"Cifra recalculada de {de}: {CIFRA_RECALCULADA}, {_REDONDEO}; null si está sin reporte o no se puede calcular.", recalculada),
+        Columna(f"{prefijo}coinciden", "booleano o null", "Si la cifra oficial y la recalculada dan lo mismo al redondear a entero; null si no hay cifra oficial.", "false"),
+        Columna(f"{prefijo}por_que_difieren", "texto o null", "Por qué la cifra oficial y la recalculada no coinciden, en palabras; null si coinciden o no hay cifra oficial."),
+        Columna(f"{prefijo}avance", "número o null", "Nombre anterior de «cifra_recalculada» (mismo valor).", recalculada),
+        Columna(f"{prefijo}avance_publicado", "número o null", "Nombre anterior de «cifra_oficial» (mismo valor).", oficial),
+    ]
+
+
 def _claves_agregado(prefijo: str, de: str, numero: str, nombre: str, publicado: str) -> list[Columna]:
     """Claves comunes de un eje y de un compromiso en el árbol JSON."""
     return [
         Columna(f"{prefijo}numero", "texto", f"Número impreso {_de(de)}.", numero),
         Columna(f"{prefijo}nombre", "texto", f"Nombre {_de(de)}.", nombre),
         Columna(f"{prefijo}peso", "número", f"Peso {_de(de)} frente a sus pares (1 por omisión; 0 lo excluye del cálculo).", "1"),
-        Columna(f"{prefijo}avance", "número o null", f"Avance calculado {_de(de)}, {_REDONDEO}; null si está sin reporte o no se puede calcular.", "36.3"),
-        Columna(f"{prefijo}avance_publicado", "número o null", f"Cifra que el informe publicado del periodo imprimió para {de}, {_REDONDEO}; null si no hay informe o no le puso cifra.", publicado),
+        *_claves_dos_cifras(prefijo, de, publicado, "36.3"),
         *_cobertura_claves(prefijo, de),
         Columna(f"{prefijo}error", "texto o null", f"Por qué no se puede calcular el avance {_de(de)} (p. ej. pesos que suman 0); null si se puede.", "null"),
     ]
@@ -125,7 +149,7 @@ CLAVES_PLANES_JSON = [
     Columna("planes[].slug", "texto", "Identificador del plan en las direcciones.", "pal-2022-2024"),
     Columna("planes[].nombre", "texto", "Nombre del plan.", "Plan de Acción Local de Estado Abierto Guanajuato 2022-2024"),
     Columna("planes[].vigencia", "texto", "Años de vigencia del plan (inicio-fin).", "2022-2024"),
-    Columna("planes[].avance", "número o null", f"Avance global calculado con lo publicado, {_REDONDEO}; null si no hay avances publicados.", "45.3"),
+    Columna("planes[].avance", "número o null", f"Cifra recalculada del avance global ({CIFRA_RECALCULADA}), {_REDONDEO}; null si no hay avances publicados. La cifra oficial está en el árbol de cada plan.", "45.3"),
     *_cobertura_claves("planes[].", "el plan"),
     Columna("planes[].ultimo_periodo_publicado", "objeto o null", "El último periodo de reporte publicado; null si el plan no tiene ninguno."),
     Columna("planes[].ultimo_periodo_publicado.slug", "texto", "Identificador del periodo.", "agosto-noviembre-2023"),
@@ -147,9 +171,8 @@ CLAVES_ARBOL_JSON = [
     Columna("plan", "objeto", "El plan y su avance global."),
     Columna("plan.slug", "texto", "Identificador del plan.", "pal-2022-2024"),
     Columna("plan.nombre", "texto", "Nombre del plan.", "Plan de Acción Local de Estado Abierto Guanajuato 2022-2024"),
-    Columna("plan.avance", "número o null", f"Avance global calculado, {_REDONDEO}; null si no hay avances publicados o no se puede calcular.", "45.3"),
-    Columna("plan.avance_publicado", "número o null", f"Avance global que publicó el informe del periodo, {_REDONDEO}; null si no hay informe.", "42.0"),
-    Columna("plan.meta_por_alcanzar", "número o null", f"100 menos el avance global calculado (sin redondear), {_REDONDEO}.", "54.7"),
+    *_claves_dos_cifras("plan.", "el avance global", "42.0", "45.3"),
+    Columna("plan.meta_por_alcanzar", "número o null", f"100 menos la cifra recalculada del avance global (sin redondear), {_REDONDEO}.", "54.7"),
     *_cobertura_claves("plan.", "el plan"),
     Columna("plan.error", "texto o null", "Por qué no se puede calcular el avance global; null si se puede.", "null"),
     Columna("periodo", "objeto o null", "El último periodo publicado, al que corresponden las cifras; null si no hay ninguno."),
@@ -158,7 +181,7 @@ CLAVES_ARBOL_JSON = [
     Columna("periodo.inicio", "fecha (AAAA-MM-DD)", "Primer día del periodo.", "2023-08-01"),
     Columna("periodo.fin", "fecha (AAAA-MM-DD)", "Último día del periodo.", "2023-11-30"),
     Columna("alcance", "texto", "Siempre «publico» en los datos abiertos: solo cuentan avances validados de periodos publicados.", "publico"),
-    Columna("informe", "objeto o null", "El informe publicado de ese periodo, cuyas cifras van en «avance_publicado»; null si no hay."),
+    Columna("informe", "objeto o null", "El informe publicado de ese periodo, cuyas cifras son las «cifra_oficial»; null si no hay."),
     Columna("informe.numero", "entero", "Número del informe.", "1"),
     Columna("informe.titulo", "texto", "Título del informe.", "Primer Informe Parcial"),
     Columna("errores", "lista de textos", "Todos los errores de cálculo del plan (los mismos textos que las claves «error»); vacía si no hay.", "[]"),
@@ -270,7 +293,25 @@ def _col_avance(descripcion: str, ejemplo: str = "36.3") -> Columna:
     return Columna("avance", "número", f"{descripcion}, {_REDONDEO}; vacío si está sin reporte o no se puede calcular.", ejemplo, FORMATO_CIFRA)
 
 
-_COL_PUBLICADO = Columna("avance_publicado", "número", f"Cifra que imprimió el informe publicado del último periodo publicado, {_REDONDEO}; vacía si no hay informe o no le puso cifra.", "23.0", FORMATO_CIFRA)
+def _cols_anteriores(oficial: str, recalculada: str, *, avance: str = "") -> list[Columna]:
+    """«avance» y «avance_publicado», en su lugar de siempre: los nombres anteriores de las dos cifras."""
+    return [
+        Columna("avance", "número", f"{avance}Nombre anterior de «cifra_recalculada» (mismo valor).", recalculada, FORMATO_CIFRA),
+        Columna("avance_publicado", "número", "Nombre anterior de «cifra_oficial» (mismo valor).", oficial, FORMATO_CIFRA),
+    ]
+
+
+def _cols_dos_cifras(de: str, oficial: str, recalculada: str) -> list[Columna]:
+    """Las columnas de las dos cifras en un CSV u hoja (al final: las columnas de antes no se mueven)."""
+    return [
+        Columna("cifra_oficial", "número", f"Cifra oficial {de}: {CIFRA_OFICIAL}, {_REDONDEO}; vacía si ningún informe publicado cubre ese periodo o no le puso cifra.", oficial, FORMATO_CIFRA),
+        Columna("informe_de_la_cifra_oficial", "texto", "Título del informe que publicó la cifra oficial; vacío si no hay cifra oficial.", "Primer Informe Parcial"),
+        Columna("cifra_recalculada", "número", f"Cifra recalculada {de}: {CIFRA_RECALCULADA}, {_REDONDEO}; vacía si está sin reporte o no se puede calcular.", recalculada, FORMATO_CIFRA),
+        Columna("coinciden", "sí | no", "Si la cifra oficial y la recalculada dan lo mismo al redondear a entero; vacía si no hay cifra oficial.", "no"),
+        Columna("por_que_difieren", "texto", "Por qué la cifra oficial y la recalculada no coinciden, en palabras; vacía si coinciden o no hay cifra oficial."),
+    ]
+
+
 _COL_CON_REPORTE = Columna("acciones_con_reporte", "entero", "Acciones debajo del elemento con avance publicado.", "4")
 _COL_TOTAL = Columna("acciones_total", "entero", "Acciones debajo del elemento.", "4")
 _COL_ERROR = Columna("error", "texto", "Por qué no se puede calcular el avance (p. ej. pesos que suman 0); vacía si se puede.")
@@ -283,8 +324,7 @@ COLUMNAS_ARBOL = [
     Columna("numero", "texto", "Número impreso: vacío para el plan, «1» eje, «1.5» compromiso, «1.5.3» acción.", "1.5"),
     Columna("nombre", "texto", "Nombre del plan, eje o compromiso; descripción de la acción.", "Ecoapp"),
     Columna("peso", "número", "Peso frente a sus pares (1 por omisión; 0 lo excluye del cálculo); vacío para el plan.", "1"),
-    _col_avance("Avance calculado con lo publicado (para una acción, su último avance publicado)"),
-    Columna("avance_publicado", "número", f"Cifra que imprimió el informe publicado del último periodo publicado (plan, ejes y compromisos), {_REDONDEO}; vacía si no hay.", "23.0", FORMATO_CIFRA),
+    *_cols_anteriores("23.0", "36.3", avance="Para una acción, su último avance publicado. Para el plan, un eje o un compromiso: "),
     _COL_CON_REPORTE,
     _COL_TOTAL,
     Columna("estado", "texto", f"Solo compromisos: {_ESTADOS} (regla en «¿Cómo se calcula?» de cada plan).", "sin-calendario"),
@@ -294,6 +334,7 @@ COLUMNAS_ARBOL = [
     Columna("nota_aclaratoria", "sí | no", "Solo acciones: si la cifra lleva nota aclaratoria (*).", "no"),
     *_responsable_columnas("Solo compromisos: "),
     _COL_ERROR,
+    *_cols_dos_cifras("del plan, eje o compromiso (vacía en una acción)", "23.0", "36.3"),
     *_COLUMNAS_LICENCIA,
 ]
 
@@ -306,32 +347,31 @@ COLUMNAS_HOJA_PLAN = [
     Columna("periodo_nombre", "texto", "Nombre de ese periodo.", "Agosto–noviembre 2023"),
     Columna("periodo_inicio", "fecha (AAAA-MM-DD)", "Primer día del periodo.", "2023-08-01"),
     Columna("periodo_fin", "fecha (AAAA-MM-DD)", "Último día del periodo.", "2023-11-30"),
-    Columna("informe", "texto", "Título del informe publicado de ese periodo, cuyas cifras van en «avance_publicado» (vacío si no hay).", "Primer Informe Parcial"),
-    _col_avance("Avance global calculado con lo publicado", "45.3"),
-    Columna("avance_publicado", "número", f"Avance global que publicó el informe, {_REDONDEO}.", "42.0", FORMATO_CIFRA),
-    Columna("meta_por_alcanzar", "número", f"100 menos el avance global calculado, {_REDONDEO}.", "54.7", FORMATO_CIFRA),
+    Columna("informe", "texto", "Título del informe publicado de ese periodo, cuyas cifras son las «cifra_oficial» (vacío si no hay).", "Primer Informe Parcial"),
+    *_cols_anteriores("42.0", "45.3"),
+    Columna("meta_por_alcanzar", "número", f"100 menos la cifra recalculada del avance global, {_REDONDEO}.", "54.7", FORMATO_CIFRA),
     Columna("acciones_con_reporte", "entero", "Acciones del plan con avance publicado.", "33"),
     Columna("acciones_total", "entero", "Acciones del plan.", "33"),
     _COL_ERROR,
+    *_cols_dos_cifras("del avance global", "42.0", "45.3"),
     *_COLUMNAS_LICENCIA,
 ]
 COLUMNAS_HOJA_EJES = [
     Columna("eje", "texto", "Número del eje.", "1"),
     Columna("nombre", "texto", "Nombre del eje.", "Gobierno Abierto"),
     _COL_PESO,
-    _col_avance("Avance calculado del eje", "53.3"),
-    _COL_PUBLICADO,
+    *_cols_anteriores("51.0", "53.3"),
     _COL_CON_REPORTE,
     _COL_TOTAL,
     _COL_ERROR,
+    *_cols_dos_cifras("del eje", "51.0", "53.3"),
 ]
 COLUMNAS_HOJA_COMPROMISOS = [
     Columna("eje", "texto", "Número del eje.", "1"),
     Columna("compromiso", "texto", "Número del compromiso (eje.compromiso).", "1.5"),
     Columna("nombre", "texto", "Nombre del compromiso.", "Ecoapp"),
     _COL_PESO,
-    _col_avance("Avance calculado del compromiso"),
-    _COL_PUBLICADO,
+    *_cols_anteriores("23.0", "36.3"),
     _COL_CON_REPORTE,
     _COL_TOTAL,
     Columna("estado", "texto", f"Estado frente a su plazo: {_ESTADOS} (regla en «¿Cómo se calcula?» de cada plan).", "sin-calendario"),
@@ -339,6 +379,7 @@ COLUMNAS_HOJA_COMPROMISOS = [
     _COL_CUMPLIMIENTO,
     *_responsable_columnas(),
     _COL_ERROR,
+    *_cols_dos_cifras("del compromiso", "23.0", "36.3"),
 ]
 COLUMNAS_HOJA_ACCIONES = [
     Columna("eje", "texto", "Número del eje.", "1"),
@@ -369,8 +410,8 @@ HOJAS = [
 ]
 
 REGLA_REDONDEO = (
-    "En todos los archivos (JSON, CSV y XLSX), las cifras calculadas (avance del plan, de cada "
-    "eje, compromiso y acción en el árbol, meta por alcanzar) y las cifras publicadas por el "
+    "En todos los archivos (JSON, CSV y XLSX), las cifras recalculadas (avance del plan, de cada "
+    "eje, compromiso y acción en el árbol, meta por alcanzar) y las cifras oficiales del "
     "informe van con un decimal, redondeo mitad hacia arriba (45.25 → 45.3), redondeadas una "
     "sola vez: el cálculo usa todos los decimales. El porcentaje de cada avance (la columna o "
     "clave «porcentaje» de los avances) va tal como se validó, sin redondear (hasta dos "
@@ -428,9 +469,21 @@ def _json_numero(valor: Decimal | None) -> int | float | None:
     return int(normalizado) if normalizado == normalizado.to_integral_value() else float(normalizado)
 
 
-def _publicado(comparaciones, nivel: str, clave: str) -> Decimal | None:
-    comparacion = comparaciones.get((nivel, clave))
-    return None if comparacion is None else _cifra(comparacion.publicado)
+def _dos_cifras(dos: DosCifras | None) -> dict:
+    """Las columnas de las dos cifras (``None``: una acción, que no tiene)."""
+    if dos is None:
+        return dict.fromkeys(
+            ["cifra_oficial", "informe_de_la_cifra_oficial", "cifra_recalculada", "coinciden", "por_que_difieren", "avance_publicado"]
+        )
+    return {
+        "cifra_oficial": _cifra(dos.oficial),
+        "informe_de_la_cifra_oficial": dos.informe.titulo if dos.hay_oficial else "",
+        "cifra_recalculada": _cifra(dos.recalculada),
+        "coinciden": dos.coincide if dos.hay_oficial else None,
+        "por_que_difieren": dos.explicacion,
+        "avance": _cifra(dos.recalculada),
+        "avance_publicado": _cifra(dos.oficial),
+    }
 
 
 # --- Planes ------------------------------------------------------------------------------
@@ -475,8 +528,9 @@ def periodo_json(periodo: Periodo) -> dict:
 
 
 def arbol(estado: EstadoPublico, informe, comparaciones, fichas: dict[int, FichaCompromiso]) -> dict:
-    """El árbol al último periodo publicado en la forma de ``manage.py avance --json``, más la
-    licencia del plan y, en cada compromiso, su responsable y sus evidencias (``fichas``)."""
+    """El árbol al último periodo publicado en la forma de ``manage.py avance --json`` (con las
+    dos cifras de cada elemento), más la licencia del plan y, en cada compromiso, su responsable
+    y sus evidencias (``fichas``)."""
     contenido = resultado_como_dict(
         estado.resultado, periodo=estado.periodo, informe=informe, comparaciones=comparaciones
     )
@@ -567,18 +621,18 @@ def _error(nodo) -> str:
     return str(error) if error else ""
 
 
-def _nodo(nodo, comparaciones) -> dict:
-    """Lo común a cualquier nivel agregado (plan, eje, compromiso)."""
+def _nodo(nodo, cifras: CifrasDelPlan) -> dict:
+    """Lo común a cualquier nivel (plan, eje, compromiso; una acción no tiene las dos cifras)."""
     return {
         "avance": _cifra(nodo.avance),
-        "avance_publicado": _publicado(comparaciones, nodo.nivel, nodo.clave),
+        **_dos_cifras(cifras.por_clave.get((nodo.nivel, nodo.clave))),
         "acciones_con_reporte": nodo.cobertura.con_reporte,
         "acciones_total": nodo.cobertura.total,
         "error": _error(nodo),
     }
 
 
-def filas_de_plan(estado: EstadoPublico, informe, comparaciones) -> list[dict]:
+def filas_de_plan(estado: EstadoPublico, cifras: CifrasDelPlan) -> list[dict]:
     plan, periodo, resultado = estado.plan, estado.periodo, estado.resultado
     return [
         {
@@ -589,22 +643,22 @@ def filas_de_plan(estado: EstadoPublico, informe, comparaciones) -> list[dict]:
             "periodo_nombre": periodo.nombre if periodo else "",
             "periodo_inicio": periodo.inicio.isoformat() if periodo else "",
             "periodo_fin": periodo.fin.isoformat() if periodo else "",
-            "informe": informe.titulo if informe else "",
+            "informe": cifras.informe.titulo if cifras.informe else "",
             "meta_por_alcanzar": _cifra(resultado.meta_por_alcanzar),
-            **_nodo(resultado, comparaciones),
+            **_nodo(resultado, cifras),
             **_licencia_en_fila(plan),
         }
     ]
 
 
-def filas_de_ejes(estado: EstadoPublico, comparaciones) -> list[dict]:
+def filas_de_ejes(estado: EstadoPublico, cifras: CifrasDelPlan) -> list[dict]:
     return [
-        {"eje": eje.clave, "nombre": eje.nombre, "peso": eje.peso.normalize(), **_nodo(eje, comparaciones)}
+        {"eje": eje.clave, "nombre": eje.nombre, "peso": eje.peso.normalize(), **_nodo(eje, cifras)}
         for eje in estado.resultado.ejes
     ]
 
 
-def filas_de_compromisos(estado: EstadoPublico, comparaciones, fichas: dict[int, FichaCompromiso]) -> list[dict]:
+def filas_de_compromisos(estado: EstadoPublico, cifras: CifrasDelPlan, fichas: dict[int, FichaCompromiso]) -> list[dict]:
     return [
         {
             "eje": eje.clave,
@@ -612,7 +666,7 @@ def filas_de_compromisos(estado: EstadoPublico, comparaciones, fichas: dict[int,
             "nombre": compromiso.nombre,
             "peso": compromiso.peso.normalize(),
             **_estado_del_compromiso(estado, compromiso),
-            **_nodo(compromiso, comparaciones),
+            **_nodo(compromiso, cifras),
             **fichas[compromiso.id].como_fila(),
         }
         for eje in estado.resultado.ejes
@@ -652,7 +706,7 @@ def filas_de_acciones(estado: EstadoPublico) -> list[dict]:
     ]
 
 
-def filas_del_arbol(estado: EstadoPublico, comparaciones, fichas: dict[int, FichaCompromiso]) -> list[dict]:
+def filas_del_arbol(estado: EstadoPublico, cifras: CifrasDelPlan, fichas: dict[int, FichaCompromiso]) -> list[dict]:
     """``arbol.csv``: una fila por elemento, en el orden del plan (sin consultas)."""
     slug = estado.plan.slug
     vacia = {"estado": "", "fechas_del_plazo": "", "cumplimiento_ogp": "", "etapa": "", "nota_aclaratoria": None, **_FICHA_VACIA, **_licencia_en_fila(estado.plan)}
@@ -664,7 +718,7 @@ def filas_del_arbol(estado: EstadoPublico, comparaciones, fichas: dict[int, Fich
             "numero": nodo.clave,
             "nombre": nombre,
             "peso": peso,
-            **_nodo(nodo, comparaciones),
+            **_nodo(nodo, cifras),
             **vacia,
             **extra,
         }
@@ -685,7 +739,6 @@ def filas_del_arbol(estado: EstadoPublico, comparaciones, fichas: dict[int, Fich
                 filas.append(
                     fila(
                         accion, accion.descripcion, accion.peso.normalize(),
-                        avance_publicado=None,  # los informes no publican cifras por acción
                         etapa=accion.etapa,
                         nota_aclaratoria=accion.nota_aclaratoria_marcada,
                     )
@@ -926,7 +979,8 @@ def _leeme(libro: Workbook, estado: EstadoPublico, informe, url_documentacion: s
     lineas = [
         f"{estado.plan.nombre}: datos abiertos",
         al_periodo,
-        f"Cifras publicadas por el informe: {informe.titulo}." if informe else "Ningún informe publicado corresponde a ese periodo.",
+        f"Cifras oficiales: las del {informe.titulo}." if informe else "Ningún informe publicado cubre ese periodo: no hay cifras oficiales, solo recalculadas.",
+        DOS_CIFRAS,
         SOLO_LO_PUBLICADO,
         REGLA_REDONDEO,
         REGLA_FORMULAS,
@@ -958,8 +1012,7 @@ def _leeme(libro: Workbook, estado: EstadoPublico, informe, url_documentacion: s
 
 def como_xlsx(
     estado: EstadoPublico,
-    informe,
-    comparaciones,
+    cifras: CifrasDelPlan,
     avances: list[AvancePublicado],
     evidencias: list[dict],
     fichas: dict[int, FichaCompromiso],
@@ -972,11 +1025,11 @@ def como_xlsx(
     bytes. La hoja «Léeme» dice a qué periodo corresponden las cifras.
     """
     libro = Workbook()
-    _leeme(libro, estado, informe, url_documentacion)
+    _leeme(libro, estado, cifras.informe, url_documentacion)
     filas = {
-        "Plan": filas_de_plan(estado, informe, comparaciones),
-        "Ejes": filas_de_ejes(estado, comparaciones),
-        "Compromisos": filas_de_compromisos(estado, comparaciones, fichas),
+        "Plan": filas_de_plan(estado, cifras),
+        "Ejes": filas_de_ejes(estado, cifras),
+        "Compromisos": filas_de_compromisos(estado, cifras, fichas),
         "Acciones": filas_de_acciones(estado),
         "Avances": [avance.como_fila() for avance in avances],
         "Evidencias": evidencias,

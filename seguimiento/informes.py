@@ -45,11 +45,12 @@ from openpyxl.utils import get_column_letter
 from estado_abierto import sitio
 from plan.models import Accion, Compromiso, EnlaceCompromiso
 
+from .cifras import dos_cifras
 from .datos import periodo_json
 from .hojas_de_calculo import guardar_libro
 from .models import Avance, CifraPublicada, Evidencia, Informe, Periodo
 from .numeros import numero_exacto
-from .rollup import CIEN, Alcance, calcular_avance, desglose, redondear
+from .rollup import CIEN, Alcance, Comparacion, calcular_avance, desglose, redondear
 
 #: Versión de la forma de ``Informe.contenido``; sube si cambia, para leer los viejos.
 ESQUEMA = 1
@@ -208,6 +209,24 @@ def construir_contenido(informe: Informe, *, origen: str | None = None) -> dict:
             {**_evidencia(evidencia), "periodo": evidencia.periodo.nombre}
         )
 
+    # Por qué una cifra oficial capturada no coincide con la recalculada (cifras.py, sin consultas).
+    nodos = [resultado, *resultado.ejes, *resultado.compromisos()]
+    cifras = dos_cifras(
+        resultado,
+        informe,
+        {
+            (nodo.nivel, nodo.clave): Comparacion(
+                nodo.nivel, nodo.clave, nodo.nombre, capturadas[llave]["porcentaje"], nodo.avance
+            )
+            for nodo in nodos
+            if (llave := (nodo.nivel, None if nodo.nivel == "plan" else nodo.id)) in capturadas
+        },
+    )
+
+    def por_que(nodo) -> str:
+        dos = cifras.de(nodo)
+        return dos.explicacion if dos.difiere else ""
+
     def cifra_de(llave, nodo):
         if origen == Informe.OrigenCifras.CAPTURA:
             fila = capturadas.get(llave)
@@ -223,6 +242,7 @@ def construir_contenido(informe: Informe, *, origen: str | None = None) -> dict:
             "peso": numero_exacto(eje.peso),
             "cifra": cifra_de(("eje", eje.id), eje),
             "calculado": _txt(eje.avance),
+            "por_que": por_que(eje),
             "cobertura": _cobertura(eje),
             "calculo": _expresion(eje),
             "compromisos": [],
@@ -238,6 +258,7 @@ def construir_contenido(informe: Informe, *, origen: str | None = None) -> dict:
                     "peso": numero_exacto(compromiso.peso),
                     "cifra": cifra_de(("compromiso", compromiso.id), compromiso),
                     "calculado": _txt(compromiso.avance),
+                    "por_que": por_que(compromiso),
                     "cobertura": _cobertura(compromiso),
                     "calculo": _expresion(compromiso),
                     "institucion": modelo.institucion_responsable.nombre,
@@ -293,6 +314,7 @@ def construir_contenido(informe: Informe, *, origen: str | None = None) -> dict:
         "global": {
             "cifra": cifra_global,
             "calculado": _txt(resultado.avance),
+            "por_que": por_que(resultado),
             "meta": meta,
             "meta_calculada": _txt(resultado.meta_por_alcanzar) if resultado.calculable else None,
             "cobertura": _cobertura(resultado),
@@ -377,6 +399,8 @@ def diferencias(contenido: dict) -> list[dict]:
                 "cifra": nodo["cifra"],
                 "calculado": nodo["calculado"],
                 "diferencia": None if cifra is None or calculado is None else _txt(calculado - cifra),
+                # Un contenido congelado antes de existir «por_que» no lo trae.
+                "por_que": nodo.get("por_que", ""),
             }
         )
 
@@ -491,13 +515,14 @@ def xlsx_del_contenido(contenido: dict) -> bytes:
         ("Acciones", totales["acciones"]),
         ("Compromisos", totales["compromisos"]),
         ("Ejes", totales["ejes"]),
-        ("Avance global del informe (%)", _pct(glob["cifra"])),
-        ("Avance global calculado (%, exacto)", _pct(glob["calculado"])),
+        ("Avance global: cifra oficial del informe (%)", _pct(glob["cifra"])),
+        ("Avance global: cifra recalculada por el portal (%, exacta)", _pct(glob["calculado"])),
         ("Meta por alcanzar (%)", _pct(glob["meta"])),
         ("Fecha de la meta", plan["fecha_meta"] or ""),
         ("Cómo se calcula", "Cada nivel es la media ponderada de sus hijos: Σ(peso × avance) ÷ Σ peso. "
-         "Una acción sin reporte cuenta como 0 y se dice. La cifra del informe se redondea a entero "
-         "solo al imprimirse."),
+         "Una acción sin reporte cuenta como 0 y se dice. La cifra oficial es la que publica el informe; "
+         "la cifra recalculada, la que da esa cuenta con los avances de las acciones (se redondea a "
+         "entero solo al imprimirse). La hoja «Diferencias» dice dónde no coinciden y por qué."),
     ]
     for fila in filas:
         portada.append(fila)
@@ -510,7 +535,7 @@ def xlsx_del_contenido(contenido: dict) -> bytes:
 
     _escribir_hoja(
         libro, "Plan",
-        ["plan", "avance_informe", "avance_calculado", "meta_por_alcanzar", "acciones_con_reporte",
+        ["plan", "cifra_oficial", "cifra_recalculada", "meta_por_alcanzar", "acciones_con_reporte",
          "acciones", "calculo"],
         [[plan["slug"], _pct(glob["cifra"]), _pct(glob["calculado"]), _pct(glob["meta"]),
           glob["cobertura"][0], glob["cobertura"][1], glob["calculo"]]],
@@ -518,7 +543,7 @@ def xlsx_del_contenido(contenido: dict) -> bytes:
     )
     _escribir_hoja(
         libro, "Ejes",
-        ["eje", "nombre", "peso", "avance_informe", "avance_calculado", "acciones_con_reporte", "acciones", "calculo"],
+        ["eje", "nombre", "peso", "cifra_oficial", "cifra_recalculada", "acciones_con_reporte", "acciones", "calculo"],
         [[int(e["clave"]), e["nombre"], Decimal(e["peso"]), _pct(e["cifra"]), _pct(e["calculado"]),
           e["cobertura"][0], e["cobertura"][1], e["calculo"]] for e in contenido["ejes"]],
         (6, 40, 8, 16, 18, 20, 10, 80),
@@ -526,7 +551,7 @@ def xlsx_del_contenido(contenido: dict) -> bytes:
     compromisos = [c for e in contenido["ejes"] for c in e["compromisos"]]
     _escribir_hoja(
         libro, "Compromisos",
-        ["compromiso", "nombre", "peso", "avance_informe", "avance_calculado", "acciones_con_reporte",
+        ["compromiso", "nombre", "peso", "cifra_oficial", "cifra_recalculada", "acciones_con_reporte",
          "acciones", "institucion", "representante", "enlaces", "evidencias_impresas", "calculo",
          "evidencias_del_compromiso"],
         [[c["clave"], c["nombre"], Decimal(c["peso"]), _pct(c["cifra"]), _pct(c["calculado"]),
@@ -549,10 +574,11 @@ def xlsx_del_contenido(contenido: dict) -> bytes:
     )
     _escribir_hoja(
         libro, "Diferencias",
-        ["nivel", "clave", "nombre", "cifra_del_informe", "calculado", "diferencia_pp"],
-        [[d["nivel"], d["clave"], d["nombre"], _pct(d["cifra"]), _pct(d["calculado"]), _pct(d["diferencia"])]
+        ["nivel", "clave", "nombre", "cifra_oficial", "cifra_recalculada", "diferencia_pp", "por_que_difieren"],
+        [[d["nivel"], d["clave"], d["nombre"], _pct(d["cifra"]), _pct(d["calculado"]), _pct(d["diferencia"]),
+          d.get("por_que", "")]
          for d in contenido["diferencias"]],
-        (12, 10, 50, 18, 18, 16),
+        (12, 10, 50, 18, 18, 16, 80),
     )
     for hoja in libro.worksheets[1:]:
         for fila in hoja.iter_rows(min_row=2):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from plan.models import Plan
 
+from .cifras import CifrasDelPlan, dos_cifras
 from .models import Evidencia, Periodo
 from .rollup import (
     Alcance,
@@ -126,3 +127,11 @@ def evidencias_publicadas_de_compromisos(compromiso_ids) -> dict[int, list[Evide
             grupos.append(EvidenciasDelPeriodo(periodo=evidencia.periodo, evidencias=[]))
         grupos[-1].evidencias.append(evidencia)
     return agrupadas
+
+
+def estado_con_cifras(plan: Plan) -> tuple[EstadoPublico, CifrasDelPlan]:
+    """``(EstadoPublico, las dos cifras de cada elemento)``: la cifra oficial del informe
+    publicado del último periodo (si lo hay) y la cifra recalculada, con las causas de cada
+    diferencia (``cifras.dos_cifras``). Las mismas consultas que ``estado_con_informe``."""
+    estado, informe, comparaciones = estado_con_informe(plan)
+    return estado, dos_cifras(estado.resultado, informe, comparaciones)

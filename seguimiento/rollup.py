@@ -579,16 +579,18 @@ class Desglose:
     suma_pesos: Decimal
 
 
-def desglose(nodo) -> Desglose:
+def desglose(nodo, valor=None) -> Desglose:
     """La cuenta de ``nodo.avance`` = Σ peso × avance / Σ peso, término a término.
 
     Sirve para mostrar la aritmética («¿Cómo se calcula?»); usa los mismos valores que
-    ``_agregar`` y no hace consultas.
+    ``_agregar`` y no hace consultas. ``valor(hijo)`` cambia la cifra de cada hijo que entra
+    a la media (``cifras.py`` la rehace con las cifras oficiales); por omisión, su avance.
     """
     terminos = []
     for hijo in nodo.hijos:
-        valor = hijo.avance if hijo.avance is not None else CERO
-        terminos.append(Termino(hijo, hijo.peso, valor, hijo.peso * valor))
+        cifra = hijo.avance if valor is None else valor(hijo)
+        valor_hijo = cifra if cifra is not None else CERO
+        terminos.append(Termino(hijo, hijo.peso, valor_hijo, hijo.peso * valor_hijo))
     incluidos = [t for t in terminos if not t.excluido]
     return Desglose(
         terminos,

@@ -136,14 +136,14 @@ class Semaforo:
                     ),
                     _(
                         "Solo como referencia, calculado con esas fechas supuestas: al %(corte)s "
-                        "habría transcurrido el %(esperado)s %% del plazo y el avance publicado es "
+                        "habría transcurrido el %(esperado)s %% del plazo y la cifra recalculada es "
                         "%(avance)s %%."
                     ) % datos,
                 ]
             )
         base = _(
             "Al %(corte)s había transcurrido el %(esperado)s %% del %(plazo)s; "
-            "el avance publicado es %(avance)s %%"
+            "la cifra recalculada es %(avance)s %%"
         ) % datos
         if self.rezago <= CERO:
             return base + _(": va adelante del calendario.")

@@ -2,29 +2,37 @@
 
 Forma (claves estables; ver README, «Datos»)::
 
-    {"plan": {"slug", "nombre", "avance", "avance_publicado", "meta_por_alcanzar",
+    {"plan": {"slug", "nombre", "avance", "avance_publicado", "cifra_oficial",
+              "informe_de_la_cifra_oficial", "cifra_recalculada", "coinciden",
+              "por_que_difieren", "meta_por_alcanzar",
               "cobertura": {"con_reporte", "total"}, "error"},
      "periodo": {"slug", "nombre", "inicio", "fin"} | null,
      "alcance": "publico" | "interno",
      "informe": {"numero", "titulo"} | null,
      "errores": [str, ...],
      "ejes": [{"numero": "1", "nombre", "peso", "avance", "avance_publicado",
-               "cobertura", "error",
+               "cifra_oficial", "informe_de_la_cifra_oficial", "cifra_recalculada",
+               "coinciden", "por_que_difieren", "cobertura", "error",
                "compromisos": [{"numero": "1.5", ... igual que eje ...,
                                 "acciones": [{"numero": "1.5.3", "descripcion", "peso",
                                               "avance", "etapa", "nota_aclaratoria"}]}]}]}
 
-``avance``: la cifra calculada, número con un decimal (redondeo mitad hacia arriba),
-``null`` si el elemento está sin reporte o no es calculable (entonces ``error`` lo explica).
-``avance_publicado``: la cifra del informe publicado para ese periodo, si lo hay.
+``cifra_recalculada``: la que el portal calcula con los avances de las acciones y los pesos,
+número con un decimal (redondeo mitad hacia arriba), ``null`` si el elemento está sin reporte o
+no es calculable (entonces ``error`` lo explica). ``cifra_oficial``: la que publicó el informe
+del periodo (``informe_de_la_cifra_oficial``), si lo hay; ``coinciden`` si las dos dan lo mismo
+al redondear a entero y ``por_que_difieren`` la explicación (``cifras.DosCifras.explicacion``).
+``avance`` y ``avance_publicado`` son los nombres anteriores de la cifra recalculada y de la
+oficial: se conservan con el mismo valor para no romper a quien ya los usa.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from .cifras import DosCifras, dos_cifras
 from .models import Informe, Periodo
-from .rollup import Comparacion, ResultadoPlan, redondear
+from .rollup import ResultadoPlan, redondear
 
 
 def _numero(valor: Decimal | None) -> float | None:
@@ -41,9 +49,18 @@ def _cobertura(nodo) -> dict:
     return {"con_reporte": nodo.cobertura.con_reporte, "total": nodo.cobertura.total}
 
 
-def _publicado(comparaciones, nivel, clave):
-    comparacion: Comparacion | None = comparaciones.get((nivel, clave))
-    return None if comparacion is None else _numero(comparacion.publicado)
+def dos_cifras_como_dict(dos: DosCifras) -> dict:
+    """Las dos cifras de un elemento con sus nombres; ``avance`` y ``avance_publicado`` son los
+    nombres anteriores (mismo valor)."""
+    return {
+        "avance": _numero(dos.recalculada),
+        "avance_publicado": _numero(dos.oficial),
+        "cifra_oficial": _numero(dos.oficial),
+        "informe_de_la_cifra_oficial": dos.informe.titulo if dos.hay_oficial else None,
+        "cifra_recalculada": _numero(dos.recalculada),
+        "coinciden": dos.coincide if dos.hay_oficial else None,
+        "por_que_difieren": dos.explicacion or None,
+    }
 
 
 def resultado_como_dict(
@@ -53,13 +70,12 @@ def resultado_como_dict(
     informe: Informe | None = None,
     comparaciones: dict | None = None,
 ) -> dict:
-    comparaciones = comparaciones or {}
+    cifras = dos_cifras(resultado, informe, comparaciones or {})
     return {
         "plan": {
             "slug": resultado.slug,
             "nombre": resultado.nombre,
-            "avance": _numero(resultado.avance),
-            "avance_publicado": _publicado(comparaciones, "plan", ""),
+            **dos_cifras_como_dict(cifras.plan),
             "meta_por_alcanzar": _numero(resultado.meta_por_alcanzar),
             "cobertura": _cobertura(resultado),
             "error": str(resultado.error) if resultado.error else None,
@@ -80,8 +96,7 @@ def resultado_como_dict(
                 "numero": eje.clave,
                 "nombre": eje.nombre,
                 "peso": _peso(eje.peso),
-                "avance": _numero(eje.avance),
-                "avance_publicado": _publicado(comparaciones, "eje", eje.clave),
+                **dos_cifras_como_dict(cifras.de(eje)),
                 "cobertura": _cobertura(eje),
                 "error": str(eje.error) if eje.error else None,
                 "compromisos": [
@@ -89,8 +104,7 @@ def resultado_como_dict(
                         "numero": compromiso.clave,
                         "nombre": compromiso.nombre,
                         "peso": _peso(compromiso.peso),
-                        "avance": _numero(compromiso.avance),
-                        "avance_publicado": _publicado(comparaciones, "compromiso", compromiso.clave),
+                        **dos_cifras_como_dict(cifras.de(compromiso)),
                         "cobertura": _cobertura(compromiso),
                         "error": str(compromiso.error) if compromiso.error else None,
                         "acciones": [

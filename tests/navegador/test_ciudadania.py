@@ -54,11 +54,11 @@ def con_evidencias(portal, settings, tmp_path):
 def test_de_la_portada_a_la_evidencia(pagina, con_evidencias):
     pagina.goto(con_evidencias + "/")
     assert pagina.get_by_role("heading", level=1).inner_text() == "Plan de Acción Local de Estado Abierto Guanajuato 2022-2024"
-    assert "45" in pagina.locator(".global .cifra").first.inner_text()
+    assert "42" in pagina.locator(".global .cifra").first.inner_text()  # la cifra oficial del 1er Informe Parcial
 
     pagina.get_by_role("link", name="Eje 1. Gobierno Abierto").click()
     assert pagina.get_by_role("heading", level=1).inner_text() == "Eje 1. Gobierno Abierto"
-    assert "53" in pagina.locator(".global .cifra").inner_text()
+    assert "51" in pagina.locator(".global .cifra").inner_text()  # cifra oficial del eje 1
 
     pagina.get_by_role("link", name=re.compile(r"^Compromiso 1\.5\. Sistema de vigilancia")).click()
     assert pagina.get_by_role("heading", level=1).inner_text().startswith("Compromiso 1.5.")

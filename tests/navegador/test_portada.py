@@ -8,7 +8,7 @@ import re
 import pytest
 
 from plan.models import Plan
-from seguimiento.portal import estado_publico
+from seguimiento.portal import estado_con_cifras
 from seguimiento.templatetags.avance import pct
 from tests.navegador.axe import revisar_accesibilidad, violaciones
 from tests.navegador.paginas import hojas_de_estilo_sin_cargar, revisar_sin_desplazamiento_horizontal
@@ -19,18 +19,20 @@ HISTORICO = "pal-2019-2021"
 
 def _resultado(slug):
     plan = Plan.objects.get(slug=slug)
-    return plan, estado_publico([plan])[plan.pk].resultado
+    estado, cifras = estado_con_cifras(plan)
+    return plan, estado.resultado, cifras
 
 
 def test_la_portada_muestra_el_plan_vigente_su_avance_global_y_sus_ejes(pagina, portal_lectura):
-    plan, resultado = _resultado(PAL)
+    plan, resultado, cifras = _resultado(PAL)
     pagina.goto(portal_lectura + "/")
 
     assert pagina.title() == f"{plan.nombre} · Estado Abierto"
     assert pagina.get_by_role("heading", level=1).inner_text() == plan.nombre
     glob = pagina.locator(".global")
     assert glob.get_by_role("heading", level=2, name="Avance global").is_visible()
-    assert glob.locator(".cifra").inner_text() == pct(resultado.avance)
+    # La cifra grande es la principal: la oficial del informe del periodo, si la hay.
+    assert glob.locator(".cifra").inner_text() == pct(cifras.plan.principal)
     assert resultado.avance is not None and resultado.avance > 0
 
     tarjetas = pagina.get_by_role("region", name="Avance por eje").get_by_role("listitem")
@@ -39,7 +41,8 @@ def test_la_portada_muestra_el_plan_vigente_su_avance_global_y_sus_ejes(pagina, 
         enlace = tarjeta.get_by_role("heading", level=3).get_by_role("link")
         assert enlace.inner_text() == f"Eje {eje.clave}. {eje.nombre}"
         assert enlace.get_attribute("href") == f"/planes/{PAL}/ejes/{eje.numero}/"
-        assert tarjeta.locator(".cifra").inner_text() == ("No calculable" if eje.error else pct(eje.avance))
+        dos = cifras.de(eje)
+        assert tarjeta.locator(".cifra").inner_text() == ("No calculable" if eje.error and not dos.hay_oficial else pct(dos.principal))
         assert tarjeta.is_visible()
 
 

@@ -17,23 +17,30 @@ def test_inicio_muestra_el_plan_su_avance_global_y_cada_eje(client, pal):
     assert respuesta["Content-Language"] == "es-mx"
     texto = texto_de(respuesta)
     assert "Plan de Acción Local de Estado Abierto Guanajuato 2022-2024" in texto
-    assert "Avance global 45 %" in texto
+    # En grande, la cifra oficial del informe del último periodo, con su nombre; la recalculada junto a ella.
+    assert (
+        "Avance global 42 % Cifra oficial del Primer Informe Parcial (periodo agosto–noviembre 2023) "
+        "Cifra recalculada por el portal: 45 % La diferencia viene de los compromisos 1.5, 2.1 y 5.1 (ejes 1, 2 y 5)"
+    ) in texto
     assert "33 de 33 acciones con reporte" in texto
-    assert "El Primer Informe Parcial publicó 42 %" in texto
-    assert "Meta por alcanzar: 55 % para agosto de 2024" in texto
-    assert "El Primer Informe Parcial publicó 58 %" in texto
-    for eje, cifra in [("Eje 1. Gobierno Abierto", 53), ("Eje 3. Justicia Abierta", 65), ("Eje 7. Apertura Institucional", 56)]:
-        assert f"{eje} {cifra} %" in texto
-    # Donde el cálculo reproduce lo publicado no se repite la cifra; donde no, se muestran ambas.
-    assert "El Primer Informe Parcial publicó 51 %" in texto
-    assert "El Primer Informe Parcial publicó 65 %" not in texto
+    assert "Meta por alcanzar: 58 % para agosto de 2024, según el Primer Informe Parcial. Con la cifra recalculada: 55 %." in texto
+    # Cada eje: la cifra oficial; si la recalculada no coincide, cuál es y qué compromiso lo causa.
+    assert "Eje 1. Gobierno Abierto 51 % Cifra oficial del Primer Informe Parcial Cifra recalculada por el portal: 53 % Difiere por el compromiso 1.5." in texto
+    for eje, cifra in [("Eje 3. Justicia Abierta", 65), ("Eje 7. Apertura Institucional", 56)]:
+        assert (
+            f"{eje} {cifra} % Cifra oficial del Primer Informe Parcial "
+            "La cifra recalculada por el portal coincide con el Primer Informe Parcial."
+        ) in texto
+    # Ya no se dice «publicó» en un lado y «avance publicado» en otro: dos nombres, siempre los mismos.
+    assert "publicó 51 %" not in texto
     assert '<html lang="es-MX">' in respuesta.content.decode()
 
 
 def test_solo_lo_validado_se_ve(client, pal):
     Avance.objects.filter(accion__compromiso__eje__numero=6).update(estado=Avance.Estado.ENVIADO)
     texto = texto_de(client.get("/"))
-    assert "Eje 6. Antena Universitaria sin reporte" in texto
+    # El informe publicó 30 % para el eje 6; sin avances validados no hay cifra recalculada.
+    assert "Eje 6. Antena Universitaria 30 % Cifra oficial del Primer Informe Parcial Cifra recalculada por el portal: sin reporte" in texto
     assert "30 de 33 acciones con reporte; las acciones sin reporte cuentan como 0 %" in texto
 
 
@@ -43,7 +50,11 @@ def test_selector_de_planes_y_pagina_de_cada_plan(client, pal):
     assert "PAL 2022-2024" in texto and str(otro) in texto
     respuesta = client.get(reverse("plan:plan", kwargs={"slug": otro.slug}))
     assert respuesta.status_code == 200
-    assert "Avance global 10 %" in texto_de(respuesta)
+    # Sin informe del periodo, la cifra es la recalculada, y se dice.
+    assert (
+        "Avance global 10 % Cifra recalculada por el portal Ningún informe publicado cubre este periodo. "
+        "Es la media ponderada de los avances publicados de las acciones."
+    ) in texto_de(respuesta)
     assert client.get("/planes/no-existe/").status_code == 404
 
 

@@ -27,8 +27,15 @@ def test_pagina_del_eje_con_sus_compromisos_responsables_y_estado(client, pal):
     assert respuesta.status_code == 200
     texto = texto_de(respuesta)
     assert "Eje 1. Gobierno Abierto" in texto
-    assert "Avance del eje 53 %" in texto
-    assert "El Primer Informe Parcial publicó 51 %" in texto
+    assert (
+        "Avance del eje 51 % Cifra oficial del Primer Informe Parcial (periodo agosto–noviembre 2023) "
+        "Cifra recalculada por el portal: 53 % La diferencia viene del compromiso 1.5, cuya cifra oficial no es la "
+        "media de los avances de sus acciones. Con las cifras oficiales de sus compromisos, la media sí da 51 %."
+    ) in texto
+    bloque_15 = texto[texto.index("Compromiso 1.5.") :]
+    assert "23 % Cifra oficial del Primer Informe Parcial Cifra recalculada por el portal: 36 %" in bloque_15
+    bloque_12 = texto[texto.index("Compromiso 1.2.") : texto.index("Compromiso 1.3.")]
+    assert "0 % Cifra recalculada por el portal El Primer Informe Parcial no publicó cifra para el compromiso 1.2." in bloque_12
     assert "5 compromisos · 10 de 10 acciones con reporte" in texto
     assert "Compromiso 1.5. Sistema de vigilancia" in texto
     assert "Responsable: OUSANEG · Dra. Rebeca Monroy Torres, Presidente Fundadora del OUSANEG" in texto
@@ -51,16 +58,19 @@ def test_pagina_del_compromiso_con_acciones_etapas_grafica_y_ficha(client, pal):
     assert respuesta.status_code == 200
     texto = texto_de(respuesta)
     assert "Compromiso 1.5. Sistema de vigilancia para la transformación de la producción de ladrillo" in texto
-    assert "Avance del compromiso 36 %" in texto
+    assert (
+        "Avance del compromiso 23 % Cifra oficial del Primer Informe Parcial (periodo agosto–noviembre 2023) "
+        "Cifra recalculada por el portal: 36 % El Primer Informe Parcial publicó 23 %, pero la media de los avances "
+        "publicados de sus acciones (35, 10, 100 y 0), con los pesos registrados, es 36.25, que se muestra como 36 %"
+    ) in texto
     assert "4 de 4 acciones con reporte" in texto
-    assert "El Primer Informe Parcial publicó 23 %" in texto
     for clave, cifra in [("1.5.1", "35 %"), ("1.5.2", "10 %"), ("1.5.3", "100 %"), ("1.5.4", "0 %")]:
         assert re.search(rf"{re.escape(clave)} .*? {cifra}", texto), clave
     assert "En etapa de diseño de las mesas" in texto
     # Sin fechas publicadas no se califica; la cuenta con las supuestas va como referencia.
     assert "Estado: Sin calendario publicado" in texto
     assert "Fechas supuestas: el 1 de enero de 2022 (inicio del primer año de la vigencia; el plan no publicó su fecha de inicio)" in texto
-    assert "Solo como referencia, calculado con esas fechas supuestas: al 30 de noviembre de 2023 habría transcurrido el 72 % del plazo y el avance publicado es 36 %." in texto
+    assert "Solo como referencia, calculado con esas fechas supuestas: al 30 de noviembre de 2023 habría transcurrido el 72 % del plazo y la cifra recalculada es 36 %." in texto
     assert "Sin plazos publicados, su estado es «Sin calendario publicado»: no se evalúa con fechas supuestas." in texto
     assert "Con retraso" not in texto.split("Regla del estado", 1)[0]
     # Escala OGP junto al avance: 36.25 % exacto (el informe publicó 23 %), limitado.
@@ -125,12 +135,13 @@ def test_pagina_de_la_accion_con_avances_evidencias_y_bitacora(client, pal, djan
 
 def test_como_se_calcula_muestra_la_aritmetica_de_cada_cifra(client, pal):
     texto = texto_de(client.get(_url(pal, "como-se-calcula")))
-    assert "317.3333 ÷ 7 = 45.3333 → se muestra 45 %" in texto
+    assert "317.3333 ÷ 7 = 45.3333 → cifra recalculada 45 %" in texto
     assert "Meta por alcanzar = 100 − 45.3333 = 54.6667 → 55 %" in texto
-    assert "266.25 ÷ 5 = 53.25 → se muestra 53 %" in texto
-    assert "145 ÷ 4 = 36.25 → se muestra 36 %" in texto
-    assert "183 ÷ 3 = 61 → se muestra 61 %" in texto
-    assert "El Primer Informe Parcial publicó 23 %" in texto
+    assert "266.25 ÷ 5 = 53.25 → cifra recalculada 53 %" in texto
+    assert "145 ÷ 4 = 36.25 → cifra recalculada 36 %" in texto
+    assert "183 ÷ 3 = 61 → cifra recalculada 61 %" in texto
+    assert "Cifra oficial del Primer Informe Parcial: 23 % . El Primer Informe Parcial publicó 23 %, pero" in texto
+    assert "Justicia Abierta Administrativa: cifra recalculada 61 % Cifra oficial del Primer Informe Parcial: 61 % . Coincide con la cifra recalculada." in texto
     assert "Rezago de más de 10 y hasta 25 puntos En riesgo" in texto
     assert "Plazo vencido sin concluir, o rezago de más de 25 puntos Con retraso" in texto
     assert "Ni el compromiso ni sus acciones tienen fechas publicadas Sin calendario publicado (no se evalúa)" in texto
@@ -143,7 +154,7 @@ def test_como_se_calcula_dice_lo_que_esta_sin_reporte(client, pal):
     )
     texto = texto_de(client.get(_url(pal, "como-se-calcula")))
     assert "sin reporte → 0" in texto
-    assert "135 ÷ 4 = 33.75 → se muestra 34 %" in texto
+    assert "135 ÷ 4 = 33.75 → cifra recalculada 34 %" in texto
     compromiso = texto_de(client.get(_url(pal, "compromisos", "1.5")))
     assert "3 de 4 acciones con reporte; las acciones sin reporte cuentan como 0 %" in compromiso
     assert re.search(r"1\.5\.2 .*? sin reporte", compromiso)
@@ -169,19 +180,21 @@ def test_direcciones_que_no_existen_dan_404_en_espanol(client, pal, ruta):
 def test_la_pagina_se_renueva_al_publicar_aunque_este_en_cache(client, pal):
     url = _url(pal, "compromisos", "1.5")
     primera = client.get(url)
-    assert "Avance del compromiso 36 %" in texto_de(primera)
+    oficial = "Avance del compromiso 23 % Cifra oficial del Primer Informe Parcial"
+    assert oficial in texto_de(primera)
     etag = primera["ETag"]
     assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
     # El STL valida y publica un nuevo periodo: la página cambia en la siguiente petición.
     periodo = crear_periodo(pal, datetime.date(2023, 12, 1), estado=Periodo.Estado.CERRADO)
     accion = Accion.objects.get(compromiso__eje__plan=pal, compromiso__eje__numero=1, compromiso__numero=5, numero=2)
     Avance.objects.create(accion=accion, periodo=periodo, porcentaje=Decimal(50), estado=Avance.Estado.VALIDADO)
-    assert "Avance del compromiso 36 %" in texto_de(client.get(url))  # validado pero sin publicar
+    assert oficial in texto_de(client.get(url))  # validado pero sin publicar
     periodo.estado = Periodo.Estado.PUBLICADO
     periodo.save()
     segunda = client.get(url)
     assert segunda["ETag"] != etag
-    assert "Avance del compromiso 46 %" in texto_de(segunda)  # (35 + 50 + 100 + 0) / 4 = 46.25
+    # Ningún informe cubre el periodo nuevo: la cifra es la recalculada, (35 + 50 + 100 + 0) / 4 = 46.25.
+    assert "Avance del compromiso 46 % Cifra recalculada por el portal Ningún informe publicado cubre este periodo." in texto_de(segunda)
     assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
 
 
@@ -295,3 +308,24 @@ def test_la_historia_de_las_acciones_dice_el_porcentaje_sin_notacion_cientifica(
         esperado = f"Avance del periodo {avance.periodo.nombre} validado: {int(avance.porcentaje)} %."
         assert esperado in texto, avance.accion.clave
         assert not re.search(r"\dE\+\d", texto), avance.accion.clave
+
+
+def test_como_se_calcula_explica_las_dos_cifras_y_donde_no_coinciden(client, pal):
+    texto = texto_de(client.get(_url(pal, "como-se-calcula")))
+    seccion = texto[texto.index("Dos cifras: la oficial y la recalculada") : texto.index("Avance global: cifra recalculada")]
+    assert "Cifra oficial La que el Secretariado Técnico Local (STL) publicó en un informe parcial" in seccion
+    assert "Para el periodo Agosto–noviembre 2023 es el Primer Informe Parcial" in seccion
+    assert "Cifra recalculada La que este portal calcula con los avances publicados de las acciones y sus pesos" in seccion
+    assert "Avance global. La diferencia viene de los compromisos 1.5, 2.1 y 5.1 (ejes 1, 2 y 5)" in seccion
+    filas = [
+        "Avance global 42 % 45 % Difiere por los compromisos 1.5, 2.1 y 5.1. Tampoco es la media de las cifras oficiales de sus ejes (44.57 %).",
+        "Eje 1 51 % 53 % Difiere por el compromiso 1.5.",
+        "Compromiso 1.2 no publicó cifra 0 % El Primer Informe Parcial no publicó cifra para el compromiso 1.2. Se muestra la cifra recalculada.",
+        "Compromiso 1.5 23 % 36 % La cifra oficial no es la media de los avances de sus acciones.",
+        "Eje 2 35 % 34 % Difiere por el compromiso 2.1.",
+        "Compromiso 2.1 35 % 34 % La cifra oficial no es la media de los avances de sus acciones.",
+        "Eje 5 42 % 46 % Difiere por el compromiso 5.1.",
+        "Compromiso 5.1 42 % 46 % La cifra oficial no es la media de los avances de sus acciones.",
+    ]
+    assert " ".join(filas) in seccion
+    assert "Eje 3 " not in seccion  # 65 % publicado y recalculado: no es una diferencia

@@ -25,6 +25,15 @@ def test_json_del_plan_real(pal):
         "nombre": "Plan de Acción Local de Estado Abierto Guanajuato 2022-2024",
         "avance": 45.3,
         "avance_publicado": 42.0,
+        "cifra_oficial": 42.0,
+        "informe_de_la_cifra_oficial": "Primer Informe Parcial",
+        "cifra_recalculada": 45.3,
+        "coinciden": False,
+        "por_que_difieren": (
+            "La diferencia viene de los compromisos 1.5, 2.1 y 5.1 (ejes 1, 2 y 5): en cada uno, la cifra "
+            "oficial no es la media de los avances de sus acciones. Además, el 42\u00a0% del informe tampoco "
+            "es la media de las cifras oficiales de sus ejes, que da 44.57\u00a0%."
+        ),
         "meta_por_alcanzar": 54.7,
         "cobertura": {"con_reporte": 33, "total": 33},
         "error": None,
@@ -43,6 +52,8 @@ def test_json_del_plan_real(pal):
     assert [a["avance"] for a in c15["acciones"]] == [35.0, 10.0, 100.0, 0.0]
     assert c15["acciones"][3]["etapa"] == "En etapa de diseño de las mesas"
     assert compromisos[1]["avance_publicado"] is None  # 1.2: el informe no publicó cifra
+    assert (compromisos[1]["cifra_oficial"], compromisos[1]["cifra_recalculada"], compromisos[1]["coinciden"]) == (None, 0.0, None)
+    assert (compromisos[0]["cifra_oficial"], compromisos[0]["coinciden"], compromisos[0]["por_que_difieren"]) == (30.0, True, None)
     assert compromisos[6]["acciones"][0]["nota_aclaratoria"] is False
     assert compromisos[7]["acciones"][0]["nota_aclaratoria"] is True  # 3.2.1 «100%*»
     assert set(acciones[0]) >= {"numero", "descripcion", "peso", "avance"}
@@ -61,16 +72,16 @@ def test_json_con_un_decimal_y_null_sin_reporte():
 def test_texto_muestra_todo_el_arbol_y_las_diferencias(pal):
     salida = _avance("pal-2022-2024")
     assert "Periodo: Agosto–noviembre 2023 (agosto-noviembre-2023)" in salida
-    assert "Cifras publicadas: Primer Informe Parcial" in salida
+    assert "Cifras oficiales: Primer Informe Parcial" in salida
     lineas = salida.splitlines()
     global_ = next(linea for linea in lineas if linea.startswith("Avance global"))
     assert "45.3 %" in global_ and "42 %" in global_ and "≠" in global_
     assert any(linea.startswith("    1.5.4 Realizar mesas de trabajo") and "0.0 %" in linea for linea in lineas)
     assert any(linea.startswith("  3.2 Justicia Abierta Administrativa") and linea.endswith("=") for linea in lineas)
-    assert "Cifras publicadas que el cálculo no reproduce (8):" in salida
-    assert "compromiso 1.5: publicado 23 %, calculado 36.3 %." in salida
+    assert "Cifras oficiales que no coinciden con la recalculada (8):" in salida
+    assert "compromiso 1.5: oficial 23 %, recalculada 36.3 %." in salida
     assert "Cobertura: 33 de 33 acciones con reporte" in salida
-    assert "Meta por alcanzar publicada: 58 %" in salida
+    assert "Meta por alcanzar oficial: 58 %" in salida
 
 
 def test_texto_cuenta_sin_reporte_y_errores():

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from plan.models import Accion, Persona
 from seguimiento import datos
 from seguimiento.models import Avance, Evidencia, Periodo
-from tests.ayudas import PDF, cuerpo, formulas_en_csv, formulas_en_xlsx
+from tests.ayudas import PDF, cuerpo, formulas_en_csv, formulas_en_xlsx, texto_de
 from tests.fabricas import crear_periodo, plan_generado
 
 pytestmark = pytest.mark.django_db
@@ -98,6 +98,12 @@ def test_json_del_plan_real_con_las_cifras_del_informe(client, pal):
     assert arbol["informe"] == {"numero": 1, "titulo": "Primer Informe Parcial"}
     c15 = arbol["ejes"][0]["compromisos"][4]
     assert (c15["numero"], c15["avance"], c15["avance_publicado"]) == ("1.5", 36.3, 23.0)
+    # Los dos nombres de las páginas; los anteriores se conservan con el mismo valor.
+    assert (c15["cifra_oficial"], c15["informe_de_la_cifra_oficial"], c15["cifra_recalculada"], c15["coinciden"]) == (
+        23.0, "Primer Informe Parcial", 36.3, False
+    )
+    assert c15["por_que_difieren"].startswith("El Primer Informe Parcial publicó 23\u00a0%, pero la media")
+    assert arbol["plan"]["por_que_difieren"].startswith("La diferencia viene de los compromisos 1.5, 2.1 y 5.1")
 
 
 def test_json_del_plan_historico_sin_reporte(client, pal):
@@ -105,6 +111,8 @@ def test_json_del_plan_historico_sin_reporte(client, pal):
     assert arbol["periodo"] is None and arbol["informe"] is None
     assert arbol["plan"]["avance"] is None
     assert arbol["plan"]["cobertura"] == {"con_reporte": 0, "total": 34}
+    # Sin informe del periodo no hay cifra oficial.
+    assert [arbol["plan"][k] for k in ("cifra_oficial", "informe_de_la_cifra_oficial", "coinciden", "por_que_difieren")] == [None] * 4
 
 
 # --- Los avances publicados ---------------------------------------------------------------
@@ -211,6 +219,16 @@ def test_arbol_en_csv_con_cada_nivel(client, pal):
     # El plan no publicó fechas: el plazo sería supuesto. 36.25 % está en «limitado» de la escala OGP.
     assert (c15["fechas_del_plazo"], c15["cumplimiento_ogp"]) == ("supuestas", "limitado")
     assert por_numero["1.2"]["avance_publicado"] == ""  # el informe no le puso cifra
+    # Las columnas de antes no cambian de lugar; las de las dos cifras van al final, antes de la licencia.
+    assert list(filas[0])[-7:] == [
+        "cifra_oficial", "informe_de_la_cifra_oficial", "cifra_recalculada", "coinciden", "por_que_difieren",
+        "licencia", "licencia_url",
+    ]
+    assert [c15[k] for k in ("cifra_oficial", "cifra_recalculada", "coinciden")] == ["23.0", "36.3", "no"]
+    assert [por_numero["3"][k] for k in ("cifra_oficial", "informe_de_la_cifra_oficial", "coinciden", "por_que_difieren")] == [
+        "65.0", "Primer Informe Parcial", "sí", ""
+    ]
+    assert por_numero["1.5.1"]["cifra_recalculada"] == "" and por_numero["1.5.1"]["avance"] == "35.0"  # una acción
     a321 = por_numero["3.2.1"]
     assert (a321["nivel"], a321["avance"], a321["nota_aclaratoria"], a321["estado"]) == ("accion", "100.0", "sí", "")
     assert por_numero["1.1.2"]["etapa"] == "En etapa de diseño de las encuestas"
@@ -239,6 +257,8 @@ def test_libro_xlsx(client, pal):
     assert (niveles["1.2"], niveles["3.2"], niveles["7.1"], niveles["3.3"]) == ("no-iniciado", "sustancial", "sustancial", "completo")
     assert sorted(niveles.values()).count("limitado") == 7
     assert {f["estado"] for f in compromisos.values()} == {"concluido", "sin-calendario"}
+    assert (compromisos["2.1"]["cifra_oficial"], compromisos["2.1"]["cifra_recalculada"], compromisos["2.1"]["coinciden"]) == (35, 33.5, "no")
+    assert (plan["cifra_oficial"], plan["informe_de_la_cifra_oficial"], plan["cifra_recalculada"]) == (42, "Primer Informe Parcial", 45.3)
     acciones = {f["accion"]: f for f in _filas_hoja(libro["Acciones"])}
     assert len(acciones) == 33 and acciones["3.2.1"]["nota_aclaratoria"] == "sí"
     avances = {f["accion"]: f for f in _filas_hoja(libro["Avances"])}
@@ -441,6 +461,10 @@ def test_la_pagina_documenta_cada_clave_y_columna(client, pal, settings, tmp_pat
     assert "un decimal, redondeo mitad hacia arriba" in html and "tal como se validó, sin redondear" in html
     assert datos.CONDICIONES in html
     assert "Solo incluye avances validados de periodos publicados" in html
+    # Las dos cifras con los nombres de las páginas, y qué pasó con los nombres anteriores.
+    texto = texto_de(respuesta)
+    assert "Cada plan, eje y compromiso tiene dos cifras. La cifra oficial es la que el Secretariado Técnico Local (STL) publicó" in texto
+    assert "«avance» y «avance_publicado» son los nombres anteriores de la cifra recalculada y de la oficial: se conservan" in texto
     # Una fila por plan con el enlace a cada archivo.
     for slug in [PAL, HISTORICO]:
         for archivo in [f"{slug}.json", f"{slug}/arbol.csv", f"{slug}/avances.csv", f"{slug}/avances.json", f"{slug}.xlsx"]:

@@ -109,7 +109,8 @@ def test_el_anexo_explica_pesos_y_donde_el_calculo_difiere_de_lo_publicado(prime
     paginas = paginas_pdf(leer(primero.pdf))
     anexo = una_linea(" ".join(p for p in paginas if "Anexo" in p or "ANEXO" in p))
     assert "Σ (peso × avance de cada hijo) ÷ Σ pesos" in anexo
-    assert "Dónde la cifra del informe difiere del cálculo" in anexo
+    assert "Dónde la cifra oficial no coincide con la cifra recalculada" in anexo
+    assert "Cifra oficial Cifra recalculada (exacta) Recalculada menos oficial" in anexo
     # Global: publicó 42 %, el cálculo da 45.33; eje 1: 51 % frente a 53.25; 1.5: 23 % frente a 36.25.
     assert "Avance global 42% 45.33% +3.33" in anexo
     assert "1. Gobierno Abierto 51% 53.25% +2.25" in anexo
@@ -119,6 +120,11 @@ def test_el_anexo_explica_pesos_y_donde_el_calculo_difiere_de_lo_publicado(prime
     assert "(1 × 60.00 + 1 × 0.00) ÷ 2 = 30.00" in anexo
     claves = {d["clave"] for d in primero.contenido["diferencias"]}
     assert claves == {"", "1", "1.2", "1.5", "2", "2.1", "5", "5.1"}
+    # Por qué, en palabras: los compromisos que causan la diferencia del global.
+    assert "Avance global. La diferencia viene de los compromisos 1.5, 2.1 y 5.1 (ejes 1, 2 y 5)" in anexo
+    assert "Compromiso 1.2. El informe no publicó cifra oficial; la tabla da la recalculada." in anexo
+    por_que = {d["clave"]: d["por_que"] for d in primero.contenido["diferencias"]}
+    assert por_que["5"].startswith("La diferencia viene del compromiso 5.1,")
 
 
 def test_el_pdf_lleva_incrustadas_solo_las_fuentes_del_proyecto(primero, tmp_path):
@@ -143,7 +149,7 @@ def test_el_xlsx_tiene_una_hoja_por_nivel_con_las_cifras_exactas(primero):
     libro = load_workbook(io.BytesIO(leer(primero.xlsx)))
     assert libro.sheetnames == ["Informe", "Plan", "Ejes", "Compromisos", "Acciones", "Diferencias"]
     plan = list(libro["Plan"].iter_rows(values_only=True))
-    assert plan[0][:4] == ("plan", "avance_informe", "avance_calculado", "meta_por_alcanzar")
+    assert plan[0][:4] == ("plan", "cifra_oficial", "cifra_recalculada", "meta_por_alcanzar")
     assert plan[1][1] == 42 and plan[1][3] == 58
     assert round(plan[1][2], 2) == 45.33
     assert libro["Ejes"].max_row - 1 == 7
@@ -152,6 +158,9 @@ def test_el_xlsx_tiene_una_hoja_por_nivel_con_las_cifras_exactas(primero):
     assert len(acciones) == 33
     assert acciones[0][:4] == ("1.1.1", Accion.objects.get(compromiso__eje__plan=primero.plan, compromiso__numero=1, compromiso__eje__numero=1, numero=1).descripcion, 1, 60)
     assert libro["Diferencias"].max_row - 1 == 8
+    diferencias = list(libro["Diferencias"].iter_rows(values_only=True))
+    assert diferencias[0][3:] == ("cifra_oficial", "cifra_recalculada", "diferencia_pp", "por_que_difieren")
+    assert diferencias[1][6].startswith("La diferencia viene de los compromisos 1.5, 2.1 y 5.1")
 
 
 def test_construir_el_contenido_cuesta_las_mismas_consultas_sea_cual_sea_el_plan(primero, django_assert_num_queries):

@@ -41,7 +41,8 @@ def test_la_pagina_permanente_de_una_version(client, primero):
     assert client.get("/informes/pal-2022-2024/1/")["Location"] == "/informes/pal-2022-2024/1/v1/"
     html = client.get("/informes/pal-2022-2024/1/v1/").content.decode()
     for texto in ("Primer Informe Parcial", primero.pdf_sha256, "sha256sum pal-2022-2024-informe-1-v1.pdf",
-                  "Capturadas tal como las imprimió el informe", "45.33", "En 8 cifras el cálculo"):
+                  "Capturadas tal como las imprimió el informe", "45.33", "En 8 cifras la cifra recalculada no coincide con la oficial",
+                  "Por qué, en el avance global:</strong> La diferencia viene de los compromisos 1.5, 2.1 y 5.1"):
         assert texto in html, texto
     assert client.get("/informes/pal-2022-2024/1/v2/").status_code == 404
     assert client.get("/informes/pal-2022-2024/9/").status_code == 404

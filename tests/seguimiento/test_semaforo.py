@@ -79,7 +79,7 @@ def test_sin_fechas_publicadas_no_se_califica_con_las_supuestas():
         "el plan no publicó su fecha de inicio) y el 31 de agosto de 2024 (la fecha meta del plan). "
         "Con fechas supuestas el estado no sería un dato, así que no se dice si va en tiempo, en "
         "riesgo o con retraso. Solo como referencia, calculado con esas fechas supuestas: al 30 de "
-        "noviembre de 2023 habría transcurrido el 72 % del plazo y el avance publicado es 56 %."
+        "noviembre de 2023 habría transcurrido el 72 % del plazo y la cifra recalculada es 56 %."
     )
 
 

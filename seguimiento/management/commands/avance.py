@@ -100,10 +100,10 @@ class Command(BaseCommand):
             )
         )
         if informe:
-            escribir(f"Cifras publicadas: {informe.titulo}")
+            escribir(f"Cifras oficiales: {informe.titulo}")
         escribir("Las acciones sin reporte cuentan como 0 en la media; «—» = sin reporte.")
         escribir("")
-        cabecera = f"{'':62} {'peso':>6} {'calculado':>10} {'publicado':>10}"
+        cabecera = f"{'':62} {'peso':>6} {'recalculada':>11} {'oficial':>10}"
         escribir(cabecera)
 
         def linea(sangria, etiqueta, nodo, nivel):
@@ -120,7 +120,7 @@ class Command(BaseCommand):
                 cobertura = f"  ({nodo.cobertura})"
             texto = " " * sangria + _recortar(etiqueta, 62 - sangria)
             escribir(
-                f"{texto:62} {peso:>6} {_pct(nodo.avance):>10} {publicado:>10}{marca}{cobertura}"
+                f"{texto:62} {peso:>6} {_pct(nodo.avance):>11} {publicado:>10}{marca}{cobertura}"
             )
 
         linea(0, "Avance global", resultado, "plan")
@@ -135,16 +135,16 @@ class Command(BaseCommand):
         escribir(f"Cobertura: {resultado.cobertura}")
         escribir(f"Meta por alcanzar: {_pct(resultado.meta_por_alcanzar)}")
         if informe and informe.meta_por_alcanzar_publicada is not None:
-            escribir(f"Meta por alcanzar publicada: {_pct(informe.meta_por_alcanzar_publicada, 0)}")
+            escribir(f"Meta por alcanzar oficial: {_pct(informe.meta_por_alcanzar_publicada, 0)}")
         distintas = [c for c in comparaciones.values() if not c.coincide]
         if distintas:
             escribir("")
-            escribir(f"Cifras publicadas que el cálculo no reproduce ({len(distintas)}):")
+            escribir(f"Cifras oficiales que no coinciden con la recalculada ({len(distintas)}):")
             for comparacion in sorted(distintas, key=lambda c: (_ORDEN_NIVEL[c.nivel], c.clave)):
                 nombre = "Avance global" if comparacion.nivel == "plan" else f"{comparacion.nivel} {comparacion.clave}"
                 escribir(
-                    f"  {nombre}: publicado {_pct(comparacion.publicado, 0)}, "
-                    f"calculado {_pct(comparacion.calculado)}. {comparacion.explicacion}"
+                    f"  {nombre}: oficial {_pct(comparacion.publicado, 0)}, "
+                    f"recalculada {_pct(comparacion.calculado)}. {comparacion.explicacion}"
                 )
         if resultado.errores:
             escribir("")
