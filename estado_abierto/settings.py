@@ -16,6 +16,8 @@ Variables (ver README):
 - ``SECURE_SSL_REDIRECT``, ``SECURE_HSTS_SECONDS``, ``SECURE_HSTS_INCLUDE_SUBDOMAINS``,
   ``SECURE_HSTS_PRELOAD``, ``SECURE_PROXY_SSL_HEADER``: HTTPS (activos en producción).
 - ``ADMINS``: quién recibe por correo los errores del servidor.
+- ``SUSCRIPCION_CONFIRMACION_HORAS`` (48), ``SUSCRIPCION_ESPERA_MINUTOS`` (10),
+  ``SUSCRIPCION_PETICIONES_POR_HORA`` (20): seguir un plan o un compromiso por correo.
 """
 
 import os
@@ -161,6 +163,7 @@ INSTALLED_APPS = [
     "plan",
     "seguimiento",
     "portal",
+    "suscripciones",
 ]
 
 MIDDLEWARE = [
@@ -342,6 +345,13 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = env_correos("ADMINS")
 # Días antes de la fecha límite en que manage.py enviar_recordatorios avisa por primera vez.
 RECORDATORIO_DIAS_ANTES = env_entero("RECORDATORIO_DIAS_ANTES", 3)
+
+# Seguir un plan o un compromiso por correo (suscripciones/): horas que vale el enlace de
+# confirmación (y el de borrar los datos), minutos antes de reenviar la confirmación a una misma
+# dirección y formularios que una misma IP puede enviar por hora.
+SUSCRIPCION_CONFIRMACION_HORAS = env_entero("SUSCRIPCION_CONFIRMACION_HORAS", 48, minimo=1)
+SUSCRIPCION_ESPERA_MINUTOS = env_entero("SUSCRIPCION_ESPERA_MINUTOS", 10, minimo=0)
+SUSCRIPCION_PETICIONES_POR_HORA = env_entero("SUSCRIPCION_PETICIONES_POR_HORA", 20, minimo=1)
 
 # Seguridad en producción (DEBUG=false).
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
