@@ -14,6 +14,7 @@ from django.contrib.syndication.views import Feed
 from django.db.models import Count
 from django.http import Http404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -137,10 +138,10 @@ class _Novedades(Feed):
     item_guid_is_permalink = False
 
     def item_pubdate(self, novedad):
-        return novedad.fecha
+        # Atom pide fecha y hora: el inicio del día de la publicación, en la hora de México.
+        return timezone.make_aware(datetime.datetime.combine(novedad.fecha, datetime.time())) if novedad.fecha else None
 
-    def item_updateddate(self, novedad):
-        return novedad.fecha
+    item_updateddate = item_pubdate
 
     def __init__(self, request):
         # Una instancia por petición (ver ``vista``): el identificador de cada entrada es absoluto.
