@@ -35,6 +35,9 @@ from plan.management.commands.crear_usuarios_demo import cuentas_del_plan
 from plan.models import Institucion, Membresia, Plan
 from seguimiento import flujo, informes
 from seguimiento.models import Avance, Evidencia, Informe, Periodo, Recordatorio
+from suscripciones import enlaces
+from suscripciones import servicios as servicios_de_suscripcion
+from suscripciones.models import Suscripcion
 from tests.ayudas import CLAVE, PDF, abrir_diciembre_2023, accion
 
 #: Textos de avance que una hoja de cálculo leería como fórmula (guía de OWASP). Cada uno entra
@@ -69,6 +72,8 @@ class Recorrido:
     avances: dict = field(default_factory=dict)
     evidencias_archivo: list = field(default_factory=list)
     evidencias_enlace: list = field(default_factory=list)
+    #: Quien sigue el plan (confirmada) y quien pidió seguir el compromiso 4.1 (sin confirmar).
+    suscripciones: list = field(default_factory=list)
 
 
 def _archivo(nombre):
@@ -229,6 +234,14 @@ def construir() -> Recorrido:
     evidencias_archivo = [e for e in evidencias if e.archivo]
     evidencias_enlace = [e for e in evidencias if e.url]
 
+    # Alguien sigue el plan por correo (confirmado) y alguien pidió seguir el compromiso 4.1.
+    servicios_de_suscripcion.pedir_suscripcion(correo="sigue-el-plan@example.org", plan=plan)
+    servicios_de_suscripcion.pedir_suscripcion(
+        correo="sin-confirmar@example.org", compromiso=accion(plan, "4.1.1").compromiso
+    )
+    suscripciones = list(Suscripcion.objects.order_by("pk"))
+    servicios_de_suscripcion.confirmar(token=enlaces.firmar([suscripciones[0].pk], enlaces.CONFIRMAR))
+
     # Se van las dos cuentas: lo que hicieron queda sin cuenta (SET_NULL).
     enlace_temporal.delete()
     facilitadora_temporal.delete()
@@ -253,4 +266,5 @@ def construir() -> Recorrido:
         avances=avances,
         evidencias_archivo=evidencias_archivo,
         evidencias_enlace=evidencias_enlace,
+        suscripciones=suscripciones,
     )
