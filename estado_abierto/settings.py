@@ -374,7 +374,7 @@ CSRF_FAILURE_VIEW = "estado_abierto.errores.csrf_fallido"
 
 # Content-Security-Policy (django-csp) de cada página HTML (estado_abierto/politica_de_contenido.py).
 # El portal y el trabajo del STL no usan JavaScript ni estilos en línea: solo su hoja de estilos,
-# sus fuentes e imágenes propias (y el icono vacío «data:,» de base.html).
+# sus fuentes e imágenes propias (el favicon de static/ y las «data:» que haya).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [NONE],

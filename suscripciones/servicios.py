@@ -73,9 +73,10 @@ def dar_de_baja(*, token: str) -> int:
 @transaction.atomic
 def pedir_borrado(*, correo: str) -> None:
     """Si ``correo`` tiene suscripciones, le envía el enlace para borrarlas todas."""
-    ids = list(Suscripcion.objects.filter(correo=normalizar(correo)).values_list("pk", flat=True))
+    correo = normalizar(correo)
+    ids = list(Suscripcion.objects.filter(correo=correo).values_list("pk", flat=True))
     if ids:
-        transaction.on_commit(lambda: enviar_enlace_de_borrado(normalizar(correo), ids))
+        transaction.on_commit(lambda: enviar_enlace_de_borrado(correo, ids))
 
 
 @transaction.atomic

@@ -7,6 +7,8 @@ de una persona). Responden lo mismo exista o no la dirección, para no revelar q
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -87,6 +89,7 @@ def _con_enlace(proposito: str):
     """Vistas de un enlace firmado: uno alterado da 404 y uno vencido 400, con su página."""
 
     def decorador(vista):
+        @wraps(vista)
         def envoltura(request, token):
             try:
                 ids = enlaces.leer(token, proposito)
@@ -94,8 +97,6 @@ def _con_enlace(proposito: str):
             except enlaces.EnlaceInvalido as error:
                 return _enlace_fallido(request, error)
 
-        envoltura.__name__ = vista.__name__
-        envoltura.__doc__ = vista.__doc__
         return never_cache(envoltura)
 
     return decorador
