@@ -246,3 +246,20 @@ def test_las_direcciones_no_tienen_historial_ni_admin():
 
     assert not hasattr(Suscripcion, "history")
     assert Suscripcion not in admin.site._registry
+
+
+def test_los_avisos_cuestan_las_mismas_consultas_sean_cuantas_sean_las_direcciones(
+    ciclo, correo, mailoutbox, django_assert_num_queries
+):
+    from suscripciones.correos import avisar_periodo
+
+    avance_validado(ciclo.periodo, "4.1.1", responsable=ciclo.iacip, revisora=ciclo.facilitadora, porcentaje="60")
+    flujo.publicar_periodo(periodo=ciclo.periodo, usuario=ciclo.facilitadora)  # sin confirmar: no avisa aún
+    correo.seguir(SEGUIR_4_1, "ana@example.org")
+    # 1 los compromisos con avances en el periodo, 1 las suscripciones, 4 el estado público del plan.
+    with django_assert_num_queries(6):
+        assert avisar_periodo(sender=None, periodo=ciclo.periodo) == 1
+    for numero in range(3):
+        correo.seguir(SEGUIR_PLAN, f"persona{numero}@example.org")
+    with django_assert_num_queries(6):
+        assert avisar_periodo(sender=None, periodo=ciclo.periodo) == 4
