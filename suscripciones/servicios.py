@@ -86,3 +86,13 @@ def borrar_datos(*, token: str) -> int:
     correos = _suscripciones(token, enlaces.BORRAR).values("correo")
     borradas, _por_modelo = Suscripcion.objects.filter(correo__in=correos).delete()
     return borradas
+
+
+@transaction.atomic
+def borrar_sin_confirmar(*, ahora=None) -> int:
+    """Borra las suscripciones que nadie confirmó y cuyo último enlace ya venció; cuántas."""
+    limite = (ahora or timezone.now()) - enlaces.vigencia()
+    borradas, _por_modelo = Suscripcion.objects.filter(
+        confirmada_en__isnull=True, confirmacion_enviada_en__lt=limite
+    ).delete()
+    return borradas

@@ -263,3 +263,22 @@ def test_los_avisos_cuestan_las_mismas_consultas_sean_cuantas_sean_las_direccion
         correo.seguir(SEGUIR_PLAN, f"persona{numero}@example.org")
     with django_assert_num_queries(6):
         assert avisar_periodo(sender=None, periodo=ciclo.periodo) == 4
+
+
+def test_las_direcciones_sin_confirmar_se_borran_al_vencer_su_enlace(correo, ciclo, mailoutbox):
+    import datetime
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    correo.seguir(SEGUIR_PLAN, "confirmada@example.org")
+    correo.post(SEGUIR_4_1, {"correo": "olvidadiza@example.org"})
+    correo.post(SEGUIR_3_1, {"correo": "reciente@example.org"})
+    Suscripcion.objects.filter(correo="olvidadiza@example.org").update(
+        confirmacion_enviada_en=timezone.now() - datetime.timedelta(hours=49)
+    )
+    salida = StringIO()
+    call_command("borrar_suscripciones_vencidas", stdout=salida)
+    assert salida.getvalue().strip() == "Suscripciones sin confirmar borradas: 1."
+    assert sorted(Suscripcion.objects.values_list("correo", flat=True)) == ["confirmada@example.org", "reciente@example.org"]
