@@ -8,10 +8,9 @@ algo. Cinco consultas (el plan y su estado público) sin caché, una con ella.
 
 from __future__ import annotations
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.http import HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
