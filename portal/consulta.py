@@ -7,39 +7,23 @@ consulta dentro de un ciclo.
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter, defaultdict
 
 from django import forms
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from seguimiento.portal import estado_publico
-from seguimiento.publicacion import pagina_publica
+from seguimiento.publicacion import pagina_publica, parametros_usados
 from seguimiento.semaforo import Estado
 
-from plan.models import Compromiso, Institucion, MetaODS, ObjetivoODS, Persona, Plan
+from plan import busqueda
+from plan.models import Accion, Compromiso, Institucion, MetaODS, ObjetivoODS, Persona, Plan
 
-
-def _normalizar(texto: str) -> str:
-    """Minúsculas y sin acentos: «Educación» → «educacion»."""
-    descompuesto = unicodedata.normalize("NFKD", texto or "")
-    return "".join(c for c in descompuesto if not unicodedata.combining(c)).casefold()
-
-
-def _filas_de_compromisos(estados):
-    """Cada compromiso público con su plan, eje, resultado y semáforo, en orden del plan."""
-    for estado in estados.values():
-        for eje in estado.resultado.ejes:
-            for compromiso in eje.compromisos:
-                yield {
-                    "plan": estado.plan,
-                    "eje": eje,
-                    "resultado": compromiso,
-                    "semaforo": estado.semaforo(compromiso),
-                }
+from .filtros import FiltrosDeCompromisos, filas_de_compromisos, instituciones_de, responsables
 
 
 def _ods_por_compromiso() -> dict[int, set[int]]:
@@ -64,7 +48,7 @@ def instituciones(request):
         Compromiso.partes_cocreadoras.through.objects.values_list("institucion_id", flat=True)
     )
     por_institucion: dict[int, list[dict]] = defaultdict(list)
-    for fila in _filas_de_compromisos(estados):
+    for fila in filas_de_compromisos(estados):
         por_institucion[responsables[fila["resultado"].id]].append(fila)
     lista = []
     for institucion in Institucion.objects.filter(pk__in=[*por_institucion, *cocreadoras]).order_by("nombre"):
@@ -101,7 +85,7 @@ def institucion(request, pk):
         c.pk: c.representante
         for c in Compromiso.objects.filter(pk__in=propios).select_related("representante")
     }
-    filas = list(_filas_de_compromisos(estados))
+    filas = list(filas_de_compromisos(estados))
     secciones = []
     for plan in planes:
         del_plan = [dict(f, representante=responsables.get(f["resultado"].id)) for f in filas if f["plan"] == plan and f["resultado"].id in propios]
@@ -126,7 +110,7 @@ def institucion(request, pk):
 def ods(request):
     planes = list(Plan.objects.vigentes_primero())
     estados = estado_publico(planes)
-    filas = {f["resultado"].id: f for f in _filas_de_compromisos(estados)}
+    filas = {f["resultado"].id: f for f in filas_de_compromisos(estados)}
     por_objetivo: dict[int, list[dict]] = defaultdict(list)
     for fila in Compromiso.objetivos_ods.through.objects.values("compromiso_id", "objetivoods_id").order_by("compromiso_id"):
         por_objetivo[fila["objetivoods_id"]].append(filas[fila["compromiso_id"]])
@@ -166,7 +150,7 @@ def _orden_meta(clave: str):
 # --- Búsqueda ------------------------------------------------------------------------------
 
 
-class FormularioBusqueda(forms.Form):
+class FormularioBusqueda(FiltrosDeCompromisos):
     q = forms.CharField(label=gettext_lazy("Buscar"), required=False, max_length=200)
     plan = forms.ChoiceField(label=gettext_lazy("Plan"), required=False)
     eje = forms.IntegerField(
@@ -176,18 +160,16 @@ class FormularioBusqueda(forms.Form):
         widget=forms.NumberInput(attrs={"aria-describedby": "ayuda-eje"}),
         error_messages={"invalid": gettext_lazy("El eje debe ser un número entero, p. ej. 3.")},
     )
-    institucion = forms.ChoiceField(label=gettext_lazy("Institución responsable"), required=False)
     ods = forms.ChoiceField(label=gettext_lazy("Objetivo de Desarrollo Sostenible"), required=False)
-    estado = forms.ChoiceField(label=gettext_lazy("Estado"), required=False)
+
+    field_order = ["q", "plan", "eje", "institucion", "ods", "estado"]
 
     def __init__(self, *args, planes, instituciones, objetivos, **kwargs):
-        super().__init__(*args, **kwargs)
-        invalido = gettext_lazy("«%(value)s» no es una opción válida.")
+        super().__init__(*args, instituciones=instituciones, **kwargs)
         self.fields["plan"].choices = [("", _("Todos"))] + [(p.slug, str(p)) for p in planes]
-        self.fields["institucion"].choices = [("", _("Todas"))] + [(str(i.pk), i.nombre) for i in instituciones]
         self.fields["ods"].choices = [("", _("Todos"))] + [(str(o.numero), str(o)) for o in objetivos]
-        self.fields["estado"].choices = [("", _("Todos"))] + list(Estado.choices)
-        for nombre in ["plan", "institucion", "ods", "estado"]:
+        invalido = self.fields["estado"].error_messages["invalid_choice"]
+        for nombre in ["plan", "ods"]:
             self.fields[nombre].error_messages["invalid_choice"] = invalido
 
     def clean(self):
@@ -196,69 +178,104 @@ class FormularioBusqueda(forms.Form):
             self.add_error("eje", _("Para filtrar por eje elija también un plan: cada plan numera sus ejes."))
         return datos
 
-    @property
-    def hay_criterios(self) -> bool:
-        return any(self.cleaned_data.get(c) for c in self.fields)
 
-
-@pagina_publica
+@pagina_publica(parametros=tuple(FormularioBusqueda.base_fields))
 def buscar(request):
+    datos = parametros_usados(request, FormularioBusqueda.base_fields)
     planes = list(Plan.objects.vigentes_primero())
-    instituciones = list(Institucion.objects.filter(compromisos__isnull=False).distinct().order_by("nombre"))
+    responsables_por_compromiso = responsables(planes)
     objetivos = list(ObjetivoODS.objects.order_by("numero"))
-    formulario = FormularioBusqueda(request.GET or None, planes=planes, instituciones=instituciones, objetivos=objetivos)
-    contexto = {"formulario": formulario, "resultados": None}
-    if formulario.is_bound and formulario.is_valid() and formulario.hay_criterios:
-        criterios = formulario.cleaned_data
-        if criterios["plan"]:
-            planes = [p for p in planes if p.slug == criterios["plan"]]
-        estados = estado_publico(planes)
-        eje = criterios["eje"]
-        if eje and not any(e.numero == eje for estado in estados.values() for e in estado.resultado.ejes):
-            formulario.add_error("eje", _("El %(plan)s no tiene eje %(eje)s.") % {"plan": planes[0], "eje": eje})
-        else:
-            contexto["resultados"] = _buscar(criterios, estados, {i.pk: i for i in instituciones})
+    formulario = FormularioBusqueda(
+        datos, planes=planes, instituciones=instituciones_de(responsables_por_compromiso), objetivos=objetivos
+    )
+    contexto = {"formulario": formulario, "resultados": None, "q": ""}
+    if not (formulario.is_bound and formulario.is_valid() and formulario.hay_criterios):
+        contexto["ejemplos"] = _ejemplos(planes, responsables_por_compromiso)
+        return render(request, "consulta/buscar.html", contexto)
+    criterios = formulario.cleaned_data
+    contexto["q"] = criterios["q"].strip()
+    if criterios["plan"]:
+        planes = [p for p in planes if p.slug == criterios["plan"]]
+    estados = estado_publico(planes)
+    eje = criterios["eje"]
+    if eje and not any(e.numero == eje for estado in estados.values() for e in estado.resultado.ejes):
+        formulario.add_error("eje", _("El %(plan)s no tiene eje %(eje)s.") % {"plan": planes[0], "eje": eje})
+        return render(request, "consulta/buscar.html", contexto)
+    filas = [
+        fila
+        for fila in filas_de_compromisos(estados, responsables_por_compromiso)
+        if formulario.admite(fila) and (not eje or fila["eje"].numero == eje)
+    ]
+    if criterios["ods"]:
+        ods = _ods_por_compromiso()
+        filas = [f for f in filas if int(criterios["ods"]) in ods.get(f["resultado"].id, set())]
+    clave = busqueda.clave_en(criterios["q"])
+    if clave:
+        resultados = _con_la_clave(filas, clave)
+        if len(resultados) == 1:
+            # Una clave que solo tiene un compromiso o una acción lleva directo a su página.
+            return redirect(_direccion_de(resultados[0]))
+    elif criterios["q"].strip():
+        resultados = _con_las_palabras(filas, busqueda.buscar(criterios["q"], planes=planes))
+    else:
+        resultados = filas
+    contexto.update(resultados=resultados, clave=clave)
     return render(request, "consulta/buscar.html", contexto)
 
 
-def _buscar(criterios, estados, instituciones) -> list[dict]:
-    textos = {
-        fila["id"]: fila
-        for fila in Compromiso.objects.filter(eje__plan__in=list(estados)).values(
-            "id", "descripcion", "problema", "objetivo_principal", "institucion_responsable_id"
-        )
-    }
-    ods = _ods_por_compromiso() if criterios["ods"] else {}
-    palabras = _normalizar(criterios["q"]).split()
+def _con_la_clave(filas, clave: str) -> list[dict]:
+    """El compromiso con esa clave («1.5»), o el de la acción con esa clave («3.2.1») y la acción."""
     resultados = []
-    for fila in _filas_de_compromisos(estados):
-        compromiso = fila["resultado"]
-        datos = textos[compromiso.id]
-        institucion = instituciones.get(datos["institucion_responsable_id"])
-        if criterios["eje"] and fila["eje"].numero != criterios["eje"]:
-            continue
-        if criterios["institucion"] and str(datos["institucion_responsable_id"]) != criterios["institucion"]:
-            continue
-        if criterios["ods"] and int(criterios["ods"]) not in ods.get(compromiso.id, set()):
-            continue
-        if criterios["estado"] and fila["semaforo"].estado != criterios["estado"]:
-            continue
-        coincidentes = []  # acciones cuya descripción contiene alguna de las palabras
-        if palabras:
-            texto = _normalizar(
-                " ".join(
-                    [
-                        fila["eje"].nombre, compromiso.nombre, datos["descripcion"], datos["problema"],
-                        datos["objetivo_principal"], institucion.nombre if institucion else "",
-                        institucion.siglas if institucion else "",
-                    ]
-                )
-            )
-            textos_acciones = [(a, _normalizar(a.descripcion)) for a in compromiso.acciones]
-            # Cada palabra debe estar en el compromiso o en alguna de sus acciones.
-            completo = " ".join([texto] + [t for _a, t in textos_acciones])
-            if not all(p in completo for p in palabras):
-                continue
-            coincidentes = [a for a, t in textos_acciones if any(p in t for p in palabras)]
-        resultados.append(dict(fila, institucion=institucion, acciones=coincidentes))
+    for fila in filas:
+        if fila["resultado"].clave == clave:
+            resultados.append(dict(fila, acciones=[]))
+        elif acciones := [a for a in fila["resultado"].acciones if a.clave == clave]:
+            resultados.append(dict(fila, acciones=acciones))
     return resultados
+
+
+def _direccion_de(fila) -> str:
+    if fila["acciones"]:
+        return reverse("plan:accion", args=[fila["plan"].slug, fila["acciones"][0].clave])
+    return reverse("plan:compromiso", args=[fila["plan"].slug, fila["resultado"].clave])
+
+
+def _con_las_palabras(filas, coincidencias) -> list[dict]:
+    """Las filas que coinciden, la más relevante primero (a igual relevancia, en orden del plan)."""
+    resultados = [
+        dict(
+            fila,
+            acciones=[a for a in fila["resultado"].acciones if a.id in coincidencias.acciones.get(fila["resultado"].id, ())],
+        )
+        for fila in filas
+        if fila["resultado"].id in coincidencias
+    ]
+    return sorted(resultados, key=lambda fila: -coincidencias.relevancia[fila["resultado"].id])
+
+
+def _ejemplos(planes, responsables_por_compromiso) -> dict[str, str]:
+    """Búsquedas de ejemplo con los datos del plan vigente: su primera acción, su compromiso,
+    la institución y el representante de este (una consulta; ejemplos vacíos si no hay)."""
+    accion = (
+        Accion.objects.filter(compromiso__eje__plan__in=planes[:1])
+        .select_related("compromiso__eje", "compromiso__representante")
+        .order_by("compromiso__eje__numero", "compromiso__numero", "numero")
+        .first()
+    )
+    if accion is None:
+        return {}
+    compromiso = accion.compromiso
+    institucion = responsables_por_compromiso[compromiso.pk]
+    palabras = busqueda.palabras_de(compromiso.nombre)
+    ejemplos = {
+        "clave": compromiso.clave,
+        "clave_accion": accion.clave,
+        "institucion": institucion.siglas or institucion.nombre,
+        # La primera palabra larga del nombre, escrita sin acentos («Economía» → «economia»).
+        "palabra": next((p for p in palabras if len(p) >= 6), max(palabras, key=len)),
+    }
+    if compromiso.representante:
+        nombres = compromiso.representante.nombre.split()
+        # El primer apellido: en un nombre de tres palabras o más, la penúltima.
+        ejemplos["persona"] = nombres[-2] if len(nombres) >= 3 else compromiso.representante.nombre
+    return ejemplos

@@ -11,5 +11,6 @@ urlpatterns = [
     path("<slug:slug>.xlsx", vistas.plan_xlsx, name="plan_xlsx"),
     path("<slug:slug>/avances.csv", vistas.avances_csv, name="avances_csv"),
     path("<slug:slug>/avances.json", vistas.avances_json, name="avances_json"),
+    path("<slug:slug>/evidencias.csv", vistas.evidencias_csv, name="evidencias_csv"),
     path("<slug:slug>/arbol.csv", vistas.arbol_csv, name="arbol_csv"),
 ]

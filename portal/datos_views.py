@@ -47,6 +47,7 @@ def _archivos(request, plan) -> dict:
         "arbol_csv": url("arbol_csv"),
         "avances_csv": url("avances_csv"),
         "avances_json": url("avances_json"),
+        "evidencias_csv": url("evidencias_csv"),
         "xlsx": url("plan_xlsx"),
     }
 
@@ -93,6 +94,7 @@ def indice(request):
             "claves_avances_json": datos.CLAVES_AVANCES_JSON,
             "columnas_arbol": datos.COLUMNAS_ARBOL,
             "columnas_avances": datos.COLUMNAS_AVANCES,
+            "columnas_evidencias": datos.COLUMNAS_EVIDENCIAS,
             "hojas": datos.HOJAS,
             "regla_redondeo": datos.REGLA_REDONDEO,
             "regla_formulas": datos.REGLA_FORMULAS,
@@ -136,6 +138,13 @@ def avances_csv(request, plan):
 
 @pagina_publica
 @_con_plan
+def evidencias_csv(request, plan):
+    filas = datos.evidencias_publicadas(plan, _url_de_archivo(request))
+    return _adjunto(datos.como_csv(datos.COLUMNAS_EVIDENCIAS, filas), TIPO_CSV, f"{plan.slug}-evidencias.csv")
+
+
+@pagina_publica
+@_con_plan
 def arbol_csv(request, plan):
     estado, _informe, comparaciones = estado_con_informe(plan)
     contenido = datos.como_csv(datos.COLUMNAS_ARBOL, datos.filas_del_arbol(estado, comparaciones))
@@ -151,6 +160,7 @@ def plan_xlsx(request, plan):
         informe,
         comparaciones,
         datos.avances_publicados(plan, _url_de_archivo(request)),
+        datos.evidencias_publicadas(plan, _url_de_archivo(request)),
         url_documentacion=request.build_absolute_uri(reverse("datos:indice")),
     )
     return _adjunto(contenido, TIPO_XLSX, f"{plan.slug}.xlsx")

@@ -12,17 +12,34 @@ from django.utils.translation import gettext as _
 
 from seguimiento.bitacora import bitacora_de_accion
 from seguimiento.models import Avance, Evidencia
-from seguimiento.portal import estado_con_informe, estado_publico, plan_o_404
-from seguimiento.publicacion import pagina_publica
+from seguimiento.portal import (
+    estado_con_informe,
+    estado_publico,
+    evidencias_publicadas_de_compromisos,
+    plan_o_404,
+)
+from seguimiento.publicacion import pagina_publica, parametros_usados
 from seguimiento.rollup import serie_del_compromiso
 from seguimiento.semaforo import TOLERANCIA, UMBRAL_RETRASO
 
 from plan.models import Accion, Compromiso, Plan
 
+from .filtros import PARAMETROS, FiltrosDeCompromisos, filas_de_compromisos, instituciones_de, responsables
 
-def _pagina_plan(request, plan, planes):
+
+def _pagina_plan(request, plan, planes, filtros=None):
+    """La página del plan; ``filtros`` (``{"estado": …, "institucion": …}``) filtra sus compromisos."""
     estado, informe, comparaciones = estado_con_informe(plan)
     resultado = estado.resultado
+    responsables_por_compromiso = responsables([plan])
+    formulario = FiltrosDeCompromisos(filtros, instituciones=instituciones_de(responsables_por_compromiso))
+    filtrados = None
+    if formulario.is_bound and formulario.is_valid() and formulario.hay_criterios:
+        filtrados = [
+            fila
+            for fila in filas_de_compromisos({plan.pk: estado}, responsables_por_compromiso)
+            if formulario.admite(fila)
+        ]
     return render(
         request,
         "plan/plan.html",
@@ -34,11 +51,13 @@ def _pagina_plan(request, plan, planes):
             "informe": informe,
             "global_publicado": comparaciones.get(("plan", "")),
             "ejes": [(eje, comparaciones.get(("eje", eje.clave))) for eje in resultado.ejes],
+            "filtros": formulario,
+            "filtrados": filtrados,
         },
     )
 
 
-@pagina_publica
+@pagina_publica(parametros=())
 def inicio(request):
     planes = list(Plan.objects.vigentes_primero())
     if not planes:
@@ -46,13 +65,13 @@ def inicio(request):
     return _pagina_plan(request, planes[0], planes)
 
 
-@pagina_publica
+@pagina_publica(parametros=PARAMETROS)
 def plan_detalle(request, slug):
     planes = list(Plan.objects.vigentes_primero())
     plan = next((p for p in planes if p.slug == slug), None)
     if plan is None:
         raise Http404(_("No existe el plan «%(slug)s».") % {"slug": slug})
-    return _pagina_plan(request, plan, planes)
+    return _pagina_plan(request, plan, planes, filtros=parametros_usados(request, PARAMETROS))
 
 
 @pagina_publica
@@ -121,6 +140,7 @@ def compromiso(request, slug, clave):
     serie = serie_del_compromiso(resultado, periodos, avances)
     evidencias = _evidencias_por_accion(resultado.acciones)
     acciones = [(accion, evidencias.get(accion.id, [])) for accion in resultado.acciones]
+    del_compromiso = evidencias_publicadas_de_compromisos([resultado.id]).get(resultado.id, [])
     return render(
         request,
         "plan/compromiso.html",
@@ -135,6 +155,7 @@ def compromiso(request, slug, clave):
             "umbral_retraso": UMBRAL_RETRASO,
             "publicado": comparaciones.get(("compromiso", resultado.clave)),
             "acciones": acciones,
+            "evidencias_del_compromiso": del_compromiso,
             "hay_notas": any(accion.nota_aclaratoria_marcada for accion in resultado.acciones),
             "serie": serie,
         },
@@ -160,6 +181,13 @@ def accion(request, slug, clave):
         .order_by("-periodo__inicio")
     ):
         (avances if avance.estado == Avance.Estado.VALIDADO else retirados).append(avance)
+    # Una consulta: las evidencias de todo el compromiso, junto al avance de su mismo periodo.
+    del_compromiso = {
+        grupo.periodo.pk: grupo.evidencias
+        for grupo in evidencias_publicadas_de_compromisos([compromiso.id]).get(compromiso.id, [])
+    }
+    for avance in avances:
+        avance.evidencias_del_compromiso = del_compromiso.get(avance.periodo_id, [])
     return render(
         request,
         "plan/accion.html",

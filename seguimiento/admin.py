@@ -21,14 +21,33 @@ class EstatusInline(admin.StackedInline):
     extra = 0
 
 
+class EvidenciaDelCompromisoInline(admin.TabularInline):
+    """Evidencias de todo el compromiso, por periodo (las que el informe presenta en su columna
+    «Evidencias»). Se revisan en el trabajo del STL; las de un periodo publicado no se borran."""
+
+    model = Evidencia
+    fk_name = "compromiso"
+    fields = ["periodo", "descripcion", "url", "archivo", "estado", "observaciones", "retirada_en"]
+    readonly_fields = ["retirada_en"]
+    extra = 0
+    verbose_name = _("evidencia del compromiso")
+    verbose_name_plural = _("evidencias del compromiso (por periodo)")
+
+    def has_delete_permission(self, request, obj=None):
+        # ``obj`` es el compromiso: si alguna de sus evidencias es de un periodo publicado, no se
+        # borra desde aquí (se retira desde el trabajo del STL, que la conserva).
+        publicada = obj is not None and obj.evidencias.filter(periodo__estado=Periodo.Estado.PUBLICADO).exists()
+        return not publicada and super().has_delete_permission(request, obj)
+
+
 admin.site.unregister(Compromiso)
 
 
 @admin.register(Compromiso)
 class CompromisoConEstatusAdmin(CompromisoAdmin):
-    """El compromiso del admin de ``plan`` con sus estatus publicados."""
+    """El compromiso del admin de ``plan`` con sus estatus publicados y sus evidencias."""
 
-    inlines = [*CompromisoAdmin.inlines, EstatusInline]
+    inlines = [*CompromisoAdmin.inlines, EstatusInline, EvidenciaDelCompromisoInline]
 
 
 admin.site.unregister(Plan)
@@ -88,6 +107,36 @@ class EvidenciaInline(admin.TabularInline):
 
     def has_delete_permission(self, request, obj=None):
         return not self._de_periodo_publicado(obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(Evidencia)
+class EvidenciaAdmin(HistorialAdmin):
+    """Todas las evidencias, de avances y de compromisos, con su historial (solo lectura: se
+    agregan y revisan en el trabajo bimestral o en su avance o compromiso)."""
+
+    list_display = ["__str__", "dueno", "periodo_de_la_evidencia", "tipo", "estado", "retirada_en"]
+    list_select_related = ["avance__accion__compromiso__eje", "avance__periodo", "compromiso__eje", "periodo"]
+    list_filter = ["estado", "periodo"]
+    search_fields = ["descripcion", "url", "nombre_original"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("de"))
+    def dueno(self, evidencia):
+        if evidencia.avance_id is None:
+            return _("Compromiso %(clave)s") % {"clave": evidencia.compromiso.clave}
+        return _("Acción %(clave)s") % {"clave": evidencia.avance.accion.clave}
+
+    @admin.display(description=_("periodo"))
+    def periodo_de_la_evidencia(self, evidencia):
+        return evidencia.periodo if evidencia.avance_id is None else evidencia.avance.periodo
 
 
 class InstitucionFiltro(admin.SimpleListFilter):

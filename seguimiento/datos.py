@@ -101,6 +101,7 @@ CLAVES_PLANES_JSON = [
     Columna("planes[].archivos.arbol_csv", "URL", "El árbol de avances en CSV.", "https://…/datos/pal-2022-2024/arbol.csv"),
     Columna("planes[].archivos.avances_csv", "URL", "Los avances publicados en CSV.", "https://…/datos/pal-2022-2024/avances.csv"),
     Columna("planes[].archivos.avances_json", "URL", "Los avances publicados en JSON.", "https://…/datos/pal-2022-2024/avances.json"),
+    Columna("planes[].archivos.evidencias_csv", "URL", "Las evidencias publicadas (de avances y de compromisos) en CSV.", "https://…/datos/pal-2022-2024/evidencias.csv"),
     Columna("planes[].archivos.xlsx", "URL", "El libro de Excel con los datos anteriores.", "https://…/datos/pal-2022-2024.xlsx"),
 ]
 
@@ -182,6 +183,20 @@ COLUMNAS_AVANCES = [
     Columna("nota_aclaratoria_texto", "texto", "Texto de la nota; vacío si no se publicó."),
     Columna("evidencias", f"URL separadas por «{SEPARADOR_EVIDENCIAS.strip()}»", "Enlaces de evidencia tal cual y direcciones absolutas de descarga de los archivos de evidencia (vacía si no hay).", "https://ejemplo.gob.mx/acta | https://…/evidencias/12/"),
     Columna("validado_en", "fecha (AAAA-MM-DD)", "Día (hora de la Ciudad de México) en que el STL validó el avance; vacía en avances históricos cargados de un informe.", "2023-12-04"),
+]
+
+#: ``/datos/<plan>/evidencias.csv`` y hoja «Evidencias»: una fila por evidencia publicada.
+COLUMNAS_EVIDENCIAS = [
+    Columna("plan", "texto", "Identificador del plan.", "pal-2022-2024"),
+    Columna("periodo", "texto", "Identificador del periodo en que se reportó.", "agosto-noviembre-2023"),
+    Columna("periodo_nombre", "texto", "Nombre del periodo.", "Agosto–noviembre 2023"),
+    Columna("eje", "texto", "Número del eje.", "1"),
+    Columna("compromiso", "texto", "Número del compromiso (eje.compromiso).", "1.5"),
+    Columna("accion", "texto", "Número de la acción cuyo avance lleva la evidencia; vacía si es de todo el compromiso.", "1.5.3"),
+    Columna("de", "accion | compromiso", "Si es evidencia del avance de una acción o de todo el compromiso en el periodo (la columna «Evidencias» del informe para el compromiso).", "compromiso"),
+    Columna("tipo", "enlace | archivo | descrita", "Un enlace externo, un archivo que se descarga de este portal o una evidencia descrita: el informe la imprimió como texto, sin enlace.", "descrita"),
+    Columna("url", "URL", "El enlace tal cual o la dirección absoluta de descarga del archivo; vacía en una evidencia descrita.", "https://…/evidencias/12/"),
+    Columna("descripcion", "texto", "Descripción de la evidencia; en una descrita, el texto tal como se imprimió (con sus saltos de línea).", "Aproximadamente 129 beneficiarios directos e indirectos"),
 ]
 
 _ESTADOS = "concluido, en-tiempo, en-riesgo, con-retraso o sin-reporte"
@@ -278,6 +293,7 @@ HOJAS = [
     Hoja("Compromisos", "Una fila por compromiso, con su avance y su estado al último periodo publicado.", COLUMNAS_HOJA_COMPROMISOS),
     Hoja("Acciones", "Una fila por acción, con su último avance publicado.", COLUMNAS_HOJA_ACCIONES),
     Hoja("Avances", "Cada avance publicado, una fila por acción y periodo (las columnas de avances.csv).", COLUMNAS_AVANCES),
+    Hoja("Evidencias", "Cada evidencia publicada, de un avance o de todo un compromiso, una fila por evidencia (las columnas de evidencias.csv).", COLUMNAS_EVIDENCIAS),
 ]
 
 REGLA_REDONDEO = (
@@ -609,6 +625,39 @@ def avances_publicados(plan, url_de_archivo: Callable[[Evidencia], str]) -> list
     return resultado
 
 
+def evidencias_publicadas(plan, url_de_archivo: Callable[[Evidencia], str]) -> list[dict]:
+    """Cada evidencia publicada del plan como fila de ``COLUMNAS_EVIDENCIAS``: las de avances
+    publicados y las de compromisos validadas en periodos publicados, por periodo, compromiso
+    y acción (las del compromiso antes que las de sus acciones). Una consulta."""
+    evidencias = Evidencia.objects.publicadas().del_plan(plan).select_related(
+        "avance__periodo", "avance__accion__compromiso__eje", "periodo", "compromiso__eje"
+    )
+    filas = []
+    for evidencia in evidencias:
+        accion = evidencia.avance.accion if evidencia.avance_id else None
+        compromiso = accion.compromiso if accion else evidencia.compromiso
+        periodo = evidencia.avance.periodo if accion else evidencia.periodo
+        orden = (periodo.inicio, compromiso.eje.numero, compromiso.numero, accion.numero if accion else 0, evidencia.pk)
+        filas.append(
+            (
+                orden,
+                {
+                    "plan": plan.slug,
+                    "periodo": periodo.slug,
+                    "periodo_nombre": periodo.nombre,
+                    "eje": str(compromiso.eje.numero),
+                    "compromiso": compromiso.clave,
+                    "accion": accion.clave if accion else "",
+                    "de": "accion" if accion else "compromiso",
+                    "tipo": evidencia.tipo,
+                    "url": evidencia.url or (url_de_archivo(evidencia) if evidencia.archivo else ""),
+                    "descripcion": evidencia.descripcion,
+                },
+            )
+        )
+    return [fila for _orden, fila in sorted(filas, key=lambda par: par[0])]
+
+
 def avances_como_json(plan, avances: list[AvancePublicado]) -> dict:
     return {"plan": plan.slug, "avances": [avance.como_json() for avance in avances]}
 
@@ -712,10 +761,11 @@ def como_xlsx(
     informe,
     comparaciones,
     avances: list[AvancePublicado],
+    evidencias: list[dict],
     *,
     url_documentacion: str,
 ) -> bytes:
-    """Libro con «Léeme», «Plan», «Ejes», «Compromisos», «Acciones» y «Avances».
+    """Libro con «Léeme», «Plan», «Ejes», «Compromisos», «Acciones», «Avances» y «Evidencias».
 
     Sin fecha de generación (ni en el libro ni en el ZIP): los mismos datos dan los mismos
     bytes. La hoja «Léeme» dice a qué periodo corresponden las cifras.
@@ -728,6 +778,7 @@ def como_xlsx(
         "Compromisos": filas_de_compromisos(estado, comparaciones),
         "Acciones": filas_de_acciones(estado),
         "Avances": [avance.como_fila() for avance in avances],
+        "Evidencias": evidencias,
     }
     for hoja in HOJAS:
         _hoja(libro, hoja, filas[hoja.nombre])

@@ -114,7 +114,10 @@ class NuevaEvidenciaForm(forms.ModelForm):
         model = Evidencia
         fields = ["descripcion", "url", "archivo"]
         labels = {"descripcion": _("Descripción"), "url": _("Enlace"), "archivo": _("o archivo")}
-        help_texts = {"url": _("Dirección pública, p. ej. https://…")}
+        help_texts = {
+            "descripcion": _("Opcional: qué es, p. ej. «Lista de asistencia»."),
+            "url": _("Dirección pública, p. ej. https://…"),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -266,4 +269,25 @@ class CorreccionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=2000,
         help_text=_("Qué cambia respecto de la versión publicada y por qué. Se publica con la nueva versión."),
+    )
+
+
+class EvidenciaDeCompromisoForm(NuevaEvidenciaForm):
+    """Una evidencia de todo el compromiso en el periodo: un enlace o un archivo."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "evidencia")
+        super().__init__(*args, **kwargs)
+
+
+class RevisionEvidenciaForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decisión"),
+        choices=[("validar", _("Validar")), ("devolver", _("Devolver con observaciones"))],
+    )
+    observaciones = forms.CharField(
+        label=_("Observaciones para el responsable"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Obligatorias para devolver: qué debe corregirse."),
     )

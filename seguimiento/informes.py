@@ -144,7 +144,8 @@ def construir_contenido(informe: Informe, *, origen: str | None = None) -> dict:
 
     el cálculo (3), las cifras capturadas (1), los compromisos con su representante e
     institución (1) y sus partes cocreadoras (1), los enlaces de los compromisos (1), las
-    acciones con sus palabras destacadas (1), los avances que cuentan (1) y sus evidencias (1).
+    acciones con sus palabras destacadas (1), los avances que cuentan (1) y sus evidencias (1), y
+    las evidencias de todo cada compromiso en los periodos del informe (1).
     """
     plan = informe.plan
     inicial, final = informe.periodo_inicial, informe.periodo_final
@@ -190,6 +191,23 @@ def construir_contenido(informe: Informe, *, origen: str | None = None) -> dict:
     for evidencia in Evidencia.objects.vigentes().filter(avance__in=[a.pk for a in avances.values()]).order_by("avance_id", "pk"):
         evidencias.setdefault(evidencia.avance_id, []).append(_evidencia(evidencia))
 
+    # Las evidencias de todo el compromiso (la columna «Evidencias» del informe impreso) de los
+    # periodos que cubre el informe, con el mismo alcance que las cifras.
+    de_compromisos = Evidencia.objects.vigentes().filter(
+        avance__isnull=True,
+        compromiso__eje__plan=plan,
+        estado=Evidencia.Revision.VALIDADA,
+        periodo__inicio__gte=inicial.inicio,
+        periodo__inicio__lte=final.inicio,
+    )
+    if publicado:
+        de_compromisos = de_compromisos.filter(periodo__estado=Periodo.Estado.PUBLICADO)
+    evidencias_de_compromisos: dict[int, list[dict]] = {}
+    for evidencia in de_compromisos.select_related("periodo").order_by("compromiso_id", "periodo__inicio", "pk"):
+        evidencias_de_compromisos.setdefault(evidencia.compromiso_id, []).append(
+            {**_evidencia(evidencia), "periodo": evidencia.periodo.nombre}
+        )
+
     def cifra_de(llave, nodo):
         if origen == Informe.OrigenCifras.CAPTURA:
             fila = capturadas.get(llave)
@@ -227,6 +245,7 @@ def construir_contenido(informe: Informe, *, origen: str | None = None) -> dict:
                     "partes_cocreadoras": [p.nombre for p in modelo.partes_cocreadoras.all()],
                     "enlaces": enlaces.get(compromiso.id, []),
                     "evidencias_texto": capturada.get("evidencias", ""),
+                    "evidencias": evidencias_de_compromisos.get(compromiso.id, []),
                     "acciones": [
                         _accion(accion, destacados.get(accion.id, ""), avances.get(accion.id), evidencias, final)
                         for accion in compromiso.acciones
@@ -306,6 +325,9 @@ def _representante(compromiso: Compromiso) -> dict | None:
 def _evidencia(evidencia: Evidencia) -> dict:
     if evidencia.url:
         return {"url": evidencia.url, "texto": evidencia.descripcion or evidencia.url, "tipo": "enlace"}
+    if not evidencia.archivo:
+        # Descrita: el texto que el informe imprimió, sin enlace.
+        return {"url": "", "texto": evidencia.descripcion, "tipo": "descrita"}
     ruta = reverse("seguimiento:evidencia", args=[evidencia.pk])
     return {
         "url": f"{settings.SITIO_URL}{ruta}",
@@ -505,12 +527,14 @@ def xlsx_del_contenido(contenido: dict) -> bytes:
     _escribir_hoja(
         libro, "Compromisos",
         ["compromiso", "nombre", "peso", "avance_informe", "avance_calculado", "acciones_con_reporte",
-         "acciones", "institucion", "representante", "enlaces", "evidencias_impresas", "calculo"],
+         "acciones", "institucion", "representante", "enlaces", "evidencias_impresas", "calculo",
+         "evidencias_del_compromiso"],
         [[c["clave"], c["nombre"], Decimal(c["peso"]), _pct(c["cifra"]), _pct(c["calculado"]),
           c["cobertura"][0], c["cobertura"][1], c["institucion"], _persona(c["representante"]),
-          " | ".join(e["url"] for e in c["enlaces"]), c["evidencias_texto"], c["calculo"]]
+          " | ".join(e["url"] for e in c["enlaces"]), c["evidencias_texto"], c["calculo"],
+          " | ".join(e["url"] or e["texto"] for e in c.get("evidencias", []))]
          for c in compromisos],
-        (12, 50, 8, 16, 18, 20, 10, 40, 40, 50, 50, 80),
+        (12, 50, 8, 16, 18, 20, 10, 40, 40, 50, 50, 80, 60),
     )
     _escribir_hoja(
         libro, "Acciones",

@@ -259,8 +259,43 @@ class Avance(models.Model):
 
 class EvidenciaQuerySet(models.QuerySet):
     def vigentes(self):
-        """Las que forman parte de su avance (no retiradas)."""
+        """Las que forman parte de su avance o de su compromiso (no retiradas)."""
         return self.filter(retirada_en__isnull=True)
+
+    def de_compromisos(self):
+        """Las del compromiso en un periodo (no las del avance de una acción)."""
+        return self.filter(avance__isnull=True)
+
+    def de_avances(self):
+        """Las del avance de una acción."""
+        return self.filter(avance__isnull=False)
+
+    def del_plan(self, plan):
+        return self.filter(
+            Q(avance__accion__compromiso__eje__plan=plan) | Q(compromiso__eje__plan=plan)
+        )
+
+    def publicadas_de_compromisos(self):
+        """Lo que la ciudadanía ve de las evidencias de compromisos: vigentes, validadas por el
+        STL y de un periodo publicado (la misma regla que los avances)."""
+        return self.vigentes().filter(
+            avance__isnull=True,
+            estado=Evidencia.Revision.VALIDADA,
+            periodo__estado=Periodo.Estado.PUBLICADO,
+        )
+
+    def publicadas(self):
+        """Las públicas, sea cual sea su dueño: las de un avance publicado y las de un
+        compromiso validadas en un periodo publicado."""
+        de_avance = Q(
+            avance__estado=Avance.Estado.VALIDADO, avance__periodo__estado=Periodo.Estado.PUBLICADO
+        )
+        de_compromiso = Q(
+            avance__isnull=True,
+            estado=Evidencia.Revision.VALIDADA,
+            periodo__estado=Periodo.Estado.PUBLICADO,
+        )
+        return self.vigentes().filter(de_avance | de_compromiso)
 
 
 def _ruta_evidencia(instancia, nombre_original: str) -> str:
@@ -275,10 +310,50 @@ def _ruta_evidencia(instancia, nombre_original: str) -> str:
 
 
 class Evidencia(models.Model):
-    """Medio de verificación de un avance: un enlace o un archivo."""
+    """Medio de verificación: un enlace, un archivo o, si un informe la imprimió sin enlace para
+    todo un compromiso, una evidencia descrita (solo su texto, ``descripcion``).
+
+    Su dueño es **uno** de dos (la base lo exige):
+
+    * el avance de una acción (``avance``): se revisa y publica con su avance, o
+    * un compromiso en un periodo (``compromiso`` + ``periodo``): lo que el informe presenta en
+      la columna «Evidencias» para todo el compromiso. No tiene avance que la lleve, así que tiene
+      su propia revisión (``estado``: enviada → validada o devuelta) y, como un avance, solo se ve
+      en público validada y con su periodo publicado
+      (``EvidenciaQuerySet.publicadas_de_compromisos``).
+    """
+
+    class Revision(models.TextChoices):
+        ENVIADA = "enviada", _("Enviada")
+        VALIDADA = "validada", _("Validada")
+        DEVUELTA = "devuelta", _("Devuelta")
 
     avance = models.ForeignKey(
-        Avance, on_delete=models.CASCADE, related_name="evidencias", verbose_name=_("avance")
+        Avance,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="evidencias",
+        verbose_name=_("avance"),
+        help_text=_("Vacío si la evidencia es del compromiso en un periodo."),
+    )
+    compromiso = models.ForeignKey(
+        Compromiso,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="evidencias",
+        verbose_name=_("compromiso"),
+        help_text=_("Solo en una evidencia de todo el compromiso (sin avance), con su periodo."),
+    )
+    periodo = models.ForeignKey(
+        Periodo,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidencias_de_compromisos",
+        verbose_name=_("periodo"),
+        help_text=_("El periodo en que se reportó la evidencia del compromiso."),
     )
     url = EnlaceField(_("enlace"), max_length=500, blank=True)
     archivo = models.FileField(
@@ -289,14 +364,35 @@ class Evidencia(models.Model):
         help_text=PERMITIDOS,
     )
     nombre_original = models.CharField(_("nombre original del archivo"), max_length=255, blank=True)
-    descripcion = models.CharField(_("descripción"), max_length=500, blank=True)
+    descripcion = models.CharField(
+        _("descripción"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Sin enlace ni archivo, es la evidencia misma: el texto que el informe imprimió, tal cual."
+        ),
+    )
+    estado = models.CharField(
+        _("revisión del STL"),
+        max_length=20,
+        choices=Revision.choices,
+        blank=True,
+        help_text=_("Solo en las evidencias de un compromiso; las de un avance siguen a su avance."),
+    )
+    observaciones = models.TextField(
+        _("observaciones del STL"), blank=True, help_text=_("Por qué el STL devolvió la evidencia.")
+    )
+    enviada_por = _campo_cuenta("evidencias_enviadas", _("enviada por"))
+    enviada_en = models.DateTimeField(_("enviada el"), null=True, blank=True)
+    revisada_por = _campo_cuenta("evidencias_revisadas", _("revisada por"))
+    revisada_en = models.DateTimeField(_("revisada el"), null=True, blank=True)
     retirada_en = models.DateTimeField(
         _("retirada el"),
         null=True,
         blank=True,
         help_text=_(
-            "Se quitó de un avance de un periodo publicado: ya no es parte del avance, pero el "
-            "archivo se conserva (lo publicado nunca se destruye)."
+            "Se quitó de un avance o compromiso de un periodo publicado: ya no es parte de él, "
+            "pero el archivo se conserva (lo publicado nunca se destruye)."
         ),
     )
 
@@ -309,14 +405,63 @@ class Evidencia(models.Model):
         ordering = ["avance", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(url="") & ~Q(archivo="")) | (~Q(url="") & Q(archivo="")),
-                name="evidencia_enlace_o_archivo",
-                violation_error_message=_("Cada evidencia es un enlace o un archivo (uno de los dos)."),
-            )
+                condition=(Q(url="") & ~Q(archivo=""))
+                | (~Q(url="") & Q(archivo=""))
+                | (Q(url="") & Q(archivo="") & ~Q(descripcion="") & Q(avance__isnull=True)),
+                name="evidencia_enlace_archivo_o_descrita",
+                violation_error_message=_(
+                    "Cada evidencia es un enlace o un archivo (no los dos); solo la de un compromiso, "
+                    "sin ninguno, es su descripción (el texto que imprimió el informe)."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=(
+                    Q(avance__isnull=False)
+                    & Q(compromiso__isnull=True)
+                    & Q(periodo__isnull=True)
+                    & Q(estado="")
+                )
+                | (
+                    Q(avance__isnull=True)
+                    & Q(compromiso__isnull=False)
+                    & Q(periodo__isnull=False)
+                    & Q(estado__in=["enviada", "validada", "devuelta"])
+                ),
+                name="evidencia_un_solo_dueno",
+                violation_error_message=_(
+                    "Una evidencia es del avance de una acción o de un compromiso en un periodo (con su revisión), de uno solo."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(estado="devuelta") | ~Q(observaciones=""),
+                name="evidencia_devuelta_con_observaciones",
+                violation_error_message=_("Una evidencia devuelta debe llevar las observaciones del STL."),
+            ),
         ]
 
     def __str__(self):
         return self.descripcion or self.url or self.nombre_original or str(self.archivo)
+
+    @property
+    def tipo(self) -> str:
+        """«enlace», «archivo» o «descrita» (solo texto, como la imprimió un informe)."""
+        if self.url:
+            return "enlace"
+        return "archivo" if self.archivo else "descrita"
+
+    @property
+    def de_compromiso(self) -> bool:
+        return self.avance_id is None
+
+    @property
+    def publicada(self) -> bool:
+        """La regla de ``EvidenciaQuerySet.publicadas`` para una evidencia ya leída (con su avance
+        y su periodo)."""
+        if self.retirada_en is not None:
+            return False
+        if self.avance_id is None:
+            return self.estado == self.Revision.VALIDADA and self.periodo.publicado
+        return self.avance.estado == Avance.Estado.VALIDADO and self.avance.periodo.publicado
 
     def save(self, *args, **kwargs):
         if self.archivo and not self.archivo._committed:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from plan.models import Plan
 
-from .models import Periodo
+from .models import Evidencia, Periodo
 from .rollup import (
     Alcance,
     ResultadoCompromiso,
@@ -92,3 +92,29 @@ def estado_con_informe(plan: Plan):
     informe = informe_publicado_del_periodo(plan, estado.periodo)
     comparaciones = comparar_con_informe(estado.resultado, informe) if informe else {}
     return estado, informe, comparaciones
+
+
+@dataclass
+class EvidenciasDelPeriodo:
+    """Las evidencias publicadas de todo un compromiso en un periodo (las que el informe
+    presenta en la columna «Evidencias» para el compromiso, no para una acción)."""
+
+    periodo: Periodo
+    evidencias: list[Evidencia]
+
+
+def evidencias_publicadas_de_compromisos(compromiso_ids) -> dict[int, list[EvidenciasDelPeriodo]]:
+    """``{compromiso_id: [EvidenciasDelPeriodo]}``, del periodo más reciente al más antiguo, con
+    el alcance público (validadas, de un periodo publicado, no retiradas). Una consulta."""
+    agrupadas: dict[int, list[EvidenciasDelPeriodo]] = {}
+    for evidencia in (
+        Evidencia.objects.publicadas_de_compromisos()
+        .filter(compromiso_id__in=list(compromiso_ids))
+        .select_related("periodo")
+        .order_by("compromiso_id", "-periodo__inicio", "pk")
+    ):
+        grupos = agrupadas.setdefault(evidencia.compromiso_id, [])
+        if not grupos or grupos[-1].periodo.pk != evidencia.periodo_id:
+            grupos.append(EvidenciasDelPeriodo(periodo=evidencia.periodo, evidencias=[]))
+        grupos[-1].evidencias.append(evidencia)
+    return agrupadas

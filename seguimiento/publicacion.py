@@ -27,6 +27,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import urlencode
 
 from .models import VersionPublica
 
@@ -87,13 +88,35 @@ def _clave(version: int, ruta: str) -> str:
     return f"pagina-publica:{version}:{resumen}"
 
 
-def pagina_publica(vista):
+def parametros_usados(request, parametros) -> dict[str, str] | None:
+    """Los ``parametros`` de ``request.GET`` que traen valor (el último si se repiten), o ``None``
+    si ninguno: lo único que una vista con ``pagina_publica(parametros=…)`` debe leer, para que
+    su página dependa solo de lo que distingue la caché."""
+    return {nombre: request.GET[nombre] for nombre in parametros if request.GET.get(nombre)} or None
+
+
+def _direccion(request, parametros) -> str:
+    """La dirección que identifica la página: completa, o solo con los ``parametros`` que la
+    vista usa (en ese orden y sin los vacíos), para que ``?utm_source=…`` o un orden distinto de
+    los mismos filtros no guarden otra copia."""
+    if parametros is None:
+        return request.get_full_path()
+    usados = parametros_usados(request, parametros)
+    return request.path + ("?" + urlencode(usados) if usados else "")
+
+
+def pagina_publica(vista=None, *, parametros: tuple[str, ...] | None = None):
     """Decorador de las vistas públicas (GET/HEAD, iguales para toda la ciudadanía).
 
     Sirve desde la caché la página de la versión publicada vigente, responde ``304`` a
     quien ya la tiene y guarda las respuestas ``200`` nuevas. Con
     ``settings.PAGINAS_EN_CACHE = False`` solo añade los encabezados.
+
+    ``@pagina_publica(parametros=("estado", "institucion"))``: la vista solo lee esos
+    parámetros de ``request.GET`` y solo ellos distinguen una página de otra en la caché.
     """
+    if vista is None:
+        return lambda vista: pagina_publica(vista, parametros=parametros)
 
     @wraps(vista)
     def envoltura(request, *args, **kwargs):
@@ -101,7 +124,7 @@ def pagina_publica(vista):
             return vista(request, *args, **kwargs)
         version = version_actual()
         # Esquema y host en la clave: los archivos de datos llevan direcciones absolutas.
-        ruta = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+        ruta = f"{request.scheme}://{request.get_host()}{_direccion(request, parametros)}"
         etag = '"%s"' % hashlib.sha256(f"{version}:{ruta}".encode()).hexdigest()[:40]
         no_modificada = get_conditional_response(request, etag=etag)
         if no_modificada is not None:

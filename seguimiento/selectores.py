@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Count, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from plan.models import Accion, Plan
+from plan.models import Accion, Compromiso, Plan
 
-from .models import Avance, Periodo
+from .models import Avance, Evidencia, Periodo
 
 #: Estados de una fila del tablero: los de ``Avance`` más «sin enviar» (la acción no tiene avance).
 SIN_ENVIAR = "sin_enviar"
@@ -113,3 +114,44 @@ def accion_o_404(plan: Plan, clave: str) -> Accion:
     if accion is None:
         raise Http404(_("El plan no tiene una acción %(clave)s.") % {"clave": clave})
     return accion
+
+
+def compromiso_o_404(plan: Plan, clave: str) -> Compromiso:
+    """El compromiso ``1.5`` del plan con su eje e institución, o 404 (una consulta)."""
+    eje, numero = (int(parte) for parte in clave.split("."))
+    compromiso = (
+        Compromiso.objects.filter(eje__plan=plan, eje__numero=eje, numero=numero)
+        .select_related("eje", "institucion_responsable")
+        .first()
+    )
+    if compromiso is None:
+        raise Http404(_("El plan no tiene un compromiso %(clave)s.") % {"clave": clave})
+    return compromiso
+
+
+def evidencias_del_compromiso(compromiso: Compromiso, periodo: Periodo) -> list[Evidencia]:
+    """Las evidencias del compromiso en el periodo (las vigentes y las retiradas), con quién las
+    envió y revisó (una consulta)."""
+    return list(
+        Evidencia.objects.de_compromisos()
+        .filter(compromiso=compromiso, periodo=periodo)
+        .select_related("enviada_por", "revisada_por")
+        .order_by("pk")
+    )
+
+
+def compromisos_con_evidencias(compromisos, periodo: Periodo):
+    """Los compromisos con cuántas evidencias de todo el compromiso tienen en el periodo, por
+    revisión (``n_enviada``, ``n_validada``, ``n_devuelta``; sin contar las retiradas). Una
+    consulta."""
+    vigentes = Q(evidencias__periodo=periodo, evidencias__retirada_en__isnull=True)
+    return (
+        compromisos.select_related("eje", "institucion_responsable")
+        .annotate(
+            **{
+                f"n_{valor}": Count("evidencias", filter=vigentes & Q(evidencias__estado=valor))
+                for valor in Evidencia.Revision.values
+            }
+        )
+        .order_by("eje__numero", "numero")
+    )

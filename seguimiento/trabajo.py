@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from plan.models import Accion, Institucion
+from plan.models import Accion, Compromiso, Institucion
 
 from . import flujo
 from .bitacora import historial_del_avance, historial_del_periodo
@@ -37,6 +37,7 @@ from .permisos import plan_y_acceso, planes_de, vista_privada
 from .selectores import (
     ESTADOS,
     accion_o_404,
+    compromisos_con_evidencias,
     avance_del_periodo,
     filas_del_periodo,
     periodo_o_404,
@@ -76,6 +77,11 @@ def plan(request, slug):
             .exclude(periodo=abierto)
             .select_related("periodo", "accion__compromiso__eje"),
         )
+        if abierto:
+            contexto["compromisos_evidencias"] = compromisos_con_evidencias(
+                Compromiso.objects.filter(eje__plan=plan, institucion_responsable_id__in=acceso.instituciones),
+                abierto,
+            )
     if acceso.ve_todo:
         periodos = plan.periodos.annotate(
             **{f"n_{valor}": Count("avances", filter=Q(avances__estado=valor)) for valor in Avance.Estado.values}
@@ -156,6 +162,7 @@ def tablero(request, slug, periodo):
             "errores_filtro": errores_filtro,
             "historial": historial_del_periodo(periodo),
             "prorroga": ProrrogaForm(),
+            "compromisos_evidencias": compromisos_con_evidencias(Compromiso.objects.filter(eje__plan=plan), periodo),
         },
     )
 

@@ -5,15 +5,17 @@ Permisos por objeto en ``seguimiento/permisos.py``.
 
 from django.urls import include, path, register_converter
 
-from plan.convertidores import ClaveAccion
+from plan.convertidores import ClaveAccion, ClaveCompromiso
 
-from . import trabajo, trabajo_informes
+from . import trabajo, trabajo_evidencias, trabajo_informes
 
 app_name = "trabajo"
 
 register_converter(ClaveAccion, "clave_accion")
+register_converter(ClaveCompromiso, "clave_compromiso")
 
 periodo = "<slug:slug>/periodos/<slug:periodo>/"
+evidencias_compromiso = periodo + "compromisos/<clave_compromiso:clave>/evidencias/"
 
 urlpatterns = [
     path("", trabajo.inicio, name="inicio"),
@@ -27,6 +29,9 @@ urlpatterns = [
     path(periodo + "publicar/", trabajo.publicar_periodo, name="publicar"),
     path(periodo + "acciones/<clave_accion:clave>/", trabajo.captura, name="captura"),
     path(periodo + "acciones/<clave_accion:clave>/revision/", trabajo.revision, name="revision"),
+    path(evidencias_compromiso, trabajo_evidencias.evidencias_compromiso, name="evidencias_compromiso"),
+    path(evidencias_compromiso + "<int:pk>/revision/", trabajo_evidencias.revisar_evidencia, name="revisar_evidencia"),
+    path(evidencias_compromiso + "<int:pk>/quitar/", trabajo_evidencias.quitar_evidencia, name="quitar_evidencia"),
     path(periodo, include("seguimiento.excel_urls")),
     path("<slug:slug>/informes/", trabajo_informes.lista, name="informes"),
     path("<slug:slug>/informes/nuevo/", trabajo_informes.nuevo, name="informe_nuevo"),

@@ -1,4 +1,5 @@
-"""Descarga de archivos de evidencia: pública si su avance está publicado, privada si no."""
+"""Descarga de archivos de evidencia: pública si su avance (o, si es de un compromiso, ella
+misma) está publicado, privada si no."""
 
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
@@ -6,25 +7,25 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from .archivos import mime_guardado, nombre_de_descarga
-from .models import Avance, Evidencia, Periodo
+from .models import Evidencia
 from .permisos import acceso_al_plan
 
 
-def _publicada(evidencia: Evidencia) -> bool:
-    return (
-        evidencia.retirada_en is None
-        and evidencia.avance.estado == Avance.Estado.VALIDADO
-        and evidencia.avance.periodo.estado == Periodo.Estado.PUBLICADO
-    )
+def _plan_e_institucion(evidencia: Evidencia):
+    """El plan y la institución responsable del dueño de la evidencia (su avance o su compromiso)."""
+    if evidencia.avance_id is None:
+        return evidencia.periodo.plan, evidencia.compromiso.institucion_responsable_id
+    return evidencia.avance.periodo.plan, evidencia.avance.accion.compromiso.institucion_responsable_id
 
 
 def evidencia(request, pk):
     """Archivo de evidencia, siempre como descarga.
 
-    La ciudadanía solo lo obtiene si su avance está validado y su periodo publicado y la
-    evidencia no se retiró del avance (lo retirado se conserva, no se publica); en
-    cualquier otro caso (borrador, enviado, devuelto, periodo sin publicar) solo quien puede
-    ver ese avance en su trabajo (su institución, el STL) lo descarga, con ``Cache-Control:
+    La ciudadanía solo lo obtiene si su avance está validado y su periodo publicado (si es de
+    un compromiso: si ella está validada y su periodo publicado) y la evidencia no se retiró
+    (lo retirado se conserva, no se publica); en cualquier otro caso (borrador, enviado,
+    devuelto, periodo sin publicar) solo quien puede ver su avance o su compromiso en su
+    trabajo (su institución, el STL) lo descarga, con ``Cache-Control:
     private``; para los demás es 404, como si no existiera. Se entrega como adjunto con el
     tipo detectado al subirlo, ``X-Content-Type-Options: nosniff`` y una CSP que lo aísla:
     el navegador nunca lo interpreta como página. El nombre de la descarga es el que le dio la
@@ -33,16 +34,15 @@ def evidencia(request, pk):
     """
     evidencia = get_object_or_404(
         Evidencia.objects.select_related(
-            "avance__periodo__plan", "avance__accion__compromiso"
+            "avance__periodo__plan", "avance__accion__compromiso", "periodo__plan", "compromiso"
         ).exclude(archivo=""),
         pk=pk,
     )
-    publica = _publicada(evidencia)
+    publica = evidencia.publicada
     if not publica:
-        acceso = acceso_al_plan(request.user, evidencia.avance.periodo.plan)
-        if acceso is None or not acceso.ve_institucion(
-            evidencia.avance.accion.compromiso.institucion_responsable_id
-        ):
+        plan, institucion_id = _plan_e_institucion(evidencia)
+        acceso = acceso_al_plan(request.user, plan)
+        if acceso is None or not acceso.ve_institucion(institucion_id):
             raise Http404(_("No existe esa evidencia publicada."))
     try:
         archivo = evidencia.archivo.open("rb")

@@ -36,9 +36,14 @@ def cuerpo(respuesta) -> bytes:
     return b"".join(respuesta.streaming_content) if respuesta.streaming else respuesta.content
 
 
+def texto_de_html(html: str) -> str:
+    """El texto de un trozo de HTML como lo lee una persona: sin etiquetas y con los espacios juntos."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
 def texto_de(respuesta) -> str:
     """El texto de una página como lo lee una persona: sin etiquetas y con los espacios juntos."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cuerpo(respuesta).decode()))
+    return texto_de_html(cuerpo(respuesta).decode())
 
 
 def paginas_pdf(datos: bytes) -> list[str]:

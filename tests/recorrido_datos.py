@@ -7,9 +7,12 @@ del ciclo (``seguimiento.flujo``), con avances en cada estado:
 
 * **Diciembre 2023–enero 2024**, publicado: avances validados (uno con narrativa, etapa y nota
   que parecen fórmulas, un archivo PDF y un enlace de evidencia), uno validado y después
-  retirado del portal con su motivo público, uno devuelto, uno enviado y un borrador.
+  retirado del portal con su motivo público, uno devuelto, uno enviado y un borrador; y
+  evidencias de todo el compromiso 7.1 (un archivo y un enlace con una descripción que parece
+  fórmula, validados; uno devuelto).
 * **Febrero–marzo 2024**, abierto: un borrador, un enviado, un devuelto y un validado (aún sin
-  publicar), con archivos y enlaces de evidencia privados, y acciones sin enviar.
+  publicar), con archivos y enlaces de evidencia privados, y acciones sin enviar; una evidencia
+  del compromiso 4.1 enviada (privada).
 
 Una parte la capturó, envió, validó o devolvió una cuenta que después se eliminó
 (``user.delete()``): las páginas deben decir «una cuenta eliminada», nunca «None» ni una
@@ -29,10 +32,12 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db.models import Q
 from django.utils import timezone
 
 from plan.management.commands.crear_usuarios_demo import cuentas_del_plan
 from plan.models import Institucion, Membresia, Plan
+from seguimiento import evidencias as evidencias_de_compromisos
 from seguimiento import flujo, informes
 from seguimiento.models import Avance, Evidencia, Informe, Periodo, Recordatorio
 from suscripciones import enlaces
@@ -51,6 +56,8 @@ MOTIVO_RETIRO_FORMULA = '=HYPERLINK("http://retiro","ver")'
 OBSERVACIONES_FORMULA = "=Falta el enlace al mapa de municipios"
 #: Los textos con fórmula de avances **publicados**: deben llegar a /datos/ neutralizados.
 FORMULAS_PUBLICADAS = (NARRATIVA_FORMULA, ETAPA_FORMULA, NOTA_FORMULA, NARRATIVA_ARROBA, ETAPA_ARROBA)
+#: La descripción de una evidencia de todo un compromiso, publicada: a evidencias.csv, neutralizada.
+DESCRIPCION_FORMULA = '=HYPERLINK("http://evidencia","mapa")'
 
 
 @dataclass
@@ -72,6 +79,8 @@ class Recorrido:
     avances: dict = field(default_factory=dict)
     evidencias_archivo: list = field(default_factory=list)
     evidencias_enlace: list = field(default_factory=list)
+    #: (periodo, clave del compromiso, evidencia) de las evidencias de compromisos del recorrido.
+    evidencias_de_compromisos: list = field(default_factory=list)
     #: Quien sigue el plan (confirmada) y quien pidió seguir el compromiso 4.1 (sin confirmar).
     suscripciones: list = field(default_factory=list)
 
@@ -169,6 +178,25 @@ def construir() -> Recorrido:
         narrativa="Concluida.", evidencias=[_enlace("https://www.ugto.mx/transparencia")],
     )
     d["6.1.1"] = _validar(ug, facilitacion)
+    de_compromisos = []
+
+    def evidencia_del_compromiso(periodo, clave, evidencia, usuario):
+        e, c = (int(x) for x in clave.split("."))
+        guardada = evidencias_de_compromisos.agregar_evidencia_de_compromiso(
+            compromiso=plan.ejes.get(numero=e).compromisos.get(numero=c), periodo=periodo, usuario=usuario,
+            evidencia=evidencia,
+        )
+        de_compromisos.append((periodo, clave, guardada))
+        return guardada
+
+    for nueva in (_archivo("mapa de municipios.pdf"), Evidencia(url="https://iacip-gto.org.mx/mapa", descripcion=DESCRIPCION_FORMULA)):
+        evidencias_de_compromisos.validar_evidencia_de_compromiso(
+            evidencia_id=evidencia_del_compromiso(diciembre, "7.1", nueva, enlace_temporal).pk, usuario=facilitadora_temporal
+        )
+    evidencias_de_compromisos.devolver_evidencia_de_compromiso(
+        evidencia_id=evidencia_del_compromiso(diciembre, "7.1", _enlace("https://iacip-gto.org.mx/roto"), enlace_temporal).pk,
+        usuario=facilitacion, observaciones=OBSERVACIONES_FORMULA,
+    )
     diciembre = flujo.publicar_periodo(periodo=diciembre, usuario=facilitacion)
     # Ya publicado, el STL retira uno del portal con un motivo público.
     d["7.1.1"] = _devolver(
@@ -205,6 +233,7 @@ def construir() -> Recorrido:
     )
     f["1.1.1"] = _guardar(plan, febrero, "1.1.1", responsable_de("1.1.1"), "40", narrativa="Borrador del Ejecutivo.")
     f["5.1.1"] = _guardar(plan, febrero, "5.1.1", responsable_de("5.1.1"), "15", enviar=True, narrativa="@colectivas")
+    evidencia_del_compromiso(febrero, "4.1", _archivo("constancias.pdf"), enlace_temporal)
 
     # --- Informes: el 2.º publicado por la facilitadora que se irá; el 3.º en borrador -------
     segundo = Informe.objects.create(
@@ -230,7 +259,9 @@ def construir() -> Recorrido:
         fecha_limite=febrero.fecha_limite, pendientes="4.1.2, 7.1.1", correo=responsable_iacip.email,
     )
 
-    evidencias = Evidencia.objects.filter(avance__periodo__in=[diciembre, febrero]).order_by("pk")
+    evidencias = Evidencia.objects.filter(
+        Q(avance__periodo__in=[diciembre, febrero]) | Q(periodo__in=[diciembre, febrero])
+    ).order_by("pk")
     evidencias_archivo = [e for e in evidencias if e.archivo]
     evidencias_enlace = [e for e in evidencias if e.url]
 
@@ -266,5 +297,6 @@ def construir() -> Recorrido:
         avances=avances,
         evidencias_archivo=evidencias_archivo,
         evidencias_enlace=evidencias_enlace,
+        evidencias_de_compromisos=[(Periodo.objects.get(pk=p.pk), c, Evidencia.objects.get(pk=e.pk)) for p, c, e in de_compromisos],
         suscripciones=suscripciones,
     )

@@ -76,6 +76,10 @@ def _datos_compromiso(compromiso, **cambios):
         "estatus-INITIAL_FORMS": 0,
         "estatus-MIN_NUM_FORMS": 0,
         "estatus-MAX_NUM_FORMS": 1000,
+        "evidencias-TOTAL_FORMS": 0,
+        "evidencias-INITIAL_FORMS": 0,
+        "evidencias-MIN_NUM_FORMS": 0,
+        "evidencias-MAX_NUM_FORMS": 1000,
     }
     for i, accion in enumerate(acciones):
         datos.update(

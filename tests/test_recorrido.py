@@ -254,7 +254,10 @@ def _direcciones_propias(d: recorrido_datos.Recorrido) -> list[str]:
             _u("trabajo:informes", slug=slug),
             _u("trabajo:informe_nuevo", slug=slug),
         ]
-        urls += [_u(f"datos:{n}", slug=slug) for n in ("plan_json", "plan_xlsx", "avances_csv", "avances_json", "arbol_csv")]
+        urls += [
+            _u(f"datos:{n}", slug=slug)
+            for n in ("plan_json", "plan_xlsx", "avances_csv", "avances_json", "evidencias_csv", "arbol_csv")
+        ]
         urls += [_u("plan:eje", slug=slug, numero=eje.numero) for eje in (d.plan if slug == plan else d.historico).ejes.all()]
     from plan.models import Accion, Compromiso, Institucion
 
@@ -283,6 +286,11 @@ def _direcciones_propias(d: recorrido_datos.Recorrido) -> list[str]:
         urls += [_u(f"trabajo:{n}", **base) for n in ("plantilla", "importar", "importar_confirmar", "exportar")]
         for clave in claves:
             urls += [_u("trabajo:captura", **base, clave=clave), _u("trabajo:revision", **base, clave=clave)]
+        # Las evidencias de todo un compromiso: uno con evidencias (del IACIP), uno sin (del PJ).
+        urls += [_u("trabajo:evidencias_compromiso", **base, clave=clave) for clave in ("7.1", "4.1", "1.5", "3.1")]
+    for periodo, clave, evidencia in d.evidencias_de_compromisos:
+        base = {"slug": plan, "periodo": periodo.slug, "clave": clave, "pk": evidencia.pk}
+        urls += [_u("trabajo:revisar_evidencia", **base), _u("trabajo:quitar_evidencia", **base)]
     for informe in (d.informe_congelado, d.informe_con_formulas, d.informe_borrador):
         base = {"slug": plan, "pk": informe.pk}
         urls += [_u(f"trabajo:{n}", **base) for n in ("informe", "informe_editar", "informe_publicar")]
@@ -714,6 +722,13 @@ def test_los_textos_que_parecen_formulas_llegan_neutralizados(recorrido):
             fallas.append(f"/planes/{plan}/acciones/4.1.1/: no muestra {texto!r}")
     if 'href="http://x"' in pagina:
         fallas.append(f"/planes/{plan}/acciones/4.1.1/: la narrativa se volvió un enlace")
+
+    # La descripción de una evidencia de todo un compromiso, en evidencias.csv y en el libro.
+    texto = recorrido_datos.DESCRIPCION_FORMULA
+    celdas = _celdas_csv(cuerpo(cliente.get(f"/datos/{plan}/evidencias.csv")))
+    if "'" + texto not in celdas or texto in celdas:
+        fallas.append(f"evidencias.csv: no trae {texto!r} con el apóstrofo delante (y solo así)")
+    fallas += _neutralizados_en_xlsx(cuerpo(cliente.get(f"/datos/{plan}.xlsx")), [texto], f"{plan}.xlsx (Evidencias)")
 
     # La exportación interna del STL y el informe congelado con esos textos, igual.
     stl = Client()

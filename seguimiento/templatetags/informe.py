@@ -58,6 +58,13 @@ def con_nota(acciones):
 
 
 @register.filter
+def sin_evidencias_propias(acciones) -> bool:
+    """Ninguna acción trae evidencias de su avance: las del compromiso ocupan toda la columna
+    «Evidencias» de la tabla, como en el informe impreso."""
+    return not any(a.get("evidencias") for a in acciones)
+
+
+@register.filter
 def cadena_css(texto):
     """Texto dentro de una cadena CSS entre comillas dobles (``string-set``)."""
     return str(texto).replace("\\", "\\\\").replace('"', "\\22 ").replace("\n", " ")

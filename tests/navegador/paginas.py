@@ -92,3 +92,29 @@ def revisar_sin_desplazamiento_horizontal(pagina) -> None:
         f"{pagina.url} obliga a desplazarse a los lados: mide {medida['documento']} px en una ventana de "
         f"{medida['ventana']} px. Sobresalen: " + ("; ".join(medida["sobresalen"]) or "(ningún elemento visible)")
     )
+
+
+def revisar_tablas_sin_cortes(pagina) -> None:
+    """Falla si una tabla no cabe y no se puede desplazar para leerla entera.
+
+    Una tabla más ancha que su lugar debe estar dentro de una caja ``.tabla-desplazable`` que se
+    desplaza a los lados, recibe el foco del teclado (``tabindex="0"``) y tiene nombre (la región
+    que anuncia un lector de pantalla); la caja no debe recortar la tabla a lo alto.
+    """
+    cortadas = pagina.evaluate(
+        """() => [...document.querySelectorAll('table')].flatMap(tabla => {
+            const nombre = (tabla.caption && tabla.caption.textContent.trim()) || tabla.outerHTML.slice(0, 80);
+            const caja = tabla.closest('.tabla-desplazable');
+            const ancho = tabla.getBoundingClientRect().width;
+            const lugar = (caja || tabla.parentElement).clientWidth;
+            if (!caja) return ancho > lugar + 0.5 ? [`«${nombre}» mide ${Math.round(ancho)} px en ${lugar} px sin caja desplazable`] : [];
+            const problemas = [];
+            const estilo = getComputedStyle(caja);
+            if (!['auto', 'scroll'].includes(estilo.overflowX)) problemas.push('la caja no se desplaza a los lados');
+            if (caja.scrollHeight > caja.clientHeight + 1 && !['auto', 'scroll'].includes(estilo.overflowY)) problemas.push('la caja la recorta a lo alto');
+            if (caja.tabIndex !== 0) problemas.push('la caja no recibe el foco del teclado');
+            if (!caja.getAttribute('aria-label') && !caja.getAttribute('aria-labelledby')) problemas.push('la caja no tiene nombre');
+            return problemas.map(p => `«${nombre}»: ${p}`);
+        })"""
+    )
+    assert not cortadas, f"{pagina.url}: tablas que cortan su contenido:\n- " + "\n- ".join(cortadas)

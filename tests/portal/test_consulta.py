@@ -140,9 +140,6 @@ def test_parametros_invalidos_dan_un_error_junto_al_campo(client, pal, consulta,
     assert "resultado" not in texto_de(respuesta).split("acción", 1)[-1].split("Solo se publica")[0]
 
 
-def test_sin_criterios_no_hay_resultados_todavia(client, pal):
-    texto = texto_de(client.get("/buscar/"))
-    assert "resultados" not in texto and "Buscar compromisos y acciones" in texto
 
 
 @pytest.fixture(params=["real", "con-600-acciones-mas"])
@@ -165,11 +162,14 @@ def planes_medidos(request, pal):
         # 1. versión  2. planes  3-6. estado público  7. compromisos por objetivo  8. por meta
         # 9. esas metas  10. sus objetivos
         ("/ods/", 10),
-        # 1. versión  2. planes  3. instituciones con compromisos  4. objetivos ODS  5-8. estado
-        # público  9. textos de los compromisos
-        ("/buscar/?q=ladrillo", 9),
-        # … y con filtro ODS: 10-11. ODS de cada compromiso (por objetivo y por meta)
-        ("/buscar/?ods=16&estado=en-riesgo", 11),
+        # 1. versión  2. planes  3. compromisos con su institución responsable  4. objetivos ODS
+        # 5. la primera acción del plan vigente, con su compromiso (búsquedas de ejemplo)
+        ("/buscar/", 5),
+        # 1-4. como la anterior  5-8. estado público  9. compromisos que coinciden (plan/busqueda.py)
+        # 10. acciones que coinciden
+        ("/buscar/?q=ladrillo", 10),
+        # 1-8. como la anterior  9-10. ODS de cada compromiso (por objetivo y por meta)
+        ("/buscar/?ods=16&estado=en-riesgo", 10),
     ],
 )
 def test_consultas_constantes(client, planes_medidos, url, consultas, django_assert_num_queries):

@@ -64,12 +64,13 @@ def test_errores_de_configuracion_visibles(client, db):
 @pytest.mark.parametrize("tamano", [(2, 2, 2), (10, 10, 6)], ids=["pequeno", "600-acciones"])
 def test_inicio_en_consultas_constantes(client, tamano, django_assert_num_queries):
     plan, _ = plan_generado(*tamano, periodos=3)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         # 1. versión publicada (clave de la caché)
         # 2. planes (selector, y de ahí el plan pedido)
         # 3. último periodo publicado del plan
         # 4. roll-up: ejes  5. roll-up: compromisos  6. roll-up: acciones con su último avance
         # 7. informe publicado de ese periodo (no hay: no se leen cifras)
+        # 8. compromisos con su institución responsable (filtros del plan)
         respuesta = client.get(plan.get_absolute_url())
     assert respuesta.status_code == 200
     with django_assert_num_queries(1):
@@ -78,8 +79,9 @@ def test_inicio_en_consultas_constantes(client, tamano, django_assert_num_querie
 
 
 def test_inicio_del_plan_real_en_consultas_constantes(client, pal, django_assert_num_queries):
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         # 1. versión publicada  2. planes  3. último periodo publicado
         # 4-6. roll-up (ejes, compromisos, acciones)
         # 7. informe publicado del periodo  8. cifras publicadas por ese informe
+        # 9. compromisos con su institución responsable (filtros del plan)
         assert client.get("/").status_code == 200

@@ -234,8 +234,9 @@ def test_compromiso_en_consultas_constantes(client, plan_medido, django_assert_n
     # 1. versión  2. plan  3. último periodo publicado  4-6. roll-up  7. informe  [8. cifras]
     # compromiso con eje, institución y representante; sus ODS, metas, partes cocreadoras,
     # enlaces y estatus (5 prefetch); periodos publicados (gráfica); avances publicados de
-    # sus acciones (gráfica); evidencias de los avances mostrados.
-    with django_assert_num_queries(17 if con_informe else 16):
+    # sus acciones (gráfica); evidencias de los avances mostrados; evidencias publicadas de todo
+    # el compromiso con su periodo.
+    with django_assert_num_queries(18 if con_informe else 17):
         assert client.get(_url(plan, "compromisos", "1.2")).status_code == 200
 
 
@@ -243,8 +244,9 @@ def test_accion_en_consultas_constantes(client, plan_medido, django_assert_num_q
     plan, _ = plan_medido
     # 1. versión  2. plan  3. último periodo publicado  4-6. roll-up  7. la acción con su
     # compromiso y eje  8. sus avances publicados con periodo  9. sus evidencias
-    # 10. historial de la acción  11. historial de sus avances validados y publicados
-    with django_assert_num_queries(11):
+    # 10. evidencias publicadas de todo su compromiso  11. historial de la acción
+    # 12. historial de sus avances validados y publicados
+    with django_assert_num_queries(12):
         assert client.get(_url(plan, "acciones", "1.2.1")).status_code == 200
 
 

@@ -279,7 +279,7 @@ def test_un_nombre_de_256_caracteres_es_un_error_que_nombra_el_archivo(client, c
         f"El archivo «{corto}» tiene un nombre de 256 caracteres; el máximo es 255. Acórtelo y vuelva a adjuntarlo."
         in respuesta.content.decode()
     )
-    assert not Evidencia.objects.exists()
+    assert not Evidencia.objects.de_avances().exists()
     assert _archivos_guardados(medios) == []
 
 
@@ -371,7 +371,7 @@ def test_guardar_sin_full_clean_tambien_revisa_el_contenido_activo(pal, medios):
     hostil = _subido("al-abrir.pdf", _pdf(f"/OpenAction {_JS}"))
     with pytest.raises(ValidationError, match="«al-abrir.pdf» contiene JavaScript"), transaction.atomic():
         Evidencia.objects.create(avance=Avance.objects.first(), archivo=hostil)
-    assert not Evidencia.objects.exists()
+    assert not Evidencia.objects.de_avances().exists()
     assert _archivos_guardados(medios) == []
 
 
@@ -400,5 +400,5 @@ def test_el_admin_rechaza_un_html_disfrazado_y_no_guarda_nada(client, superusuar
     respuesta = client.post(reverse("admin:seguimiento_avance_change", args=[avance.pk]), datos)
     assert respuesta.status_code == 200
     assert "El archivo «acta.pdf» contiene HTML, SVG o XML" in respuesta.content.decode()
-    assert not Evidencia.objects.exists()
+    assert not Evidencia.objects.de_avances().exists()
     assert list(medios.rglob("*.*")) == []

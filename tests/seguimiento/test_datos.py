@@ -207,7 +207,7 @@ def test_libro_xlsx(client, pal):
     assert respuesta["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert respuesta["Content-Disposition"] == f'attachment; filename="{PAL}.xlsx"'
     libro = _libro(respuesta)
-    assert libro.sheetnames == ["Léeme", "Plan", "Ejes", "Compromisos", "Acciones", "Avances"]
+    assert libro.sheetnames == ["Léeme", "Plan", "Ejes", "Compromisos", "Acciones", "Avances", "Evidencias"]
 
     (plan,) = _filas_hoja(libro["Plan"])
     assert (plan["plan"], plan["avance"], plan["avance_publicado"], plan["meta_por_alcanzar"]) == (PAL, 45.3, 42, 54.7)
@@ -462,8 +462,12 @@ def test_archivos_en_consultas_constantes(client, plan_medido, django_assert_num
     # 1. versión  2. plan  3. avances publicados  4. sus evidencias
     with django_assert_num_queries(4):
         assert client.get(f"/datos/{slug}/avances.json").status_code == 200
+    # 1. versión  2. plan  3. evidencias publicadas (de avances y de compromisos) con su dueño
+    with django_assert_num_queries(3):
+        assert client.get(f"/datos/{slug}/evidencias.csv").status_code == 200
     # 1. versión  2. plan  3-6. estado público  7. informe  [8. cifras]  9. avances  10. evidencias
-    with django_assert_num_queries(9 + informe):
+    # de los avances  11. evidencias publicadas (hoja «Evidencias»)
+    with django_assert_num_queries(10 + informe):
         assert client.get(f"/datos/{slug}.xlsx").status_code == 200
 
 
@@ -479,7 +483,8 @@ def test_indice_y_lista_en_consultas_constantes(client, pal, django_assert_num_q
 
 @pytest.mark.parametrize(
     "ruta", ["/datos/", "/datos/planes.json", "/datos/{slug}.json", "/datos/{slug}/arbol.csv",
-             "/datos/{slug}/avances.csv", "/datos/{slug}/avances.json", "/datos/{slug}.xlsx"],
+             "/datos/{slug}/avances.csv", "/datos/{slug}/avances.json", "/datos/{slug}/evidencias.csv",
+             "/datos/{slug}.xlsx"],
 )
 def test_segunda_descarga_sale_de_la_cache(client, plan_medido, ruta, django_assert_num_queries):
     url = ruta.format(slug=plan_medido.slug)

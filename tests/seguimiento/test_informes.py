@@ -157,8 +157,9 @@ def test_el_xlsx_tiene_una_hoja_por_nivel_con_las_cifras_exactas(primero):
 def test_construir_el_contenido_cuesta_las_mismas_consultas_sea_cual_sea_el_plan(primero, django_assert_num_queries):
     # 3 del cálculo (ejes, compromisos, acciones con su avance) + cifras capturadas
     # + compromisos con representante e institución + sus partes cocreadoras (prefetch)
-    # + enlaces de los compromisos + palabras destacadas + avances que cuentan + evidencias.
-    with django_assert_num_queries(10):
+    # + enlaces de los compromisos + palabras destacadas + avances que cuentan + evidencias
+    # + evidencias de todo cada compromiso en los periodos del informe.
+    with django_assert_num_queries(11):
         informes.construir_contenido(primero)
     # Más acciones, avances y evidencias: las mismas consultas.
     periodo = primero.periodo_final
@@ -167,7 +168,7 @@ def test_construir_el_contenido_cuesta_las_mismas_consultas_sea_cual_sea_el_plan
         accion = Accion.objects.create(compromiso=compromiso, numero=numero, descripcion=f"Acción extra {numero}")
         avance = Avance.objects.create(accion=accion, periodo=periodo, porcentaje=50, estado=Avance.Estado.VALIDADO)
         Evidencia.objects.create(avance=avance, url=f"https://example.org/{numero}")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         contenido = informes.construir_contenido(primero)
     assert contenido["totales"]["acciones"] == 53
 

@@ -11,7 +11,8 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from seguimiento import flujo
+from plan.models import Compromiso
+from seguimiento import evidencias, flujo
 from seguimiento.models import Avance, Evidencia, Informe, Periodo
 from tests.ayudas import PDF, accion
 from tests.seguimiento.conftest import CLAVE
@@ -31,6 +32,12 @@ def escenario(ciclo, django_user_model, settings, tmp_path):
     )
     ciclo.avance = avance
     ciclo.evidencia = avance.evidencias.get()
+    # Y el compromiso 7.1 (IACIP) con un archivo de evidencia de todo el compromiso, enviado.
+    ciclo.evidencia_compromiso = evidencias.agregar_evidencia_de_compromiso(
+        compromiso=Compromiso.objects.get(eje__plan=ciclo.plan, eje__numero=7, numero=1),
+        periodo=ciclo.periodo, usuario=ciclo.iacip,
+        evidencia=Evidencia(archivo=SimpleUploadedFile("mapa.pdf", PDF), descripcion="Mapa de municipios"),
+    )
     publicado = Periodo.objects.get(plan=ciclo.plan, slug="agosto-noviembre-2023")
     ciclo.borrador = Informe.objects.create(
         plan=ciclo.plan, numero=2, titulo="Segundo Informe Parcial", periodo_inicial=publicado, periodo_final=publicado
@@ -61,6 +68,14 @@ def _cliente(client, escenario, papel):
 
 def _base(e):
     return f"/trabajo/{e.plan.slug}/periodos/{e.periodo.slug}"
+
+
+def _evidencias_compromiso(e, sufijo=""):
+    return f"{_base(e)}/compromisos/7.1/evidencias/{sufijo}"
+
+
+def _estado_evidencias():
+    return sorted(Evidencia.objects.values_list("pk", "estado", "retirada_en", "url"))
 
 
 def _captura_post(e):
@@ -108,6 +123,26 @@ CASOS = {
         [302, 404, 404, 403, 403, 403, 302, 302],
     ),
     "evidencia sin publicar": ("get", lambda e: f"/evidencias/{e.evidencia.pk}/", None, [404, 404, 404, 404, 200, 200, 200, 200]),
+    # Evidencias de todo un compromiso (7.1, del IACIP): su responsable las agrega y quita, el STL
+    # las revisa; el responsable de otra institución no sabe que existen.
+    "evidencias del compromiso (ver) 7.1": (
+        "get", lambda e: _evidencias_compromiso(e), None, [302, 404, 404, 404, 200, 200, 200, 200],
+    ),
+    "evidencias del compromiso (agregar) 7.1": (
+        "post", lambda e: _evidencias_compromiso(e), lambda e: {"evidencia-url": "https://example.org/acta", "evidencia-descripcion": "Acta"},
+        [302, 404, 404, 404, 302, 403, 302, 302],
+    ),
+    "evidencia del compromiso (validar) 7.1": (
+        "post", lambda e: _evidencias_compromiso(e, f"{e.evidencia_compromiso.pk}/revision/"), lambda e: {"decision": "validar"},
+        [302, 404, 404, 404, 403, 403, 302, 302],
+    ),
+    "evidencia del compromiso (quitar) 7.1": (
+        "post", lambda e: _evidencias_compromiso(e, f"{e.evidencia_compromiso.pk}/quitar/"), lambda e: {},
+        [302, 404, 404, 404, 302, 403, 302, 302],
+    ),
+    "evidencia del compromiso sin publicar": (
+        "get", lambda e: f"/evidencias/{e.evidencia_compromiso.pk}/", None, [404, 404, 404, 404, 200, 200, 200, 200],
+    ),
     # Informes parciales: el STL los ve; solo la facilitación los crea, publica, corrige o borra.
     "informes (lista)": ("get", lambda e: _informes(e), None, [302, 404, 404, 403, 403, 200, 200, 200]),
     "informe borrador (ver)": ("get", lambda e: _informes(e, f"{e.borrador.pk}/"), None, [302, 404, 404, 403, 403, 200, 200, 200]),
@@ -135,6 +170,7 @@ def test_matriz_de_permisos(client, escenario, caso, papel):
     antes = {a.pk: (a.estado, a.version, a.porcentaje) for a in Avance.objects.all()}
     periodo_antes = (escenario.periodo.estado, escenario.periodo.fecha_limite)
     informes_antes = _estado_informes()
+    evidencias_antes = _estado_evidencias()
     if metodo == "get":
         respuesta = cliente.get(direccion(escenario))
     else:
@@ -150,8 +186,11 @@ def test_matriz_de_permisos(client, escenario, caso, papel):
         escenario.plan.refresh_from_db()
         assert not escenario.plan.exige_evidencia
         assert _estado_informes() == informes_antes
+        assert _estado_evidencias() == evidencias_antes
     elif caso.startswith("informe") and metodo == "post":
         assert _estado_informes() != informes_antes, f"{caso} como {papel} no cambió nada"
+    elif caso.startswith("evidencia") and metodo == "post":
+        assert _estado_evidencias() != evidencias_antes, f"{caso} como {papel} no cambió nada"
 
 
 def test_un_404_no_revela_nada_de_otra_institucion(client, escenario):
