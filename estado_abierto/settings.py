@@ -17,6 +17,8 @@ Variables (ver README):
   ``SECURE_HSTS_PRELOAD``, ``SECURE_PROXY_SSL_HEADER``: HTTPS (activos en producción).
 - ``ADMINS``: quién recibe por correo los errores del servidor.
 - ``SITIO_URL``: dirección pública del portal (correos e informes congelados; ver ``sitio.py``).
+- ``SUSCRIPCION_CONFIRMACION_HORAS`` (48), ``SUSCRIPCION_ESPERA_MINUTOS`` (10),
+  ``SUSCRIPCION_PETICIONES_POR_HORA`` (20): seguir un plan o un compromiso por correo.
 """
 
 import os
@@ -165,6 +167,7 @@ INSTALLED_APPS = [
     "plan",
     "seguimiento",
     "portal",
+    "suscripciones",
 ]
 
 MIDDLEWARE = [
@@ -357,6 +360,13 @@ ADMINS = env_correos("ADMINS")
 # Días antes de la fecha límite en que manage.py enviar_recordatorios avisa por primera vez.
 RECORDATORIO_DIAS_ANTES = env_entero("RECORDATORIO_DIAS_ANTES", 3)
 
+# Seguir un plan o un compromiso por correo (suscripciones/): horas que vale el enlace de
+# confirmación (y el de borrar los datos), minutos antes de reenviar la confirmación a una misma
+# dirección y formularios que una misma IP puede enviar por hora.
+SUSCRIPCION_CONFIRMACION_HORAS = env_entero("SUSCRIPCION_CONFIRMACION_HORAS", 48, minimo=1)
+SUSCRIPCION_ESPERA_MINUTOS = env_entero("SUSCRIPCION_ESPERA_MINUTOS", 10, minimo=0)
+SUSCRIPCION_PETICIONES_POR_HORA = env_entero("SUSCRIPCION_PETICIONES_POR_HORA", 20, minimo=1)
+
 # Seguridad en producción (DEBUG=false).
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
@@ -378,7 +388,7 @@ CSRF_FAILURE_VIEW = "estado_abierto.errores.csrf_fallido"
 
 # Content-Security-Policy (django-csp) de cada página HTML (estado_abierto/politica_de_contenido.py).
 # El portal y el trabajo del STL no usan JavaScript ni estilos en línea: solo su hoja de estilos,
-# sus fuentes e imágenes propias (y el icono vacío «data:,» de base.html).
+# sus fuentes e imágenes propias (el favicon de static/ y las «data:» que haya).
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [NONE],

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("portal.consulta_urls")),
     path("", include("portal.institucional_urls")),
     path("", include("portal.urls")),
+    path("", include("suscripciones.urls")),
 ]
 
 # El error del servidor dice si el equipo recibió un aviso (settings.ADMINS) y nunca falla él mismo.

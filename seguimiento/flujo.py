@@ -40,6 +40,7 @@ from plan.models import Accion, Plan
 from .models import Avance, Evidencia, Periodo
 from .numeros import numero_exacto
 from .selectores import validado_anterior
+from .senales import enviar_al_confirmar, periodo_publicado
 
 
 class Conflicto(Exception):
@@ -486,4 +487,5 @@ def publicar_periodo(*, periodo: Periodo, usuario) -> Periodo:
     periodo.estado = Periodo.Estado.PUBLICADO
     periodo.fecha_publicacion = max(timezone.localdate(), periodo.inicio)
     _guardar_periodo(periodo, usuario, _("Periodo publicado."))
+    enviar_al_confirmar(periodo_publicado, Periodo, periodo=periodo)
     return periodo

@@ -51,6 +51,7 @@ from .hojas_de_calculo import guardar_libro
 from .models import Avance, CifraPublicada, Evidencia, Informe, Periodo
 from .numeros import numero_exacto
 from .rollup import CIEN, Alcance, Comparacion, calcular_avance, desglose, redondear
+from .senales import enviar_al_confirmar, informe_publicado
 
 #: Versión de la forma de ``Informe.contenido``; sube si cambia, para leer los viejos.
 ESQUEMA = 1
@@ -696,6 +697,8 @@ def publicar_informe(*, informe: Informe, usuario=None, motivo: str = "") -> Inf
                 % {"periodos": ", ".join(p.nombre for p in pendientes)}
             )
         origen = origen_de_cifras(informe)
+        # Uno que llegó publicado sin archivos (fixture) solo se congela: no es una publicación nueva.
+        nuevo = informe.estado != Informe.Estado.PUBLICADO
         informe.estado = Informe.Estado.PUBLICADO
         contenido = construir_contenido(informe, origen=origen)
         if origen == Informe.OrigenCifras.CALCULO:
@@ -716,6 +719,8 @@ def publicar_informe(*, informe: Informe, usuario=None, motivo: str = "") -> Inf
             raise
         if informe.corrige_id:
             Informe.objects.get(pk=informe.corrige_id).save()  # deja constancia en su historial
+        if nuevo:
+            enviar_al_confirmar(informe_publicado, Informe, informe=informe)
     return informe
 
 

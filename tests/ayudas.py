@@ -301,3 +301,25 @@ def accion(plan, clave: str):
 
     e, c, a = (int(x) for x in clave.split("."))
     return Accion.objects.del_plan(plan).get(compromiso__eje__numero=e, compromiso__numero=c, numero=a)
+
+
+def enlace_en(texto: str, ruta: str) -> str:
+    """El primer enlace de ``texto`` (p. ej. el cuerpo de un correo) cuya dirección contiene ``ruta``."""
+    return next(u for u in re.findall(r"https?://\S+", texto) if ruta in u)
+
+
+def avance_validado(periodo, clave: str, *, responsable, revisora, porcentaje: str, narrativa: str = ""):
+    """La responsable envía el avance de la acción ``clave`` en ``periodo`` y la revisora lo valida."""
+    from decimal import Decimal
+
+    from seguimiento import flujo
+
+    enviado = flujo.guardar_avance(
+        accion=accion(periodo.plan, clave),
+        periodo=periodo,
+        usuario=responsable,
+        datos=flujo.DatosAvance(porcentaje=Decimal(porcentaje), narrativa=narrativa),
+        version=0,
+        enviar=True,
+    )
+    return flujo.validar_avance(avance_id=enviado.pk, usuario=revisora, version=enviado.version)

@@ -40,6 +40,9 @@ from plan.models import Institucion, Membresia, Plan
 from seguimiento import evidencias as evidencias_de_compromisos
 from seguimiento import flujo, informes
 from seguimiento.models import Avance, Evidencia, Informe, Periodo, Recordatorio
+from suscripciones import enlaces
+from suscripciones import servicios as servicios_de_suscripcion
+from suscripciones.models import Suscripcion
 from tests.ayudas import CLAVE, PDF, abrir_diciembre_2023, accion
 
 #: Textos de avance que una hoja de cálculo leería como fórmula (guía de OWASP). Cada uno entra
@@ -78,6 +81,8 @@ class Recorrido:
     evidencias_enlace: list = field(default_factory=list)
     #: (periodo, clave del compromiso, evidencia) de las evidencias de compromisos del recorrido.
     evidencias_de_compromisos: list = field(default_factory=list)
+    #: Quien sigue el plan (confirmada) y quien pidió seguir el compromiso 4.1 (sin confirmar).
+    suscripciones: list = field(default_factory=list)
 
 
 def _archivo(nombre):
@@ -260,6 +265,14 @@ def construir() -> Recorrido:
     evidencias_archivo = [e for e in evidencias if e.archivo]
     evidencias_enlace = [e for e in evidencias if e.url]
 
+    # Alguien sigue el plan por correo (confirmado) y alguien pidió seguir el compromiso 4.1.
+    servicios_de_suscripcion.pedir_suscripcion(correo="sigue-el-plan@example.org", plan=plan)
+    servicios_de_suscripcion.pedir_suscripcion(
+        correo="sin-confirmar@example.org", compromiso=accion(plan, "4.1.1").compromiso
+    )
+    suscripciones = list(Suscripcion.objects.order_by("pk"))
+    servicios_de_suscripcion.confirmar(token=enlaces.firmar([suscripciones[0].pk], enlaces.CONFIRMAR))
+
     # Se van las dos cuentas: lo que hicieron queda sin cuenta (SET_NULL).
     enlace_temporal.delete()
     facilitadora_temporal.delete()
@@ -285,4 +298,5 @@ def construir() -> Recorrido:
         evidencias_archivo=evidencias_archivo,
         evidencias_enlace=evidencias_enlace,
         evidencias_de_compromisos=[(Periodo.objects.get(pk=p.pk), c, Evidencia.objects.get(pk=e.pk)) for p, c, e in de_compromisos],
+        suscripciones=suscripciones,
     )

@@ -312,6 +312,25 @@ def _direcciones_propias(d: recorrido_datos.Recorrido) -> list[str]:
             )
     urls.append(_u("informes:archivo", slug=plan, numero=1, version=1, nombre="otro-nombre", extension="pdf"))
     urls += [_u("seguimiento:evidencia", pk=e.pk) for e in d.evidencias_archivo + d.evidencias_enlace]
+    urls += _direcciones_de_suscripciones(d)
+    return urls
+
+
+def _direcciones_de_suscripciones(d: recorrido_datos.Recorrido) -> list[str]:
+    """Seguir, novedades, widget e insertar de un plan con periodos publicados y de uno sin ellos;
+    los enlaces firmados de los correos, válidos y alterados."""
+    from suscripciones import enlaces
+
+    urls = [_u("suscripciones:revise_su_correo"), _u("suscripciones:borrar")]
+    for slug, clave in ((d.plan.slug, "4.1"), (d.historico.slug, "1.1")):
+        for nombre in ("seguir", "novedades", "widget", "insertar"):
+            urls += [_u(f"suscripciones:{nombre}_plan", slug=slug), _u(f"suscripciones:{nombre}_compromiso", slug=slug, clave=clave)]
+    ids = [s.pk for s in d.suscripciones]
+    for nombre, proposito in (("confirmar", enlaces.CONFIRMAR), ("baja", enlaces.BAJA), ("borrar_confirmar", enlaces.BORRAR)):
+        urls += [
+            _u(f"suscripciones:{nombre}", token=enlaces.firmar(ids[-1:], proposito)),
+            _u(f"suscripciones:{nombre}", token=enlaces.firmar(ids, proposito)[:-3] + "xyz"),
+        ]
     return urls
 
 
