@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from seguimiento.publicacion import pagina_publica
 from seguimiento.templatetags.avance import ancho
 
-from .cifras import Cifra, cifra_del_compromiso, cifra_del_plan, estado_del_plan
+from .cifras import Cifra, cifra_del_compromiso, cifra_del_plan, cifras_del_plan
 
 ANCHO, ALTO = 320, 128
 TIPO_SVG = "image/svg+xml; charset=utf-8"
@@ -25,10 +25,10 @@ TIPO_SVG = "image/svg+xml; charset=utf-8"
 
 def _cifra(slug: str, clave: str | None) -> tuple[Cifra, str]:
     """La cifra y la ruta de su widget (404 si no existe el plan o el compromiso)."""
-    estado = estado_del_plan(slug)
+    estado, cifras = cifras_del_plan(slug)
     if clave is None:
-        return cifra_del_plan(estado), reverse("suscripciones:widget_plan", kwargs={"slug": slug})
-    cifra = cifra_del_compromiso(estado, clave)
+        return cifra_del_plan(estado, cifras), reverse("suscripciones:widget_plan", kwargs={"slug": slug})
+    cifra = cifra_del_compromiso(estado, cifras, clave)
     if cifra is None:
         raise Http404(_("El plan no tiene un compromiso %(clave)s.") % {"clave": clave})
     return cifra, reverse("suscripciones:widget_compromiso", kwargs={"slug": slug, "clave": clave})

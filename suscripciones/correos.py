@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from seguimiento.correos import url_absoluta
 from seguimiento.models import Avance
-from seguimiento.portal import estado_publico
+from seguimiento.portal import estado_con_cifras
 
 from . import enlaces
 from .cifras import cifra_del_compromiso, cifra_del_plan
@@ -111,14 +111,18 @@ def _avisar(plan, *, asunto: str, novedad: str, url: str, concierne) -> int:
             por_correo[suscripcion.correo].append(suscripcion)
     if not por_correo:
         return 0
-    estado = estado_publico([plan])[plan.pk]
+    estado, cifras_del_plan = estado_con_cifras(plan)
     mensajes = []
     for correo, propias in por_correo.items():
         propias.sort(key=lambda s: (s.compromiso_id is not None, s.compromiso.eje.numero if s.compromiso_id else 0,
                                     s.compromiso.numero if s.compromiso_id else 0))
         cifras = []
         for suscripcion in propias:
-            cifra = cifra_del_plan(estado) if suscripcion.plan_id else cifra_del_compromiso(estado, suscripcion.compromiso.clave)
+            cifra = (
+                cifra_del_plan(estado, cifras_del_plan)
+                if suscripcion.plan_id
+                else cifra_del_compromiso(estado, cifras_del_plan, suscripcion.compromiso.clave)
+            )
             cifras.append(
                 {
                     "cifra": cifra,

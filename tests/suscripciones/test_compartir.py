@@ -80,17 +80,18 @@ def test_la_cifra_en_svg_para_otros_sitios(client, pal):
     assert respuesta["X-Content-Type-Options"] == "nosniff"
     svg = ElementTree.fromstring(respuesta.content)
     textos = [t.text for t in svg.iter(f"{SVG}text")]
-    assert "61\u00a0%" in textos and "Avance del compromiso" in textos
+    # La cifra grande de la página: la oficial del informe que cubre el periodo, con su nombre.
+    assert "61\u00a0%" in textos and "Cifra oficial del Primer Informe Parcial" in textos
     assert svg.findtext(f"{SVG}desc") == (
-        "Compromiso 3.2. Justicia Abierta Administrativa (PAL 2022-2024): avance del compromiso 61\u00a0% "
-        "con lo publicado hasta Agosto–noviembre 2023."
+        "Compromiso 3.2. Justicia Abierta Administrativa (PAL 2022-2024): 61\u00a0%, cifra oficial del "
+        "Primer Informe Parcial, con lo publicado hasta Agosto–noviembre 2023."
     )
     assert svg.find(f"{SVG}a").get("href") == f"http://testserver{COMPROMISO}"
     # Nada que se ejecute: ni scripts, ni manejadores de eventos, ni objetos externos.
     assert not list(svg.iter(f"{SVG}script")) and not list(svg.iter(f"{SVG}foreignObject"))
     assert not [a for e in svg.iter() for a in e.attrib if a.lower().startswith("on")]
     plan = ElementTree.fromstring(client.get("/planes/pal-2022-2024/widget.svg").content)
-    assert "45\u00a0%" in [t.text for t in plan.iter(f"{SVG}text")]
+    assert "42\u00a0%" in [t.text for t in plan.iter(f"{SVG}text")]  # la cifra oficial, como la portada
     assert client.get("/planes/pal-2022-2024/compromisos/9.9/widget.svg").status_code == 404
 
 
@@ -168,7 +169,8 @@ def test_las_descripciones_dicen_de_que_es_cada_pagina(client, pal):
         return cabeza.meta["description"]
 
     assert descripcion("/planes/pal-2022-2024/").startswith(
-        "Avance global del Plan de Acción Local de Estado Abierto Guanajuato 2022-2024: 45\u00a0% (33 de 33 acciones con reporte)."
+        "Avance global del Plan de Acción Local de Estado Abierto Guanajuato 2022-2024: 42\u00a0% "
+        "(Cifra oficial del Primer Informe Parcial; 33 de 33 acciones con reporte)."
     )
     assert "Compromiso 3.2. Justicia Abierta Administrativa" in descripcion(COMPROMISO)
     assert descripcion("/planes/pal-2022-2024/seguir/") != descripcion("/datos/")
