@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from seguimiento import escala_irm
+from seguimiento.fechas_publicas import ultima_actualizacion_de
 from seguimiento.portal import estado_publico
 from seguimiento.publicacion import pagina_publica, parametros_usados
 from seguimiento.semaforo import Estado
@@ -63,7 +64,11 @@ def instituciones(request):
                 "cocreados": cocreadoras.get(institucion.pk, 0),
             }
         )
-    return render(request, "consulta/instituciones.html", {"instituciones": lista})
+    return render(
+        request,
+        "consulta/instituciones.html",
+        {"instituciones": lista, "ultima_actualizacion": ultima_actualizacion_de(estados)},
+    )
 
 
 def _conteo_por_estado(filas):
@@ -108,6 +113,7 @@ def institucion(request, pk):
             "secciones": secciones,
             "cocreados": [f for f in filas if f["resultado"].id in cocreados],
             "representantes": Persona.objects.filter(compromisos__in=propios).distinct().order_by("nombre"),
+            "ultima_actualizacion": ultima_actualizacion_de(estados),
         },
     )
 
@@ -148,7 +154,11 @@ def ods(request):
     return render(
         request,
         "consulta/ods.html",
-        {"objetivos": objetivos, "sin_alineacion": [p for p in planes if p.pk not in alineados]},
+        {
+            "objetivos": objetivos,
+            "sin_alineacion": [p for p in planes if p.pk not in alineados],
+            "ultima_actualizacion": ultima_actualizacion_de(estados),
+        },
     )
 
 
@@ -206,6 +216,7 @@ def buscar(request):
     if criterios["plan"]:
         planes = [p for p in planes if p.slug == criterios["plan"]]
     estados = estado_publico(planes)
+    contexto["ultima_actualizacion"] = ultima_actualizacion_de(estados)
     eje = criterios["eje"]
     if eje and not any(e.numero == eje for estado in estados.values() for e in estado.resultado.ejes):
         formulario.add_error("eje", _("El %(plan)s no tiene eje %(eje)s.") % {"plan": planes[0], "eje": eje})

@@ -16,6 +16,7 @@ from plan.licencias import licencia_del_plan
 from plan.models import Plan
 
 from seguimiento import datos
+from seguimiento.fechas_publicas import ultima_actualizacion_de
 from seguimiento.hojas_de_calculo import TIPO_CSV, TIPO_XLSX
 from seguimiento.portal import estado_con_cifras, estado_con_informe, estado_publico, plan_o_404
 from seguimiento.publicacion import pagina_publica
@@ -97,6 +98,7 @@ def indice(request):
                 }
                 for e in estados
             ],
+            "ultima_actualizacion": ultima_actualizacion_de(estados),
             "claves_planes_json": datos.CLAVES_PLANES_JSON,
             "claves_arbol_json": datos.CLAVES_ARBOL_JSON,
             "claves_avances_json": datos.CLAVES_AVANCES_JSON,

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
+from seguimiento.fechas_publicas import ultima_actualizacion
 from seguimiento.informes import claves_que_difieren
 from seguimiento.models import Informe
 from seguimiento.publicacion import pagina_publica
@@ -56,7 +57,11 @@ def _versiones_por_informe(informes):
 def lista(request):
     """Todos los informes publicados, por plan (dos consultas: la versión publicada y los informes)."""
     informes = list(_publicados().order_by("-plan__anio_inicio", "plan__nombre", "-numero", "-version"))
-    return render(request, "informes/lista.html", {"planes": _versiones_por_informe(informes)})
+    return render(
+        request,
+        "informes/lista.html",
+        {"planes": _versiones_por_informe(informes), "ultima_actualizacion": ultima_actualizacion(informes=informes)},
+    )
 
 
 def _version(slug, numero, version):

@@ -33,3 +33,11 @@ def ultima_actualizacion(periodos=(), informes=()) -> datetime.date | None:
     fechas = [fecha_del_periodo(p) for p in periodos] + [fecha_del_informe(i) for i in informes]
     fechas = [f for f in fechas if f is not None]
     return max(fechas) if fechas else None
+
+
+def ultima_actualizacion_de(estados) -> datetime.date | None:
+    """«Última actualización» de una página de varios planes (instituciones, ODS, búsqueda, datos
+    abiertos): la publicación más reciente de sus últimos periodos publicados, sin consultas
+    (``estados``: los ``EstadoPublico`` que la página ya calculó, en lista o en diccionario)."""
+    estados = estados.values() if hasattr(estados, "values") else estados
+    return ultima_actualizacion([estado.periodo for estado in estados if estado.periodo is not None])

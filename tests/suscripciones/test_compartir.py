@@ -184,6 +184,18 @@ def test_ultima_actualizacion_es_la_de_la_publicacion(client, pal, url):
     assert f"Plan de Acción Local de Estado Abierto Guanajuato 2022-2024 · http://testserver{url} · Última actualización" in texto
 
 
+@pytest.mark.parametrize(
+    "url", ["/instituciones/", "/instituciones/{iacip}/", "/ods/", "/buscar/?q=sentencias", "/datos/", "/informes/"]
+)
+def test_las_paginas_de_todos_los_planes_dicen_su_ultima_actualizacion(client, pal, url):
+    from plan.models import Institucion
+
+    url = url.format(iacip=Institucion.objects.get(siglas="IACIP").pk)
+    # La publicación más reciente de lo que muestran: el periodo agosto–noviembre 2023 y el
+    # 1er Informe Parcial, publicados el 4 de diciembre de 2023 (el PAL 2019-2021 no tiene).
+    assert "Última actualización: 4 de diciembre de 2023" in texto_de(client.get(url))
+
+
 def test_un_plan_sin_publicaciones_no_dice_una_fecha(client, pal):
     texto = texto_de(client.get("/planes/pal-2019-2021/"))
     assert "Última actualización" not in texto
