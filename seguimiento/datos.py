@@ -121,9 +121,9 @@ DOS_CIFRAS = (
 
 def _claves_dos_cifras(prefijo: str, de: str, oficial: str, recalculada: str) -> list[Columna]:
     return [
-        Columna(f"{prefijo}cifra_oficial", "número o null", f"Cifra oficial de {de}: {CIFRA_OFICIAL}, {_REDONDEO}; null si ningún informe publicado cubre ese periodo o el informe no le puso cifra.", oficial),
+        Columna(f"{prefijo}cifra_oficial", "número o null", f"Cifra oficial {_de(de)}: {CIFRA_OFICIAL}, {_REDONDEO}; null si ningún informe publicado cubre ese periodo o el informe no le puso cifra.", oficial),
         Columna(f"{prefijo}informe_de_la_cifra_oficial", "texto o null", "Título del informe que publicó la cifra oficial; null si no hay cifra oficial.", "Primer Informe Parcial"),
-        Columna(f"{prefijo}cifra_recalculada", "número o null", f"Cifra recalculada de {de}: {CIFRA_RECALCULADA}, {_REDONDEO}; null si está sin reporte o no se puede calcular.", recalculada),
+        Columna(f"{prefijo}cifra_recalculada", "número o null", f"Cifra recalculada {_de(de)}: {CIFRA_RECALCULADA}, {_REDONDEO}; null si está sin reporte o no se puede calcular.", recalculada),
         Columna(f"{prefijo}coinciden", "booleano o null", "Si la cifra oficial y la recalculada dan lo mismo al redondear a entero; null si no hay cifra oficial.", "false"),
         Columna(f"{prefijo}por_que_difieren", "texto o null", "Por qué la cifra oficial y la recalculada no coinciden, en palabras; null si coinciden o no hay cifra oficial."),
         Columna(f"{prefijo}avance", "número o null", "Nombre anterior de «cifra_recalculada» (mismo valor).", recalculada),

@@ -102,9 +102,9 @@ class Cumplimiento:
         if self.nivel == NivelIRM.NO_INICIADO:
             return _("Avance publicado de 0 %: no iniciado.")
         if self.nivel == NivelIRM.LIMITADO:
-            return _("Avance de %(avance)s %%: más de 0 y menos de %(umbral)s %%, limitado.") % datos
+            return _("Cifra recalculada de %(avance)s %%: más de 0 y menos de %(umbral)s %%, limitado.") % datos
         if self.nivel == NivelIRM.SUSTANCIAL:
-            return _("Avance de %(avance)s %%: de %(umbral)s %% a menos de 100 %%, sustancial.") % datos
+            return _("Cifra recalculada de %(avance)s %%: de %(umbral)s %% a menos de 100 %%, sustancial.") % datos
         return _("Avance de 100 %: todas sus acciones al 100 %, completo.")
 
 

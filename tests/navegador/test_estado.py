@@ -18,7 +18,7 @@ def test_compromiso_con_su_nivel_ogp_y_su_estado_sin_fechas(ventana, portal_lect
     ventana.goto(portal_lectura + PAL + "/compromisos/7.1/")
     panel = ventana.locator(".global")
     assert panel.locator(".cumplimiento").inner_text() == (
-        "Cumplimiento (escala OGP): Sustancial. Avance de 56 %: de 50 % a menos de 100 %, sustancial."
+        "Cumplimiento (escala OGP): Sustancial. Cifra recalculada de 56 %: de 50 % a menos de 100 %, sustancial."
     )
     assert " ".join(panel.locator(".estado").inner_text().split()) == "Estado: Sin calendario publicado"
     assert "Fechas supuestas: el 1 de enero de 2022" in panel.inner_text()

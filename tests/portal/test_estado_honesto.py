@@ -94,7 +94,7 @@ def test_como_se_calcula_explica_la_escala_con_los_compromisos_del_plan(client, 
         assert fila in texto, fila
     assert "Alto cumplimiento (sustancial o completo, como lo cuenta la OGP): 5 de 13 compromisos." in texto
     # Cada compromiso, con la cifra exacta que decide su nivel.
-    assert "Cumplimiento (escala OGP): Limitado. Avance de 33.33 %: más de 0 y menos de 50 %, limitado." in texto
+    assert "Cumplimiento (escala OGP): Limitado. Cifra recalculada de 33.33 %: más de 0 y menos de 50 %, limitado." in texto
     assert 'href="/planes/pal-2022-2024/como-se-calcula/#cumplimiento"' in respuesta.content.decode()
 
 

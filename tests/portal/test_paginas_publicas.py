@@ -74,9 +74,9 @@ def test_pagina_del_compromiso_con_acciones_etapas_grafica_y_ficha(client, pal):
     assert "Sin plazos publicados, su estado es «Sin calendario publicado»: no se evalúa con fechas supuestas." in texto
     assert "Con retraso" not in texto.split("Regla del estado", 1)[0]
     # Escala OGP junto al avance: 36.25 % exacto (el informe publicó 23 %), limitado.
-    assert "Cumplimiento (escala OGP): Limitado. Avance de 36.25 %: más de 0 y menos de 50 %, limitado." in texto
+    assert "Cumplimiento (escala OGP): Limitado. Cifra recalculada de 36.25 %: más de 0 y menos de 50 %, limitado." in texto
     # Un solo periodo publicado: la cifra, sin una gráfica de un punto (ver test_procedencia.py).
-    assert "Agosto–noviembre 2023, el único periodo publicado: 36 % (4 de 4 acciones con reporte)." in texto
+    assert "Agosto–noviembre 2023, el único periodo publicado: 36 % de cifra recalculada (4 de 4 acciones con reporte)." in texto
     assert 'role="img"' not in respuesta.content.decode()
     # Ficha: representante titular con cargo e institución; lo no impreso se dice en una línea.
     assert "Dra. Rebeca Monroy Torres, Presidente Fundadora del OUSANEG · Observatorio Universitario" in texto

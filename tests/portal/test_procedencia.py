@@ -157,7 +157,7 @@ def test_una_ficha_vacia_dice_en_una_linea_lo_que_el_plan_no_publico(client, pal
 def test_con_un_solo_periodo_la_grafica_es_la_cifra_y_con_dos_la_grafica(client, pal):
     html = client.get("/planes/pal-2022-2024/compromisos/1.1/").content.decode()
     assert 'role="img"' not in html
-    assert "Agosto–noviembre 2023, el único periodo publicado: <strong>30\u00a0%</strong> (2 de 2 acciones con reporte)." in html
+    assert "Agosto–noviembre 2023, el único periodo publicado: <strong>30\u00a0%</strong> de cifra recalculada (2 de 2 acciones con reporte)." in html
     siguiente = crear_periodo(pal, datetime.date(2023, 12, 1), estado=Periodo.Estado.PUBLICADO)
     accion = Accion.objects.get(compromiso__eje__plan=pal, compromiso__eje__numero=1, compromiso__numero=1, numero=2)
     Avance.objects.create(accion=accion, periodo=siguiente, porcentaje=Decimal(40), estado=Avance.Estado.VALIDADO)

@@ -430,6 +430,8 @@ def test_la_pagina_documenta_cada_clave_y_columna(client, pal, settings, tmp_pat
     respuesta = client.get("/datos/")
     assert respuesta.status_code == 200
     html = respuesta.content.decode()
+    # Las descripciones se escriben con la contracción: «del compromiso», nunca «de el compromiso».
+    assert " de el " not in texto_de(respuesta)
 
     documentadas = {
         "/datos/planes.json": datos.CLAVES_PLANES_JSON,

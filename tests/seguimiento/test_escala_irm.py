@@ -39,9 +39,9 @@ def test_sin_avance_calculable_no_hay_nivel():
     [
         (None, "Ninguna de sus acciones tiene un avance publicado: no hay con qué ubicarlo en la escala."),
         (0, "Avance publicado de 0 %: no iniciado."),
-        ("36.25", "Avance de 36.25 %: más de 0 y menos de 50 %, limitado."),
-        ("33.3333333", "Avance de 33.33 %: más de 0 y menos de 50 %, limitado."),
-        (56, "Avance de 56 %: de 50 % a menos de 100 %, sustancial."),
+        ("36.25", "Cifra recalculada de 36.25 %: más de 0 y menos de 50 %, limitado."),
+        ("33.3333333", "Cifra recalculada de 33.33 %: más de 0 y menos de 50 %, limitado."),
+        (56, "Cifra recalculada de 56 %: de 50 % a menos de 100 %, sustancial."),
         (100, "Avance de 100 %: todas sus acciones al 100 %, completo."),
     ],
 )
