@@ -19,7 +19,7 @@ from seguimiento.templatetags.avance import ancho
 
 from .cifras import Cifra, cifra_del_compromiso, cifra_del_plan, cifras_del_plan
 
-ANCHO, ALTO = 320, 128
+ANCHO, ALTO = 320, 144
 TIPO_SVG = "image/svg+xml; charset=utf-8"
 
 

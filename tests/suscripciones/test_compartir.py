@@ -101,7 +101,7 @@ def test_el_codigo_para_insertar_enlaza_de_vuelta(client, pal):
     # Lo que la persona copia (el área de texto muestra el HTML con sus entidades).
     copiado = html.unescape(codigo)
     assert copiado.startswith(f'<a href="http://testserver{COMPROMISO}"><img src="http://testserver{COMPROMISO}widget.svg" alt="Compromiso 3.2.')
-    assert copiado.endswith('width="320" height="128"></a>')
+    assert copiado.endswith('width="320" height="144"></a>')
 
 
 def test_la_cifra_se_sirve_de_la_cache_tras_la_primera_vez(client, pal, django_assert_num_queries):
