@@ -64,10 +64,11 @@ def test_buscar_con_un_error_y_por_clave(pagina, portal_lectura):
 
 def test_filtrar_el_plan_sin_javascript(pagina_sin_js, portal_lectura):
     pagina_sin_js.goto(portal_lectura + PAL)
-    pagina_sin_js.get_by_label("Estado", exact=True).select_option(label="En riesgo")
+    # El plan no publicó fechas: diez compromisos están «sin calendario publicado» (los otros tres, concluidos).
+    pagina_sin_js.get_by_label("Estado", exact=True).select_option(label="Sin calendario publicado")
     pagina_sin_js.get_by_role("button", name="Filtrar").click()
-    assert "estado=en-riesgo" in pagina_sin_js.url
-    assert pagina_sin_js.get_by_role("heading", name="2 compromisos con estos filtros").is_visible()
+    assert "estado=sin-calendario" in pagina_sin_js.url
+    assert pagina_sin_js.get_by_role("heading", name="10 compromisos con estos filtros").is_visible()
     pagina_sin_js.get_by_label("Institución responsable", exact=True).select_option(label="Tribunal de Justicia Administrativa del Estado de Guanajuato")
     pagina_sin_js.get_by_label("Estado", exact=True).select_option(label="Concluido")
     pagina_sin_js.get_by_role("button", name="Filtrar").click()

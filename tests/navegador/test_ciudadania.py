@@ -63,7 +63,7 @@ def test_de_la_portada_a_la_evidencia(pagina, con_evidencias):
     pagina.get_by_role("link", name=re.compile(r"^Compromiso 1\.5\. Sistema de vigilancia")).click()
     assert pagina.get_by_role("heading", level=1).inner_text().startswith("Compromiso 1.5.")
     # Un solo periodo publicado: la cifra de ese periodo, sin una gráfica de un punto.
-    assert pagina.locator(".cifra-periodo").inner_text() == (
+    assert pagina.locator("p.cifra-periodo").inner_text() == (
         "Agosto–noviembre 2023, el único periodo publicado: 36\u00a0% de cifra recalculada (4 de 4 acciones con reporte)."
     )
     fila = pagina.get_by_role("row", name=re.compile(r"^1\.5\.1 "))

@@ -270,12 +270,13 @@ def test_el_tablero_cuesta_las_mismas_consultas_con_mas_avances(client, ciclo, d
     client.force_login(ciclo.facilitadora)
     # 1 sesión  2 cuenta  3 plan  4 papeles de la cuenta  5 periodo  6 acciones con compromiso,
     # eje e institución  7 avances del periodo con sus cuentas  8 últimos validados anteriores
-    # 9 historial del periodo con sus cuentas
-    with django_assert_num_queries(9):
+    # 9 historial del periodo con sus cuentas  10 compromisos con el conteo de sus evidencias del
+    # periodo (evidencias de todo un compromiso)
+    with django_assert_num_queries(10):
         client.get(f"{_base(ciclo)}/")
     for clave in ("4.1.1", "4.1.2", "4.1.3", "7.1.1"):
         _enviado(ciclo, clave, "90")
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         client.get(f"{_base(ciclo)}/")
 
 
