@@ -104,7 +104,7 @@ def test_insertar_la_cifra_y_leer_las_novedades(nueva_pagina, portal_lectura, ve
     imagen.wait_for()
     pagina.wait_for_function("() => document.images[0].complete")
     assert imagen.evaluate("i => i.naturalWidth") == 320
-    assert imagen.get_attribute("alt").startswith("Compromiso 4.1. Transparencia, Datos Personales y Estado Abierto (PAL 2022-2024): avance del compromiso 33")
+    assert imagen.get_attribute("alt").startswith("Compromiso 4.1. Transparencia, Datos Personales y Estado Abierto (PAL 2022-2024): 33\u00a0%, cifra oficial del Primer Informe Parcial")
     clic(pagina.get_by_role("link"))
     assert pagina.url == portal_lectura + COMPROMISO
 
