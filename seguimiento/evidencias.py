@@ -77,7 +77,8 @@ def agregar_evidencia_de_compromiso(
 def _para_revisar(evidencia_id: int, *estados) -> Evidencia:
     evidencia = (
         Evidencia.objects.de_compromisos()
-        .select_for_update()
+        # Solo la evidencia: PostgreSQL no bloquea el lado anulable de un LEFT JOIN (periodo, compromiso).
+        .select_for_update(of=("self",))
         .select_related("periodo", "compromiso__eje")
         .filter(pk=evidencia_id, retirada_en__isnull=True)
         .first()
