@@ -33,7 +33,7 @@ from openpyxl.utils import get_column_letter
 
 from plan.licencias import POR_OMISION as LICENCIA_POR_OMISION
 from plan.licencias import LicenciaDelPlan, licencia_del_plan
-from plan.models import Compromiso, EnlaceCompromiso
+from plan.models import Compromiso
 
 from . import hojas_de_calculo
 from .models import Avance, Evidencia, Periodo

@@ -36,7 +36,8 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .rollup import CERO, CIEN, redondear
+from .rollup import CERO, CIEN
+from .templatetags.avance import exacto
 
 #: Desde este avance (incluido) el cumplimiento es sustancial: la mitad del compromiso.
 UMBRAL_SUSTANCIAL = Decimal("50")
@@ -98,7 +99,8 @@ class Cumplimiento:
             return _("Su avance no se puede calcular, así que no tiene nivel.")
         if self.nivel == NivelIRM.SIN_EVIDENCIA:
             return _("Ninguna de sus acciones tiene un avance publicado: no hay con qué ubicarlo en la escala.")
-        datos = {"avance": _exacto(self.avance), "umbral": UMBRAL_SUSTANCIAL}
+        # La cifra que decide el nivel, con hasta dos decimales (33.33, 36.25, 56).
+        datos = {"avance": exacto(self.avance, 2), "umbral": UMBRAL_SUSTANCIAL}
         if self.nivel == NivelIRM.NO_INICIADO:
             return _("Avance publicado de 0 %: no iniciado.")
         if self.nivel == NivelIRM.LIMITADO:
@@ -106,11 +108,6 @@ class Cumplimiento:
         if self.nivel == NivelIRM.SUSTANCIAL:
             return _("Cifra recalculada de %(avance)s %%: de %(umbral)s %% a menos de 100 %%, sustancial.") % datos
         return _("Avance de 100 %: todas sus acciones al 100 %, completo.")
-
-
-def _exacto(valor: Decimal) -> str:
-    """La cifra que decide el nivel, con hasta dos decimales (33.33, 36.25, 56)."""
-    return f"{redondear(valor, 2).normalize():f}"
 
 
 def nivel(avance: Decimal | None) -> NivelIRM:

@@ -34,7 +34,9 @@ def _cifra(slug: str, clave: str | None) -> tuple[Cifra, str]:
     return cifra, reverse("suscripciones:widget_compromiso", kwargs={"slug": slug, "clave": clave})
 
 
-def _widget(request, slug, clave=None):
+@pagina_publica
+def widget(request, slug, clave=None):
+    """La cifra del plan (o, con ``clave``, del compromiso) en SVG, para otros sitios."""
     cifra, _ruta = _cifra(slug, clave)
     contenido = render_to_string(
         "suscripciones/widget.svg",
@@ -56,16 +58,8 @@ def _widget(request, slug, clave=None):
 
 
 @pagina_publica
-def widget_plan(request, slug):
-    return _widget(request, slug)
-
-
-@pagina_publica
-def widget_compromiso(request, slug, clave):
-    return _widget(request, slug, clave)
-
-
-def _insertar(request, slug, clave=None):
+def insertar(request, slug, clave=None):
+    """El código para insertar la cifra del plan (o, con ``clave``, del compromiso) en otro sitio."""
     cifra, ruta_widget = _cifra(slug, clave)
     return render(
         request,
@@ -82,12 +76,3 @@ def _insertar(request, slug, clave=None):
         },
     )
 
-
-@pagina_publica
-def insertar_plan(request, slug):
-    return _insertar(request, slug)
-
-
-@pagina_publica
-def insertar_compromiso(request, slug, clave):
-    return _insertar(request, slug, clave)

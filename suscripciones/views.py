@@ -9,27 +9,17 @@ from __future__ import annotations
 
 from functools import wraps
 
-from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
-from plan.models import Compromiso
 from seguimiento.portal import plan_o_404
+from seguimiento.selectores import compromiso_o_404
 
 from . import enlaces, servicios
 from .formularios import FormularioCorreo
 from .limite import dentro_del_limite
 from .models import Suscripcion
-
-
-def _compromiso_o_404(plan, clave: str) -> Compromiso:
-    eje, numero = (int(parte) for parte in clave.split("."))
-    try:
-        return Compromiso.objects.select_related("eje__plan").get(eje__plan=plan, eje__numero=eje, numero=numero)
-    except Compromiso.DoesNotExist:
-        raise Http404(_("El plan no tiene un compromiso %(clave)s.") % {"clave": clave}) from None
 
 
 def _demasiadas(request):
@@ -61,7 +51,7 @@ def seguir_plan(request, slug):
 @never_cache
 def seguir_compromiso(request, slug, clave):
     plan = plan_o_404(slug)
-    compromiso = _compromiso_o_404(plan, clave)
+    compromiso = compromiso_o_404(plan, clave)
     return _formulario_de_correo(
         request, "suscripciones/seguir.html", {"plan": plan, "compromiso": compromiso},
         lambda correo: servicios.pedir_suscripcion(correo=correo, compromiso=compromiso),

@@ -4,7 +4,6 @@ muestra, nunca la de hoy)."""
 
 from django import template
 
-from seguimiento.direcciones import direccion_publica
 from seguimiento.fechas_publicas import ultima_actualizacion
 from seguimiento.models import Informe, Periodo
 
@@ -14,7 +13,7 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def direccion_absoluta(context, ruta=None):
     request = context.get("request")
-    return direccion_publica(request, ruta) if request is not None else ""
+    return request.build_absolute_uri(ruta) if request is not None else ""
 
 
 @register.inclusion_tag("_pie_publico.html", takes_context=True)

@@ -32,12 +32,14 @@ Si falta Chromium las pruebas se omiten con el motivo, salvo con ``CI`` definida
 
 from __future__ import annotations
 
+import datetime
 import os
 from io import StringIO
 from pathlib import Path
 
 import pytest
 
+from tests.ayudas import CLAVE
 from tests.navegador import chromium
 from tests.navegador.paginas import problemas_de_carga, vigilar
 
@@ -274,3 +276,32 @@ def portal_lectura(_servidor_lectura, _datos_de_lectura, django_db_blocker, sett
             f"La prueba escribió en la base compartida de portal_lectura ({cambios}); "
             "las pruebas que escriben deben usar portal o pal_vivo."
         )
+
+
+@pytest.fixture
+def ciclo(portal, pal_vivo, django_user_model, settings, tmp_path):
+    """Cuentas de la facilitadora, la integrante y la responsable del IACIP (contraseña ``CLAVE``)
+    y el bimestre diciembre 2023–enero 2024 abierto; devuelve la dirección del portal."""
+    from plan.models import Institucion, Membresia
+    from seguimiento import flujo
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    cuentas = {}
+    for nombre, rol, institucion in [
+        ("facilitadora", Membresia.Rol.FACILITADOR, None),
+        ("integrante", Membresia.Rol.INTEGRANTE, None),
+        ("iacip", Membresia.Rol.RESPONSABLE, Institucion.objects.get(siglas="IACIP")),
+    ]:
+        cuentas[nombre] = django_user_model.objects.create_user(
+            nombre, f"{nombre}@example.org", CLAVE, first_name=nombre.capitalize()
+        )
+        Membresia.objects.create(usuario=cuentas[nombre], plan=pal_vivo, rol=rol, institucion=institucion)
+    flujo.abrir_periodo(
+        plan=pal_vivo,
+        usuario=cuentas["facilitadora"],
+        nombre="Diciembre 2023–enero 2024",
+        inicio=datetime.date(2023, 12, 1),
+        fin=datetime.date(2024, 1, 31),
+        fecha_limite=datetime.date.today() + datetime.timedelta(days=5),
+    )
+    return portal

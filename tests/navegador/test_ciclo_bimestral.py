@@ -3,45 +3,16 @@ archivo y lo envía; la facilitadora lo devuelve; la responsable corrige; la fac
 y publica; la ciudadanía lo ve. Y cada página del trabajo, accesible (WCAG 2.1 AA), en un
 teléfono de 360 px y sin JavaScript."""
 
-import datetime
 import re
 
 import pytest
 
-from tests.ayudas import CLAVE, PDF
+from tests.ayudas import PDF
 from tests.navegador.axe import revisar_accesibilidad
 from tests.navegador.ayudas import clic, entrar
 from tests.navegador.paginas import revisar_sin_desplazamiento_horizontal
 
 PERIODO = "diciembre-2023-enero-2024"
-
-
-@pytest.fixture
-def ciclo(portal, pal_vivo, django_user_model, settings, tmp_path):
-    """Cuentas de la facilitadora, la integrante y la responsable del IACIP y un periodo abierto."""
-    from plan.models import Institucion, Membresia
-    from seguimiento import flujo
-
-    settings.MEDIA_ROOT = tmp_path / "media"
-    cuentas = {}
-    for nombre, rol, institucion in [
-        ("facilitadora", Membresia.Rol.FACILITADOR, None),
-        ("integrante", Membresia.Rol.INTEGRANTE, None),
-        ("iacip", Membresia.Rol.RESPONSABLE, Institucion.objects.get(siglas="IACIP")),
-    ]:
-        cuentas[nombre] = django_user_model.objects.create_user(
-            nombre, f"{nombre}@example.org", CLAVE, first_name=nombre.capitalize()
-        )
-        Membresia.objects.create(usuario=cuentas[nombre], plan=pal_vivo, rol=rol, institucion=institucion)
-    flujo.abrir_periodo(
-        plan=pal_vivo,
-        usuario=cuentas["facilitadora"],
-        nombre="Diciembre 2023–enero 2024",
-        inicio=datetime.date(2023, 12, 1),
-        fin=datetime.date(2024, 1, 31),
-        fecha_limite=datetime.date.today() + datetime.timedelta(days=5),
-    )
-    return portal
 
 
 def fila(pagina, clave):

@@ -28,6 +28,17 @@ PAGINAS = {
     "buscar": "/buscar/?q=sentencias",
     "buscar-con-error": "/buscar/?eje=abc",
     "no-encontrada": "/planes/pal-2022-2024/compromisos/9.9/",
+    # Procedencia: ficha completa y vacía, la historia de una acción con sus dos fechas, el informe.
+    "ficha-completa": "/planes/pal-2019-2021/compromisos/5.1/",
+    "ficha-vacia": "/planes/pal-2022-2024/compromisos/1.1/",
+    "historia-de-una-accion": "/planes/pal-2022-2024/acciones/1.1.1/",
+    "informe": "/informes/pal-2022-2024/1/v1/",
+    # Lo que la ciudadanía espera encontrar (enlazado desde el pie).
+    "stl": "/planes/pal-2022-2024/stl/",
+    "stl-historico": "/planes/pal-2019-2021/stl/",
+    "glosario": "/glosario/",
+    "accesibilidad": "/accesibilidad/",
+    "privacidad": "/privacidad/",
 }
 
 

@@ -2,12 +2,11 @@
 «Evidencias» de la tabla del compromiso, como en el informe impreso, en escritorio y en un
 teléfono de 360 px; la responsable agrega una desde su trabajo y la facilitadora la valida."""
 
-import datetime
 import re
 
 import pytest
 
-from tests.ayudas import CLAVE, PDF
+from tests.ayudas import PDF
 from tests.navegador.axe import revisar_accesibilidad
 from tests.navegador.ayudas import clic, entrar
 from tests.navegador.paginas import revisar_sin_desplazamiento_horizontal
@@ -37,33 +36,11 @@ def test_la_ciudadania_ve_la_evidencia_de_1_5_en_la_tabla(request, portal_lectur
     revisar_accesibilidad(pagina)
 
 
-@pytest.fixture
-def trabajo(portal, pal_vivo, django_user_model, settings, tmp_path):
-    """La responsable del IACIP y la facilitadora, con el bimestre siguiente abierto."""
-    from plan.models import Institucion, Membresia
-    from seguimiento import flujo
-
-    settings.MEDIA_ROOT = tmp_path / "media"
-    cuentas = {}
-    for nombre, rol, institucion in [
-        ("facilitadora", Membresia.Rol.FACILITADOR, None),
-        ("iacip", Membresia.Rol.RESPONSABLE, Institucion.objects.get(siglas="IACIP")),
-    ]:
-        cuentas[nombre] = django_user_model.objects.create_user(nombre, f"{nombre}@example.org", CLAVE)
-        Membresia.objects.create(usuario=cuentas[nombre], plan=pal_vivo, rol=rol, institucion=institucion)
-    flujo.abrir_periodo(
-        plan=pal_vivo, usuario=cuentas["facilitadora"], nombre="Diciembre 2023–enero 2024",
-        inicio=datetime.date(2023, 12, 1), fin=datetime.date(2024, 1, 31),
-        fecha_limite=datetime.date.today() + datetime.timedelta(days=5),
-    )
-    return portal
-
-
-def test_la_responsable_agrega_y_la_facilitadora_valida(nueva_pagina, trabajo, tmp_path):
+def test_la_responsable_agrega_y_la_facilitadora_valida(nueva_pagina, ciclo, tmp_path):
     mapa = tmp_path / "mapa de municipios.pdf"
     mapa.write_bytes(PDF)
     responsable = nueva_pagina()
-    entrar(responsable, trabajo, "iacip")
+    entrar(responsable, ciclo, "iacip")
     clic(responsable.get_by_role("link", name=re.compile(r"^Compromiso 7\.1")))
     assert responsable.get_by_role("heading", level=1).inner_text() == "Evidencias del compromiso 7.1 · Diciembre 2023–enero 2024"
     revisar_accesibilidad(responsable)
@@ -74,8 +51,8 @@ def test_la_responsable_agrega_y_la_facilitadora_valida(nueva_pagina, trabajo, t
     assert responsable.get_by_text("Enviada", exact=True).is_visible()
 
     facilitadora = nueva_pagina(viewport={"width": 360, "height": 740})
-    entrar(facilitadora, trabajo, "facilitadora")
-    facilitadora.goto(trabajo + "/trabajo/pal-2022-2024/periodos/diciembre-2023-enero-2024/")
+    entrar(facilitadora, ciclo, "facilitadora")
+    facilitadora.goto(ciclo + "/trabajo/pal-2022-2024/periodos/diciembre-2023-enero-2024/")
     clic(facilitadora.get_by_role("link", name=re.compile(r"^Compromiso 7\.1")))
     revisar_sin_desplazamiento_horizontal(facilitadora)
     revisar_accesibilidad(facilitadora)

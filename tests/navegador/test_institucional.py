@@ -1,32 +1,6 @@
-"""«¿Qué es el STL?», glosario, accesibilidad y aviso de privacidad en Chromium: WCAG 2.1 AA con
-axe-core a 1280 px y en un teléfono de 360 px (sin desplazamiento lateral), y el pie que las
-enlaza, recorrido con el teclado."""
-
-import pytest
-
-from tests.navegador.axe import revisar_accesibilidad
-from tests.navegador.paginas import revisar_sin_desplazamiento_horizontal
-
-PAGINAS = {
-    "stl": "/planes/pal-2022-2024/stl/",
-    "stl-historico": "/planes/pal-2019-2021/stl/",
-    "glosario": "/glosario/",
-    "accesibilidad": "/accesibilidad/",
-    "privacidad": "/privacidad/",
-}
-
-
-@pytest.mark.parametrize("nombre", list(PAGINAS))
-def test_cumple_wcag_21_aa_en_escritorio(pagina, portal_lectura, nombre):
-    pagina.goto(portal_lectura + PAGINAS[nombre])
-    revisar_accesibilidad(pagina)
-
-
-@pytest.mark.parametrize("nombre", list(PAGINAS))
-def test_en_un_telefono_de_360_px(pagina_movil, portal_lectura, nombre):
-    pagina_movil.goto(portal_lectura + PAGINAS[nombre])
-    revisar_sin_desplazamiento_horizontal(pagina_movil)
-    revisar_accesibilidad(pagina_movil)
+"""El pie que enlaza «¿Qué es el STL?», el glosario, la accesibilidad y el aviso de privacidad,
+recorrido en Chromium con el teclado. axe-core (1280 y 360 px) las revisa con las demás páginas
+públicas en ``test_ciudadania.py``."""
 
 
 def test_del_pie_a_cada_pagina(pagina, portal_lectura):

@@ -1,28 +1,6 @@
-"""En Chromium: el PAL 2019-2021 concluido con sus últimos estatus, las fichas (completa y vacía),
-la historia de una acción con sus dos fechas y la página del informe, sin violaciones de axe
-(WCAG 2.1 AA) en escritorio (1280 px) y en un teléfono de 360 px sin desplazarse a los lados."""
-
-import pytest
-
-from tests.navegador.axe import revisar_accesibilidad
-from tests.navegador.paginas import revisar_sin_desplazamiento_horizontal
-
-PAGINAS = {
-    "plan concluido": "/planes/pal-2019-2021/",
-    "ficha completa": "/planes/pal-2019-2021/compromisos/5.1/",
-    "ficha vacía": "/planes/pal-2022-2024/compromisos/1.1/",
-    "historia de una acción": "/planes/pal-2022-2024/acciones/1.1.1/",
-    "informe": "/informes/pal-2022-2024/1/v1/",
-}
-
-
-@pytest.mark.parametrize("ventana", ["pagina", "pagina_movil"], ids=["1280px", "360px"])
-@pytest.mark.parametrize("ruta", PAGINAS.values(), ids=PAGINAS.keys())
-def test_sin_violaciones_de_axe_ni_desplazamiento_lateral(request, portal_lectura, ventana, ruta):
-    pagina = request.getfixturevalue(ventana)
-    pagina.goto(portal_lectura + ruta)
-    revisar_sin_desplazamiento_horizontal(pagina)
-    revisar_accesibilidad(pagina)
+"""En Chromium: el PAL 2019-2021 concluido con sus últimos estatus antes de las cifras. axe-core
+(1280 y 360 px) revisa sus páginas (fichas, historia de una acción, informe) con las demás
+páginas públicas en ``test_ciudadania.py``."""
 
 
 def test_el_plan_concluido_pone_sus_ultimos_estatus_antes_de_las_cifras(pagina_movil, portal_lectura):
