@@ -105,7 +105,7 @@ def novedades_del_compromiso(plan, resultado) -> list[Novedad]:
         novedades.append(
             Novedad(
                 titulo=_("Avances publicados: %(periodo)s") % {"periodo": periodo.nombre},
-                descripcion=_("Avance del compromiso %(clave)s al cierre del periodo: %(avance)s. Avances validados: %(acciones)s.")
+                descripcion=_("Cifra recalculada del compromiso %(clave)s al cierre del periodo: %(avance)s. Avances validados: %(acciones)s.")
                 % {"clave": resultado.clave, "avance": pct(serie[periodo.pk].avance), "acciones": acciones},
                 ruta=ruta,
                 ancla=f"periodo-{periodo.slug}",

@@ -55,7 +55,7 @@ def test_novedades_del_compromiso_con_su_cifra_y_sus_acciones(client, pal):
     assert entradas[0]["titulo"] == "Avances publicados: Agosto–noviembre 2023"
     assert entradas[0]["enlace"] == f"http://testserver{COMPROMISO}"
     assert entradas[0]["resumen"] == (
-        "Avance del compromiso 3.2 al cierre del periodo: 61\u00a0%. Avances validados: "
+        "Cifra recalculada del compromiso 3.2 al cierre del periodo: 61\u00a0%. Avances validados: "
         "acción 3.2.1: 100\u00a0%; acción 3.2.2: 50\u00a0%; acción 3.2.3: 33\u00a0%."
     )
 
