@@ -19,6 +19,14 @@ Variables (ver README):
 - ``SITIO_URL``: dirección pública del portal (correos e informes congelados; ver ``sitio.py``).
 - ``SUSCRIPCION_CONFIRMACION_HORAS`` (48), ``SUSCRIPCION_ESPERA_MINUTOS`` (10),
   ``SUSCRIPCION_PETICIONES_POR_HORA`` (20): seguir un plan o un compromiso por correo.
+- ``REDIS_URL``: caché compartida entre servidores (Redis); sin ella, la memoria de cada proceso.
+- ``CELERY_BROKER_URL`` (por omisión ``REDIS_URL``): cola del trabajo en segundo plano; sin
+  broker, cada tarea corre en el mismo proceso al confirmarse su transacción.
+- ``AWS_STORAGE_BUCKET_NAME`` y sus compañeras (``AWS_S3_ENDPOINT_URL``, ``AWS_S3_REGION_NAME``,
+  ``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``, ``AWS_LOCATION``): archivos en S3 o compatible.
+- ``LOG_FORMAT`` (``texto`` o ``json``), ``SENTRY_DSN``, ``SENTRY_ENVIRONMENT``,
+  ``SENTRY_TRACES_SAMPLE_RATE``: registro y errores.
+- ``CONN_HEALTH_CHECKS``: revisar una conexión persistente antes de usarla.
 """
 
 import os
@@ -168,9 +176,13 @@ INSTALLED_APPS = [
     "seguimiento",
     "portal",
     "suscripciones",
+    "tareas",
+    "django_guid",
 ]
 
 MIDDLEWARE = [
+    # Primero: cada línea del registro de la petición lleva su identificador (X-Request-ID).
+    "django_guid.middleware.guid_middleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "estado_abierto.politica_de_contenido.PoliticaDeContenido",
@@ -189,7 +201,7 @@ MIDDLEWARE = [
 if not DEBUG:
     # En producción WhiteNoise sirve los estáticos recogidos con collectstatic; en
     # desarrollo los sirve runserver directamente desde static/.
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "estado_abierto.urls"
 
@@ -213,7 +225,10 @@ WSGI_APPLICATION = "estado_abierto.wsgi.application"
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=env_entero("CONN_MAX_AGE", 0),
+        conn_max_age=env_entero("CONN_MAX_AGE", 0, minimo=0),
+        # Con conexiones persistentes, revisar la conexión antes de reusarla en cada petición (una
+        # base reiniciada no da un 500 a la primera petición de cada proceso).
+        conn_health_checks=env_bool("CONN_HEALTH_CHECKS", env_entero("CONN_MAX_AGE", 0, minimo=0) > 0),
     )
 }
 
@@ -257,8 +272,36 @@ FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+# Archivos subidos y generados (evidencias, informes congelados): en disco (MEDIA_ROOT) por omisión;
+# en un almacenamiento compatible con S3 (AWS S3, MinIO, Cloudflare R2…) con django-storages si se
+# define AWS_STORAGE_BUCKET_NAME. Nunca se sirven directamente: el portal los lee y los entrega
+# como descarga (Content-Disposition: attachment, nosniff), así el bucket puede ser privado.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    ALMACENAMIENTO_DE_ARCHIVOS = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            # Vacías, boto3 las busca donde siempre (variables AWS_*, perfil, rol de la máquina).
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            # Prefijo dentro del bucket (varias instalaciones en uno).
+            "location": os.environ.get("AWS_LOCATION", ""),
+            # Nunca pisar un archivo: cada evidencia y cada informe congelado tiene su nombre.
+            "file_overwrite": False,
+            # Objetos privados: solo el portal los lee (y, si firma enlaces, vencen pronto).
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": env_entero("AWS_QUERYSTRING_EXPIRE", 300, minimo=1),
+            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+        },
+    }
+else:
+    ALMACENAMIENTO_DE_ARCHIVOS = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": ALMACENAMIENTO_DE_ARCHIVOS,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -268,14 +311,26 @@ STORAGES = {
     },
 }
 
-# Páginas públicas en caché, por versión de lo publicado (seguimiento/publicacion.py).
-# La caché de cada proceso basta: la versión vive en la base de datos.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": env_entero("CACHE_MAX_ENTRADAS", 5000)},
+# Páginas públicas en caché, por versión de lo publicado (seguimiento/publicacion.py). La versión
+# vive en la base de datos, así que ningún servidor sirve una página vieja, tenga la caché que
+# tenga. Con REDIS_URL todos los servidores comparten una caché en Redis (la de Django): una página
+# armada por uno la sirven todos; sin ella, cada proceso guarda la suya en memoria.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_PREFIJO", "estado-abierto"),
+        }
     }
-}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": env_entero("CACHE_MAX_ENTRADAS", 5000)},
+        }
+    }
 PAGINAS_EN_CACHE = env_bool("PAGINAS_EN_CACHE", True)
 PAGINAS_CACHE_SEGUNDOS = env_entero("PAGINAS_CACHE_SEGUNDOS", 24 * 60 * 60)
 
@@ -359,6 +414,42 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS = env_correos("ADMINS")
 # Días antes de la fecha límite en que manage.py enviar_recordatorios avisa por primera vez.
 RECORDATORIO_DIAS_ANTES = env_entero("RECORDATORIO_DIAS_ANTES", 3)
+
+# Trabajo en segundo plano (tareas/): convertir y congelar informes, correos, cargas de Excel.
+# Con un broker (CELERY_BROKER_URL, o REDIS_URL si no se da), un worker de Celery lo hace fuera de
+# la petición (``celery -A estado_abierto worker``); sin broker, cada tarea corre en el mismo
+# proceso al confirmarse la transacción que la pidió («eager»), así el portal no necesita nada más.
+# El estado de cada tarea (pendiente, en curso, terminada, fallida) vive en la base (tareas.Tarea),
+# no en Celery: por eso no hay «result backend».
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_IGNORE_RESULT = True
+# Una tarea se confirma al broker cuando termina: si el worker muere a medias, otro la retoma
+# (tareas.servicios la toma con un UPDATE condicional, así que dos entregas no la corren dos veces).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Límite de una tarea (un informe nacional tarda minutos, no horas).
+CELERY_TASK_TIME_LIMIT = env_entero("TAREA_LIMITE_SEGUNDOS", 30 * 60, minimo=60)
+CELERY_TASK_SOFT_TIME_LIMIT = CELERY_TASK_TIME_LIMIT - 30
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Lo diario, para ``celery -A estado_abierto beat`` (o cron con los mismos comandos: ver la guía de
+# despliegue). Dos programadores a la vez no duplican nada: los recordatorios se registran uno por
+# cuenta, periodo y día (restricción de la base) y borrar suscripciones vencidas es idempotente.
+CELERY_BEAT_SCHEDULE = {
+    "recordatorios-diarios": {
+        "task": "tareas.comando",
+        "schedule": timedelta(hours=env_entero("RECORDATORIOS_CADA_HORAS", 24, minimo=1)),
+        "args": ("enviar_recordatorios",),
+    },
+    "suscripciones-vencidas": {
+        "task": "tareas.comando",
+        "schedule": timedelta(hours=24),
+        "args": ("borrar_suscripciones_vencidas",),
+    },
+}
 
 # Seguir un plan o un compromiso por correo (suscripciones/): horas que vale el enlace de
 # confirmación (y el de borrar los datos), minutos antes de reenviar la confirmación a una misma
@@ -446,12 +537,42 @@ PERMISSIONS_POLICY = {
 }
 
 NIVEL_DE_REGISTRO = os.environ.get("LOG_LEVEL", "INFO")
+# Cada línea lleva el identificador de su petición (django-guid: el X-Request-ID que mande el
+# proxy, si es válido, o uno nuevo, que vuelve en la respuesta); en las tareas, el de la petición
+# que las pidió. LOG_FORMAT=json: una línea JSON por registro (python-json-logger), para un
+# recolector de registros; texto por omisión.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "texto").strip().lower()
+if LOG_FORMAT not in ("texto", "json"):
+    raise ImproperlyConfigured(f"La variable de entorno LOG_FORMAT={LOG_FORMAT!r} debe ser texto o json.")
+from django_guid.integrations import CeleryIntegration as _IdDeLaPeticionEnCelery  # noqa: E402
+
+DJANGO_GUID = {
+    "GUID_HEADER_NAME": "X-Request-ID",
+    "VALIDATE_GUID": False,
+    "RETURN_HEADER": True,
+    "EXPOSE_HEADER": True,
+    "UUID_LENGTH": 32,
+    # La tarea lleva el identificador de la petición que la pidió.
+    "INTEGRATIONS": [_IdDeLaPeticionEnCelery(use_django_logging=True, log_parent=True)],
+}
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "filters": {
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+        "peticion": {"()": "django_guid.log_filters.CorrelationId"},
+    },
+    "formatters": {
+        "texto": {"format": "%(asctime)s %(levelname)s [%(correlation_id)s] %(name)s: %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s %(correlation_id)s",
+            "rename_fields": {"asctime": "hora", "levelname": "nivel", "name": "origen",
+                              "message": "mensaje", "correlation_id": "peticion"},
+        },
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
+        "console": {"class": "logging.StreamHandler", "filters": ["peticion"], "formatter": LOG_FORMAT},
         "mail_admins": {
             "level": "ERROR",
             "filters": ["require_debug_false"],
@@ -467,9 +588,35 @@ LOGGING = {
         # django-axes anota en INFO su arranque y cada entrada correcta (que ya guarda en la
         # base); sus advertencias (cada fallo, cada bloqueo) sí se registran.
         "axes": {"level": "WARNING"},
+        # django-guid anota en INFO cada identificador que asigna; ya va en cada línea.
+        "django_guid": {"level": "WARNING"},
         # WeasyPrint narra cada paso y cada página en INFO; basta con sus advertencias.
         "weasyprint": {"level": "WARNING"},
         "weasyprint.progress": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # boto3 narra cada petición a S3 en INFO.
+        "botocore": {"level": "WARNING"},
+        "boto3": {"level": "WARNING"},
     },
 }
+
+# Errores a Sentry (o a un servidor compatible, como GlitchTip) si se define SENTRY_DSN: los de
+# las peticiones y los de las tareas de Celery, sin datos personales (ni cuentas, ni IP, ni
+# cuerpos de formularios).
+SENTRY_DSN = os.environ.get("SENTRY_DSN", "")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    try:
+        _muestra_de_trazas = float(os.environ.get("SENTRY_TRACES_SAMPLE_RATE", "0"))
+    except ValueError:
+        raise ImproperlyConfigured("SENTRY_TRACES_SAMPLE_RATE debe ser un número entre 0 y 1.") from None
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=os.environ.get("SENTRY_ENVIRONMENT", "produccion"),
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        send_default_pii=False,
+        traces_sample_rate=_muestra_de_trazas,
+    )

@@ -33,3 +33,11 @@ SECURE_SSL_REDIRECT = False
 VARIABLE_INVALIDA = "«VARIABLE-INVÁLIDA:%s»"
 TEMPLATES[0]["OPTIONS"]["string_if_invalid"] = VARIABLE_INVALIDA  # noqa: F405
 MIDDLEWARE = [*MIDDLEWARE, "tests.plantillas.SinVariablesInvalidas"]  # noqa: F405
+
+# Las pruebas no dependen del entorno de quien las corre: caché en memoria, tareas en el mismo
+# proceso y archivos en disco, aunque haya REDIS_URL, CELERY_BROKER_URL o un bucket definidos. Las
+# pruebas de Redis, del worker y de S3 los configuran ellas mismas (tests/operacion/).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CELERY_BROKER_URL = ""
+CELERY_TASK_ALWAYS_EAGER = True
+STORAGES = {**STORAGES, "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"}}
