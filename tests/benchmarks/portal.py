@@ -13,25 +13,35 @@ también con Ctrl-C. No es una prueba de pytest (no empieza con ``test_``).
 from __future__ import annotations
 
 import argparse
-import http.client
-import math
 import os
 import shlex
 import shutil
 import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-RAIZ = Path(__file__).resolve().parents[2]
+from _carga import (
+    RUTA_ESTATICA,
+    Medicion,
+    Servidor,
+    aviso,
+    borrar_base_pg,
+    cargar,
+    conexiones_cerradas,
+    crear_base_pg,
+    django_en_proceso,
+    html_de_inicio,
+    manage,
+    ms,
+    tabla_paginas,
+    version_de_gunicorn,
+)
+
 BASE_PG = "bench_estado_abierto"
-RUTA_ESTATICA = "bench/inicio.html"
 
 
 # --------------------------------------------------------------------------- argumentos
@@ -74,220 +84,7 @@ def argumentos(argv=None):
     return a
 
 
-# --------------------------------------------------------------------------- utilidades
-
-
-def aviso(texto: str) -> None:
-    print(f"· {texto}", file=sys.stderr, flush=True)
-
-
-def puerto_libre() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def percentil(valores: list[float], p: float) -> float:
-    """Percentil por rango más cercano (p en 0–100) de una lista no vacía."""
-    ordenados = sorted(valores)
-    return ordenados[max(0, math.ceil(p / 100 * len(ordenados)) - 1)]
-
-
-def manage(entorno: dict, *args: str) -> tuple[float, str]:
-    inicio = time.perf_counter()
-    r = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=RAIZ, env=entorno, capture_output=True, text=True
-    )
-    if r.returncode != 0:
-        sys.stderr.write(r.stdout + r.stderr)
-        raise SystemExit(f"Falló «manage.py {' '.join(args)}» (código {r.returncode}).")
-    return time.perf_counter() - inicio, r.stdout
-
-
-def crear_base_pg(servidor: str) -> str:
-    import psycopg
-
-    try:
-        conexion = psycopg.connect(f"{servidor}/postgres", autocommit=True)
-    except psycopg.OperationalError as e:
-        raise SystemExit(
-            f"No se pudo conectar a PostgreSQL en {servidor}: {e}\nArránquelo o mida con --sqlite."
-        ) from None
-    with conexion as c:
-        c.execute(f'DROP DATABASE IF EXISTS "{BASE_PG}" WITH (FORCE)')
-        c.execute(f'CREATE DATABASE "{BASE_PG}"')
-    return f"{servidor}/{BASE_PG}"
-
-
-def borrar_base_pg(servidor: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{servidor}/postgres", autocommit=True) as c:
-        c.execute(f'DROP DATABASE IF EXISTS "{BASE_PG}" WITH (FORCE)')
-
-
-# --------------------------------------------------------------------------- gunicorn
-
-
-class Servidor:
-    """gunicorn en 127.0.0.1, en su propio grupo de procesos; ``detener`` siempre lo termina."""
-
-    def __init__(self, entorno: dict, workers: int, bitacora: Path):
-        self.puerto = puerto_libre()
-        self.bitacora = bitacora
-        self._archivo = open(bitacora, "w")
-        self.proceso = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "estado_abierto.wsgi",
-                "-w",
-                str(workers),
-                "-b",
-                f"127.0.0.1:{self.puerto}",
-                "--log-level",
-                "warning",
-            ],
-            cwd=RAIZ,
-            env=entorno,
-            stdout=self._archivo,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def esperar(self, ruta: str, segundos: float = 30) -> None:
-        limite = time.monotonic() + segundos
-        while time.monotonic() < limite:
-            if self.proceso.poll() is not None:
-                raise SystemExit(
-                    f"gunicorn terminó al arrancar; ver {self.bitacora}:\n{self.bitacora.read_text()[-2000:]}"
-                )
-            try:
-                c = http.client.HTTPConnection("127.0.0.1", self.puerto, timeout=2)
-                c.request("GET", ruta)
-                if c.getresponse().status == 200:
-                    c.close()
-                    return
-                c.close()
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise SystemExit(f"gunicorn no respondió en {segundos:.0f} s; ver {self.bitacora}")
-
-    def detener(self) -> None:
-        if self.proceso.poll() is None:
-            self.proceso.terminate()  # el maestro detiene a sus workers
-            try:
-                self.proceso.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.proceso.pid, signal.SIGKILL)  # su propio grupo, creado arriba
-                self.proceso.wait(timeout=5)
-        self._archivo.close()
-
-
-# --------------------------------------------------------------------------- carga
-
-
-@dataclass
-class Medicion:
-    pagina: str
-    modo: str
-    ruta: str
-    pedidas: int
-    latencias: list[float] = field(default_factory=list)
-    estados: dict[int, int] = field(default_factory=dict)
-    errores: list[str] = field(default_factory=list)
-    bytes: int = 0
-    segundos: float = 0.0
-    reconexiones: int = 0
-    cortada: bool = False
-    omitida: str = ""
-
-    @property
-    def hechas(self) -> int:
-        return len(self.latencias)
-
-    @property
-    def rps(self) -> float:
-        return self.hechas / self.segundos if self.segundos else 0.0
-
-
-def _peticion(conexion: http.client.HTTPConnection, ruta: str) -> tuple[int, bytes, bool]:
-    conexion.request("GET", ruta, headers={"Host": "127.0.0.1"})
-    r = conexion.getresponse()
-    cuerpo = r.read()
-    return r.status, cuerpo, r.will_close
-
-
-def cargar(puerto: int, medicion: Medicion, concurrencia: int, limite: float, calentar: int) -> None:
-    """Calienta con ``calentar`` peticiones a la misma concurrencia (así cada worker ya tiene
-    la página en su caché y sus plantillas cargadas) y luego mide ``medicion.pedidas``."""
-    inicio = time.monotonic()
-    _rafaga(puerto, Medicion(medicion.pagina, medicion.modo, medicion.ruta, calentar), concurrencia, limite)
-    _rafaga(puerto, medicion, concurrencia, limite - (time.monotonic() - inicio))
-
-
-def _rafaga(puerto: int, medicion: Medicion, concurrencia: int, limite: float) -> None:
-    """``medicion.pedidas`` peticiones a ``medicion.ruta`` con ``concurrencia`` hilos, cada uno
-    con su conexión http.client (se reabre sola si el servidor la cierra). Se detiene al
-    llegar a ``limite`` segundos."""
-    candado = threading.Lock()
-    siguiente = iter(range(medicion.pedidas))
-    fin = time.monotonic() + limite
-    detener = threading.Event()
-
-    def cliente():
-        conexion = http.client.HTTPConnection("127.0.0.1", puerto, timeout=30)
-        try:
-            while not detener.is_set():
-                with candado:
-                    if next(siguiente, None) is None:
-                        return
-                if time.monotonic() > fin:
-                    medicion.cortada = True
-                    return
-                inicio = time.perf_counter()
-                try:
-                    estado, cuerpo, cierra = _peticion(conexion, medicion.ruta)
-                except (OSError, http.client.HTTPException) as e:
-                    conexion.close()
-                    with candado:
-                        medicion.errores.append(f"{type(e).__name__}: {e}")
-                    continue
-                transcurrido = (time.perf_counter() - inicio) * 1000
-                if cierra:
-                    conexion.close()
-                with candado:
-                    medicion.latencias.append(transcurrido)
-                    medicion.estados[estado] = medicion.estados.get(estado, 0) + 1
-                    medicion.bytes = len(cuerpo)
-                    medicion.reconexiones += cierra
-        finally:
-            conexion.close()
-
-    hilos = [threading.Thread(target=cliente, daemon=True) for _ in range(concurrencia)]
-    inicio = time.perf_counter()
-    for h in hilos:
-        h.start()
-    try:
-        for h in hilos:
-            h.join()
-    finally:
-        detener.set()
-    medicion.segundos = time.perf_counter() - inicio
-
-
 # --------------------------------------------------------------------------- en el proceso
-
-
-def django_en_proceso(entorno: dict) -> None:
-    os.environ.update(entorno)
-    os.environ["DJANGO_SETTINGS_MODULE"] = "estado_abierto.settings"
-    sys.path.insert(0, str(RAIZ))
-    import django
-
-    django.setup()
 
 
 #: El cálculo de ROLLUP.md en una sola consulta (``1.0 *``: en SQLite un peso entero daría
@@ -399,65 +196,15 @@ def medir_rollup(repeticiones: int) -> dict:
     }
 
 
-def html_de_inicio(static_root: Path) -> Path:
-    """Escribe la portada tal como la genera el portal en la carpeta de collectstatic."""
-    from django.test import Client
-
-    respuesta = Client().get("/", HTTP_HOST="127.0.0.1")
-    if respuesta.status_code != 200:
-        raise SystemExit(
-            f"La portada respondió {respuesta.status_code} al generarla para el archivo estático."
-        )
-    destino = static_root / RUTA_ESTATICA
-    destino.parent.mkdir(parents=True, exist_ok=True)
-    destino.write_bytes(respuesta.content)
-    return destino
-
-
 def maquina() -> list[tuple[str, str]]:
     from django.db import connection
 
     from _maquina import filas_comunes, version_de_la_base
 
-    gunicorn = subprocess.run(
-        [sys.executable, "-m", "gunicorn", "--version"], capture_output=True, text=True
-    ).stdout.strip()
-    return filas_comunes(version_de_la_base(connection)) + [("Servidor", gunicorn)]
+    return filas_comunes(version_de_la_base(connection)) + [("Servidor", version_de_gunicorn())]
 
 
 # --------------------------------------------------------------------------- informe
-
-
-def ms(valor: float) -> str:
-    return f"{valor:,.1f}" if valor < 100 else f"{valor:,.0f}"
-
-
-def tabla_paginas(mediciones: list[Medicion]) -> list[str]:
-    filas = [
-        "| página | modo | respuesta | bytes | peticiones | p50 (ms) | p95 (ms) | máx (ms) | req/s |",
-        "|---|---|---|--:|--:|--:|--:|--:|--:|",
-    ]
-    for m in mediciones:
-        if m.omitida:
-            filas.append(f"| {m.pagina} `{m.ruta}` | {m.modo} | {m.omitida} | | | | | | |")
-            continue
-        respuesta = ", ".join(
-            f"{estado} ×{n}" if len(m.estados) > 1 else str(estado) for estado, n in sorted(m.estados.items())
-        )
-        if m.errores:
-            respuesta += f"; {len(m.errores)} errores"
-        if not m.latencias:
-            filas.append(
-                f"| {m.pagina} `{m.ruta}` | {m.modo} | {respuesta or 'sin respuesta'} | | 0 | | | | |"
-            )
-            continue
-        hechas = f"{m.hechas}" + (" (límite de tiempo)" if m.cortada else "")
-        p50, p95, maximo = percentil(m.latencias, 50), percentil(m.latencias, 95), max(m.latencias)
-        filas.append(
-            f"| {m.pagina} `{m.ruta}` | {m.modo} | {respuesta} | {m.bytes:,} | {hechas} | "
-            f"{ms(p50)} | {ms(p95)} | {ms(maximo)} | {m.rps:,.0f} |"
-        )
-    return filas
 
 
 def tabla_rollup(r: dict) -> list[str]:
@@ -495,19 +242,6 @@ class Estado:
     django_listo: bool = False
 
 
-def conexiones_cerradas(mediciones: list[Medicion]) -> str:
-    total = sum(m.hechas for m in mediciones)
-    cerradas = sum(m.reconexiones for m in mediciones)
-    if cerradas == total:
-        return (
-            "gunicorn (workers sync) cerró la conexión tras cada respuesta: cada petición "
-            "incluye abrir una conexión TCP local."
-        )
-    if cerradas == 0:
-        return "gunicorn mantuvo las conexiones abiertas (keep-alive)."
-    return f"gunicorn cerró la conexión tras {cerradas:,} de {total:,} respuestas."
-
-
 def ejecutar(a, estado: Estado) -> str:
     static_root = estado.temporal / "static"
     if a.sqlite:
@@ -515,7 +249,7 @@ def ejecutar(a, estado: Estado) -> str:
     else:
         aviso(f"base de PostgreSQL {BASE_PG} (se borra y se crea de nuevo)")
         estado.base_creada = True
-        url = crear_base_pg(a.postgres)
+        url = crear_base_pg(a.postgres, BASE_PG)
     entorno = {
         **os.environ,
         "DATABASE_URL": url,
@@ -649,7 +383,7 @@ def main(argv=None) -> int:
             aviso(f"se conservan {estado.temporal}" + ("" if a.sqlite else f" y la base {BASE_PG}"))
         else:
             if estado.base_creada:
-                borrar_base_pg(a.postgres)
+                borrar_base_pg(a.postgres, BASE_PG)
             shutil.rmtree(estado.temporal, ignore_errors=True)
 
 
