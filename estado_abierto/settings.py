@@ -297,7 +297,8 @@ def almacenamiento_de_archivos() -> dict:
     if not bucket:
         return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
     return {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        # S3Storage con el tipo de cada objeto según su contenido, como adjunto.
+        "BACKEND": "seguimiento.almacenamiento_s3.AlmacenamientoS3",
         "OPTIONS": {
             "bucket_name": bucket,
             # Vacías, boto3 las busca donde siempre (variables AWS_*, perfil, rol de la máquina).

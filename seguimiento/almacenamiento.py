@@ -14,7 +14,9 @@ enlace firmado del bucket. Así las reglas se aplican en cada descarga, esté do
 archivo: quién puede bajar una evidencia sin publicar, ``Content-Disposition: attachment`` con
 el nombre limpio y la extensión del tipo detectado (``archivos.nombre_de_descarga``),
 ``X-Content-Type-Options: nosniff``, una CSP ``sandbox`` y, en un informe, la comprobación de su
-SHA-256 antes de entregar un solo byte. El bucket queda privado (sin ACL pública).
+SHA-256 antes de entregar un solo byte. El bucket queda privado (sin ACL pública), y cada
+objeto lleva el tipo de su contenido y ``Content-Disposition: attachment`` por si alguien lo abre
+directamente del bucket (``almacenamiento_s3.AlmacenamientoS3``).
 
 **Archivos sin dueño.** Guardar una evidencia guarda su archivo, pero borrar la fila no lo
 borraba. La regla:

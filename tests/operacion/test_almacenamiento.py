@@ -68,6 +68,8 @@ def test_la_evidencia_subida_va_al_bucket_y_publicada_baja_de_el_como_adjunto(cl
     assert evidencia.archivo.name.startswith("evidencias/") and evidencia.archivo.name.endswith(".pdf")
     assert evidencia.archivo.name in almacenamiento_s3.claves()
     assert almacenamiento_s3.leer(evidencia.archivo.name) == PDF
+    objeto = almacenamiento_s3.cliente.head_object(Bucket=almacenamiento_s3.nombre, Key=evidencia.archivo.name)
+    assert objeto["ContentType"] == "application/pdf" and objeto["ContentDisposition"] == "attachment"
 
     avance = evidencia.avance
     enviado = flujo.guardar_avance(
