@@ -120,7 +120,7 @@ def test_un_informe_alterado_en_el_bucket_no_se_sirve(client, almacenamiento_s3,
 # --- Archivos que faltan ----------------------------------------------------------------------
 
 
-def test_un_archivo_que_falta_no_rompe_ninguna_pagina(client, almacen, ciclo):
+def test_un_archivo_que_falta_no_rompe_ninguna_pagina(client, almacen, ciclo, admin_user):
     evidencia = _borrador_con_archivo(ciclo)
     informe = Informe.objects.get(plan=ciclo.plan, numero=1)
     for nombre in (evidencia.archivo.name, informe.pdf.name):
@@ -131,6 +131,11 @@ def test_un_archivo_que_falta_no_rompe_ninguna_pagina(client, almacen, ciclo):
     assert client.get(f"/evidencias/{evidencia.pk}/").status_code == 404
     assert client.get("/informes/pal-2022-2024/1/v1/").status_code == 200
     assert client.get(informe.url_pdf).status_code == 404
+    client.force_login(admin_user)
+    for pagina in (f"/admin/seguimiento/avance/{evidencia.avance_id}/change/",
+                   f"/admin/seguimiento/evidencia/{evidencia.pk}/change/",
+                   f"/admin/seguimiento/evidencia/{evidencia.pk}/history/"):
+        assert client.get(pagina).status_code == 200, pagina
 
 
 # --- Archivos sin dueño -----------------------------------------------------------------------
