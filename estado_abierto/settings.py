@@ -23,7 +23,8 @@ Variables (ver README):
 - ``CELERY_BROKER_URL`` (por omisión ``REDIS_URL``): cola del trabajo en segundo plano; sin
   broker, cada tarea corre en el mismo proceso al confirmarse su transacción.
 - ``AWS_STORAGE_BUCKET_NAME`` y sus compañeras (``AWS_S3_ENDPOINT_URL``, ``AWS_S3_REGION_NAME``,
-  ``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``, ``AWS_LOCATION``): archivos en S3 o compatible.
+  ``AWS_ACCESS_KEY_ID``, ``AWS_SECRET_ACCESS_KEY``, ``AWS_LOCATION``, ``AWS_S3_ADDRESSING_STYLE``,
+  ``AWS_S3_MAX_MEMORY_SIZE``): archivos en S3 o compatible (ver ``seguimiento/almacenamiento.py``).
 - ``LOG_FORMAT`` (``texto`` o ``json``), ``SENTRY_DSN``, ``SENTRY_ENVIRONMENT``,
   ``SENTRY_TRACES_SAMPLE_RATE``: registro y errores.
 - ``CONN_HEALTH_CHECKS``: revisar una conexión persistente antes de usarla.
@@ -275,13 +276,31 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # Archivos subidos y generados (evidencias, informes congelados): en disco (MEDIA_ROOT) por omisión;
 # en un almacenamiento compatible con S3 (AWS S3, MinIO, Cloudflare R2…) con django-storages si se
 # define AWS_STORAGE_BUCKET_NAME. Nunca se sirven directamente: el portal los lee y los entrega
-# como descarga (Content-Disposition: attachment, nosniff), así el bucket puede ser privado.
+# como descarga (Content-Disposition: attachment, nosniff), así el bucket puede ser privado
+# (seguimiento/almacenamiento.py).
 AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
-if AWS_STORAGE_BUCKET_NAME:
-    ALMACENAMIENTO_DE_ARCHIVOS = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+
+
+def _estilo_de_direcciones_s3() -> str | None:
+    estilo = os.environ.get("AWS_S3_ADDRESSING_STYLE", "").strip().lower()
+    if estilo and estilo not in ("path", "virtual", "auto"):
+        raise ImproperlyConfigured(
+            f"La variable de entorno AWS_S3_ADDRESSING_STYLE={estilo!r} debe ser path, virtual o auto."
+        )
+    return estilo or None
+
+
+def almacenamiento_de_archivos() -> dict:
+    """``STORAGES["default"]`` según el entorno: un bucket S3 con ``AWS_STORAGE_BUCKET_NAME``, si
+    no la carpeta ``MEDIA_ROOT``. (Las pruebas de S3 la llaman con el entorno de su servidor.)"""
+    bucket = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    return {
+        # S3Storage con el tipo de cada objeto según su contenido, como adjunto.
+        "BACKEND": "seguimiento.almacenamiento_s3.AlmacenamientoS3",
         "OPTIONS": {
-            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "bucket_name": bucket,
             # Vacías, boto3 las busca donde siempre (variables AWS_*, perfil, rol de la máquina).
             "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
             "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
@@ -295,13 +314,18 @@ if AWS_STORAGE_BUCKET_NAME:
             "default_acl": None,
             "querystring_auth": True,
             "querystring_expire": env_entero("AWS_QUERYSTRING_EXPIRE", 300, minimo=1),
-            "addressing_style": os.environ.get("AWS_S3_ADDRESSING_STYLE") or None,
+            # «path» para MinIO (bucket en la ruta), «virtual» para AWS S3 y R2; vacía, la de boto3.
+            "addressing_style": _estilo_de_direcciones_s3(),
+            # Al descargar, el portal lee el objeto en memoria hasta este tamaño (bytes); lo que pase
+            # de él va a un temporal en disco (FILE_UPLOAD_TEMP_DIR): la memoria de cada proceso no
+            # crece con una evidencia grande. (django-storages con 0 lo guardaría todo en memoria.)
+            "max_memory_size": env_entero("AWS_S3_MAX_MEMORY_SIZE", 5 * 1024 * 1024, minimo=1),
         },
     }
-else:
-    ALMACENAMIENTO_DE_ARCHIVOS = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+
+
 STORAGES = {
-    "default": ALMACENAMIENTO_DE_ARCHIVOS,
+    "default": almacenamiento_de_archivos(),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

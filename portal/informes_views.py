@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
+from seguimiento import almacenamiento
 from seguimiento.fechas_publicas import ultima_actualizacion
 from seguimiento.informes import claves_que_difieren
 from seguimiento.models import Informe
@@ -102,14 +103,14 @@ def version(request, slug, numero, version):
                 {
                     "formato": "PDF",
                     "nombre": informe.nombre_de_archivo("pdf"),
-                    "tamano": _tamano(informe, "pdf"),
+                    "tamano": almacenamiento.tamano(informe.pdf),
                     "sha256": informe.pdf_sha256,
                     "url": informe.url_pdf,
                 },
                 {
                     "formato": "XLSX",
                     "nombre": informe.nombre_de_archivo("xlsx"),
-                    "tamano": _tamano(informe, "xlsx"),
+                    "tamano": almacenamiento.tamano(informe.xlsx),
                     "sha256": informe.xlsx_sha256,
                     "url": informe.url_xlsx,
                 },
@@ -118,21 +119,12 @@ def version(request, slug, numero, version):
     )
 
 
-def _tamano(informe: Informe, campo: str) -> int | None:
-    """Tamaño del archivo congelado; ``None`` (y queda en la bitácora) si falta en el disco:
-    la página sigue mostrando el informe, sus huellas y sus cifras."""
-    try:
-        return getattr(informe, campo).size
-    except OSError:
-        registro.error("Falta el archivo %s del informe %s", campo, informe.pk)
-        return None
-
-
 def archivo(request, slug, numero, version, nombre, extension):
     """El archivo congelado, byte por byte como se publicó.
 
-    Antes de entregarlo se comprueba que su SHA-256 sea la publicada; si el archivo en disco
-    no coincide, no se sirve (500) y queda en la bitácora. Nunca cambia: caché de un año.
+    Se lee del almacenamiento (disco o bucket S3) y antes de entregarlo se comprueba que su
+    SHA-256 sea la publicada; si el archivo guardado no coincide, no se sirve (500) y queda en
+    la bitácora. Nunca cambia: caché de un año.
     """
     if extension not in FORMATOS:
         raise Http404(_("Formato desconocido: use .pdf o .xlsx."))

@@ -7,6 +7,7 @@ class SeguimientoConfig(AppConfig):
     verbose_name = _("Seguimiento y avances")
 
     def ready(self):
-        from .publicacion import conectar_senales
+        from . import almacenamiento, publicacion
 
-        conectar_senales()
+        publicacion.conectar_senales()
+        almacenamiento.conectar_senales()

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from plan.models import Accion, Compromiso, Eje, EnlaceField, Plan
 
+from . import almacenamiento
 from .archivos import MAXIMO_NOMBRE, PERMITIDOS, limpiar_nombre, nombre_enviado, revisar_evidencia, validar_evidencia
 from .numeros import numero_exacto
 
@@ -475,11 +476,27 @@ class Evidencia(models.Model):
             return self.estado == self.Revision.VALIDADA and self.periodo.publicado
         return self.avance.estado == Avance.Estado.VALIDADO and self.avance.periodo.publicado
 
+    @property
+    def tamano(self) -> int | None:
+        """Bytes del archivo; ``None`` si es un enlace o si el archivo falta en el almacenamiento."""
+        return almacenamiento.tamano(self.archivo)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        evidencia = super().from_db(db, field_names, values)
+        # El nombre guardado, para saber al guardar si el archivo se reemplazó (sin otra consulta).
+        evidencia._archivo_guardado = evidencia.__dict__.get("archivo")
+        return evidencia
+
     def save(self, *args, **kwargs):
         if self.archivo and not self.archivo._committed:
             # Como lo envió la persona, sin carpetas ni caracteres de control o de dirección del texto.
             self.nombre_original = limpiar_nombre(nombre_enviado(self.archivo.file))[:MAXIMO_NOMBRE]
         super().save(*args, **kwargs)
+        anterior, actual = getattr(self, "_archivo_guardado", None), self.archivo.name or ""
+        if anterior and anterior != actual:
+            almacenamiento.archivo_sin_dueno(self, anterior)
+        self._archivo_guardado = actual
 
 
 class InformeQuerySet(models.QuerySet):

@@ -1,6 +1,8 @@
 """Descarga de archivos de evidencia: pública si su avance (o, si es de un compromiso, ella
 misma) está publicado, privada si no."""
 
+import logging
+
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_cache_control
@@ -9,6 +11,8 @@ from django.utils.translation import gettext as _
 from .archivos import mime_guardado, nombre_de_descarga
 from .models import Evidencia
 from .permisos import acceso_al_plan
+
+registro = logging.getLogger(__name__)
 
 
 def _plan_e_institucion(evidencia: Evidencia):
@@ -30,7 +34,9 @@ def evidencia(request, pk):
     tipo detectado al subirlo, ``X-Content-Type-Options: nosniff`` y una CSP que lo aísla:
     el navegador nunca lo interpreta como página. El nombre de la descarga es el que le dio la
     persona, limpio y con la extensión de ese tipo («acta.html» que es un PDF baja como
-    «acta.pdf»), también para lo subido antes de que se revisara así.
+    «acta.pdf»), también para lo subido antes de que se revisara así. El archivo se lee del
+    almacenamiento (disco o bucket S3) y lo entrega el portal: nunca una redirección al bucket
+    (``seguimiento/almacenamiento.py``).
     """
     evidencia = get_object_or_404(
         Evidencia.objects.select_related(
@@ -47,6 +53,7 @@ def evidencia(request, pk):
     try:
         archivo = evidencia.archivo.open("rb")
     except FileNotFoundError:
+        registro.error("Falta el archivo %s de la evidencia %s", evidencia.archivo.name, evidencia.pk)
         raise Http404(_("El archivo de esta evidencia no está disponible.")) from None
     respuesta = FileResponse(
         archivo,

@@ -22,6 +22,14 @@ VARIABLES_DE_LA_CONFIGURACION = {
     "BEHIND_HTTPS_PROXY", "SECURE_PROXY_SSL_HEADER", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
     "SECURE_HSTS_INCLUDE_SUBDOMAINS", "SECURE_HSTS_PRELOAD", "ADMINS", "PROXIES_INVERSOS", "ENTRADA_INTENTOS",
     "ENTRADA_BLOQUEO_MINUTOS", "SITIO_URL", "EMAIL_HOST", "LOG_LEVEL",
+    *{f"AWS_{nombre}" for nombre in ("STORAGE_BUCKET_NAME", "S3_ENDPOINT_URL", "S3_REGION_NAME", "ACCESS_KEY_ID",
+                                     "SECRET_ACCESS_KEY", "LOCATION", "S3_ADDRESSING_STYLE", "S3_MAX_MEMORY_SIZE")},
+}
+#: Un bucket de MinIO como el de la guía de despliegue (sin conectarse: ``check`` no lo abre).
+ENTORNO_S3 = {
+    "AWS_STORAGE_BUCKET_NAME": "estado-abierto", "AWS_S3_ENDPOINT_URL": "https://minio.example.gob.mx",
+    "AWS_S3_REGION_NAME": "us-east-1", "AWS_ACCESS_KEY_ID": "portal", "AWS_SECRET_ACCESS_KEY": "secreto-del-portal",
+    "AWS_S3_ADDRESSING_STYLE": "path",
 }
 
 
@@ -234,8 +242,9 @@ def entorno_de_produccion_del_readme() -> dict[str, str]:
     return variables
 
 
-def test_el_entorno_de_produccion_del_readme_pasa_check_deploy_sin_avisos():
-    entorno = entorno_de_produccion_del_readme()
+@pytest.mark.parametrize("archivos", [{}, ENTORNO_S3], ids=["disco", "s3"])
+def test_el_entorno_de_produccion_del_readme_pasa_check_deploy_sin_avisos(archivos):
+    entorno = {**entorno_de_produccion_del_readme(), **archivos}
     assert entorno["DEBUG"] == "false"
     resultado = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
@@ -246,3 +255,9 @@ def test_el_entorno_de_produccion_del_readme_pasa_check_deploy_sin_avisos():
     )
     assert resultado.returncode == 0, resultado.stdout + resultado.stderr
     assert "System check identified no issues (0 silenced)." in resultado.stdout
+
+
+def test_el_estilo_de_direcciones_de_s3_mal_escrito_es_un_error_claro():
+    resultado = _settings(DEBUG="true", **{**ENTORNO_S3, "AWS_S3_ADDRESSING_STYLE": "ruta"})
+    assert resultado.returncode != 0
+    assert "AWS_S3_ADDRESSING_STYLE='ruta' debe ser path, virtual o auto" in resultado.stderr
