@@ -3,11 +3,14 @@ from contextlib import contextmanager
 import pytest
 
 from seguimiento.models import Informe, Periodo
-from tests.seguimiento.conftest import ciclo  # noqa: F401  (el ciclo bimestral del PAL 2022-2024)
+from tests.seguimiento import conftest as conftest_de_seguimiento
+
+#: El ciclo bimestral del PAL 2022-2024 con sus cuentas (el mismo de tests/seguimiento/).
+ciclo = conftest_de_seguimiento.ciclo
 
 
 @pytest.fixture
-def borrador(ciclo):  # noqa: F811
+def borrador(ciclo):
     """El 2.º informe en borrador, sobre el periodo ya publicado de la semilla: se puede publicar."""
     publicado = Periodo.objects.get(plan=ciclo.plan, slug="agosto-noviembre-2023")
     return Informe.objects.create(
