@@ -48,7 +48,9 @@ def url_captura(avance) -> str:
 
 
 def avisar_devolucion(*, avance) -> int:
-    """Avisa a los responsables que el STL devolvió el avance, con sus observaciones."""
+    """Avisa a los responsables que el STL devolvió el avance, con sus observaciones (un correo a
+    todos). Devuelve a cuántas direcciones se envió. Lo corre la tarea ``correos.devolucion``
+    (``trabajos_en_segundo_plano.py``), fuera de la petición."""
     plan = avance.periodo.plan
     institucion_id = avance.accion.compromiso.institucion_responsable_id
     destinatarios = correos_de_responsables(plan, institucion_id, avance.enviado_por)
@@ -66,9 +68,5 @@ def avisar_devolucion(*, avance) -> int:
         "clave": avance.accion.clave,
         "periodo": avance.periodo.nombre,
     }
-    return send_mail(
-        asunto,
-        render_to_string("correos/devolucion.txt", contexto),
-        None,
-        destinatarios,
-    )
+    enviado = send_mail(asunto, render_to_string("correos/devolucion.txt", contexto), None, destinatarios)
+    return len(destinatarios) if enviado else 0

@@ -1062,6 +1062,43 @@ def _quien_cambio(actual: Avance | None) -> str:
     return texto
 
 
+def _cambio_despues(clave: str, actual: Avance | None) -> CargaRechazada:
+    return CargaRechazada(
+        _(
+            "El avance de la acción %(clave)s cambió después de la vista previa (%(quien)s). "
+            "No se guardó ningún avance: vuelva a cargar el archivo para ver los cambios contra "
+            "lo que hay ahora."
+        )
+        % {"clave": clave, "quien": _quien_cambio(actual)},
+        conflicto=True,
+    )
+
+
+def _aplicables(cambios: list[dict], enviar: bool) -> list[dict]:
+    aplicables = [c for c in cambios if enviar or not c.get("solo_enviar")]
+    if not aplicables:
+        raise CargaRechazada(_("No hay nada que guardar: el archivo no cambia ningún avance."))
+    return aplicables
+
+
+def revisar_confirmacion(*, periodo: Periodo, cambios: list[dict], enviar: bool) -> None:
+    """Lo que se revisa pronto antes de pedir la escritura (en segundo plano): que haya algo que
+    guardar y que ningún avance de la vista previa haya cambiado desde entonces (una consulta,
+    con quién lo cambió); si no, ``CargaRechazada``. ``aplicar_cambios`` lo vuelve a exigir,
+    avance por avance y con bloqueo, al escribir."""
+    aplicables = _aplicables(cambios, enviar)
+    actuales = {
+        a.accion_id: a
+        for a in Avance.objects.filter(periodo=periodo, accion_id__in=[c["accion"] for c in aplicables]).select_related(
+            "capturado_por", "enviado_por", "devuelto_por", "validado_por"
+        )
+    }
+    for cambio in aplicables:
+        actual = actuales.get(cambio["accion"])
+        if (actual.version if actual else 0) != cambio["version"]:
+            raise _cambio_despues(cambio["clave"], actual)
+
+
 def aplicar_cambios(*, plan: Plan, periodo: Periodo, acceso, usuario, cambios: list[dict], enviar: bool) -> int:
     """Escribe los cambios confirmados (``Cambio.para_sesion()``) en una sola transacción.
 
@@ -1069,9 +1106,7 @@ def aplicar_cambios(*, plan: Plan, periodo: Periodo, acceso, usuario, cambios: l
     entonces, ya no se puede editar o no pasa las reglas del ciclo, lanza ``CargaRechazada``
     con la acción y el motivo, y no queda escrito ninguno. Devuelve cuántos se guardaron.
     """
-    aplicables = [c for c in cambios if enviar or not c.get("solo_enviar")]
-    if not aplicables:
-        raise CargaRechazada(_("No hay nada que guardar: el archivo no cambia ningún avance."))
+    aplicables = _aplicables(cambios, enviar)
     acciones = Accion.objects.del_plan(plan).select_related("compromiso__eje").in_bulk([c["accion"] for c in aplicables])
     with transaction.atomic():
         for cambio in aplicables:
@@ -1093,15 +1128,7 @@ def aplicar_cambios(*, plan: Plan, periodo: Periodo, acceso, usuario, cambios: l
                     como_stl=acceso.gestiona,
                 )
             except flujo.Conflicto as error:
-                raise CargaRechazada(
-                    _(
-                        "El avance de la acción %(clave)s cambió después de la vista previa (%(quien)s). "
-                        "No se guardó ningún avance: vuelva a cargar el archivo para ver los cambios contra "
-                        "lo que hay ahora."
-                    )
-                    % {"clave": clave, "quien": _quien_cambio(error.actual)},
-                    conflicto=True,
-                ) from None
+                raise _cambio_despues(clave, error.actual) from None
             except ValidationError as error:
                 raise CargaRechazada(
                     _("Acción %(clave)s: %(motivo)s No se guardó ningún avance.")

@@ -10,7 +10,8 @@ La carga es en dos pasos. Al subir el archivo se revisa entero y, si no hay erro
 muestra lo que cambiaría; esos cambios quedan en la sesión bajo un identificador aleatorio,
 con la ``version`` de cada avance leída en ese momento. Al confirmar solo llega el
 identificador y la elección (borradores o enviar): nada de lo que se escribe viene del
-navegador en ese paso.
+navegador en ese paso. Lo escribe una tarea en segundo plano (``excel.confirmar``), que recibe
+los cambios en sus argumentos (JSON), no la sesión; la vista previa sale de la sesión al pedirla.
 """
 
 from __future__ import annotations
@@ -25,8 +26,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+
+from tareas import selectores as selectores_de_tareas
+from tareas import servicios as tareas
 
 from . import excel, flujo
 from .archivos import XLSX, tamano_maximo
@@ -37,6 +41,10 @@ from .selectores import filas_del_periodo, periodo_o_404
 SESION = "excel_cargas"
 #: Cargas en vista previa que se conservan por sesión (las más recientes).
 MAXIMO_EN_SESION = 3
+YA_NO_DISPONIBLE = gettext_lazy(
+    "La vista previa ya no está disponible: ya se guardó o se reemplazó por una carga más "
+    "reciente. No se guardó nada; vuelva a cargar el archivo."
+)
 
 
 class CargaForm(forms.Form):
@@ -154,6 +162,20 @@ def _carga_de_sesion(request, token: str, plan, periodo) -> dict | None:
     return carga
 
 
+def _anotar_tarea(request, token: str, tarea) -> None:
+    cargas = request.session.get(SESION, {})
+    if token in cargas:
+        cargas[token]["tarea"] = tarea.pk
+        request.session[SESION] = cargas
+
+
+def _tarea_de_la_carga(plan, carga: dict | None):
+    """La tarea que ya se pidió con esta vista previa, si la hay."""
+    if carga is None or not carga.get("tarea"):
+        return None
+    return selectores_de_tareas.tarea_del_plan(plan, carga["tarea"])
+
+
 def _quitar_de_sesion(request, token: str) -> None:
     cargas = request.session.get(SESION, {})
     if cargas.pop(token, None) is not None:
@@ -189,6 +211,12 @@ def importar(request, slug, periodo):
     periodo = periodo_o_404(plan, periodo)
     _exigir_carga(acceso)
     if request.method != "POST":
+        # De vuelta de una tarea que falló: la vista previa sigue en la sesión.
+        token = request.GET.get("vista", "")
+        carga = _carga_de_sesion(request, token, plan, periodo)
+        anterior = _tarea_de_la_carga(plan, carga)
+        if carga is not None and (anterior is None or anterior.estado == anterior.Estado.FALLIDA):
+            return _vista_previa(request, plan, acceso, periodo, carga, token)
         return _pagina_carga(request, plan, acceso, periodo)
 
     form = CargaForm(request.POST, request.FILES)
@@ -207,26 +235,23 @@ def importar(request, slug, periodo):
 @vista_privada
 @require_POST
 def confirmar(request, slug, periodo):
-    """Aplica la carga de la vista previa: entera en una transacción, o nada."""
+    """Pide que se escriba la carga de la vista previa (tarea ``excel.confirmar``: entera en una
+    transacción, o nada) y lleva a la página de la tarea, con el resultado o el motivo."""
     plan, acceso = plan_y_acceso(request, slug)
     periodo = periodo_o_404(plan, periodo)
     _exigir_carga(acceso)
     token = request.POST.get("token", "")
     carga = _carga_de_sesion(request, token, plan, periodo)
+    anterior = _tarea_de_la_carga(plan, carga)
+    if anterior is not None and anterior.activa:
+        # La misma vista previa confirmada otra vez mientras se escribe: no se pide otra escritura.
+        messages.info(request, _("Esta carga ya se está guardando; esta página muestra cómo va."))
+        return redirect("trabajo:tarea", slug=plan.slug, pk=anterior.pk)
+    if anterior is not None and anterior.estado == anterior.Estado.TERMINADA:
+        _quitar_de_sesion(request, token)
+        carga = None
     if carga is None:
-        return _pagina_carga(
-            request,
-            plan,
-            acceso,
-            periodo,
-            errores=[
-                _(
-                    "La vista previa ya no está disponible: ya se guardó o se reemplazó por una carga más "
-                    "reciente. No se guardó nada; vuelva a cargar el archivo."
-                )
-            ],
-            status=400,
-        )
+        return _pagina_carga(request, plan, acceso, periodo, errores=[YA_NO_DISPONIBLE], status=400)
     operacion = request.POST.get("operacion")
     if operacion not in ("borrador", "enviar"):
         return _vista_previa(
@@ -241,34 +266,39 @@ def confirmar(request, slug, periodo):
         )
     enviar = operacion == "enviar"
     try:
-        guardados = excel.aplicar_cambios(
+        excel.revisar_confirmacion(periodo=periodo, cambios=carga["cambios"], enviar=enviar)
+        tarea = tareas.encolar(
+            tipo="excel.confirmar",
+            descripcion=_("Carga de Excel «%(archivo)s» (%(periodo)s): %(que)s")
+            % {
+                "archivo": carga["archivo"],
+                "periodo": periodo.nombre,
+                "que": _("guardar y enviar al STL") if enviar else _("guardar como borradores"),
+            },
+            argumentos={
+                "plan_id": plan.pk,
+                "periodo_id": periodo.pk,
+                "usuario_id": request.user.pk,
+                "cambios": carga["cambios"],
+                "enviar": enviar,
+            },
             plan=plan,
-            periodo=periodo,
-            acceso=acceso,
             usuario=request.user,
-            cambios=carga["cambios"],
-            enviar=enviar,
+            # Dos confirmaciones simultáneas de la misma vista previa: la base admite una sola activa.
+            clave=f"excel.confirmar:{token}",
+            origen=reverse("trabajo:importar", args=[plan.slug, periodo.slug]) + f"?vista={token}",
         )
+    except tareas.TareaActiva as activa:
+        messages.info(request, activa.messages[0])
+        return redirect("trabajo:tarea", slug=plan.slug, pk=activa.tarea.pk)
     except excel.CargaRechazada as error:
         if error.conflicto:
             # Las versiones de la vista previa ya no sirven: hay que volver a leer el archivo.
             _quitar_de_sesion(request, token)
             return _pagina_carga(request, plan, acceso, periodo, errores=[error.mensaje], status=409)
         return _vista_previa(request, plan, acceso, periodo, carga, token, errores=[error.mensaje], status=400)
-    _quitar_de_sesion(request, token)
-    if enviar:
-        mensaje = ngettext(
-            "Se envió %(n)s avance al STL para su revisión.",
-            "Se enviaron %(n)s avances al STL para su revisión.",
-            guardados,
-        )
-    else:
-        mensaje = ngettext(
-            "Se guardó %(n)s avance desde Excel, sin enviarlo al STL.",
-            "Se guardaron %(n)s avances desde Excel, sin enviarlos al STL.",
-            guardados,
-        )
-    messages.success(request, mensaje % {"n": guardados})
-    if acceso.gestiona and not acceso.es_responsable:
-        return redirect("trabajo:tablero", slug=plan.slug, periodo=periodo.slug)
-    return redirect("trabajo:plan", slug=plan.slug)
+    # La vista previa queda en la sesión con su tarea: si la tarea falla (p. ej. falta una
+    # evidencia para enviar) se puede volver a ella y elegir otra cosa; si termina, ya se usó.
+    _anotar_tarea(request, token, tarea)
+    messages.success(request, _("Se pidió guardar la carga de Excel; esta página muestra cómo va."))
+    return redirect("trabajo:tarea", slug=plan.slug, pk=tarea.pk)

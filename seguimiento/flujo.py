@@ -36,6 +36,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from plan.models import Accion, Plan
+from tareas import servicios as tareas
 
 from .models import Avance, Evidencia, Periodo
 from .numeros import numero_exacto
@@ -274,14 +275,13 @@ def validar_avance(*, avance_id: int, usuario, version: int) -> Avance:
 def devolver_avance(
     *, avance_id: int, usuario, version: int, observaciones: str, motivo_retiro: str = ""
 ) -> Avance:
-    """Devuelve un avance enviado (o ya validado) con observaciones; avisa por correo.
+    """Devuelve un avance enviado (o ya validado) con observaciones; avisa por correo (en segundo
+    plano: la tarea ``correos.devolucion``, pedida en esta misma transacción).
 
     Devolver un avance **publicado** (validado en un periodo publicado) lo retira del portal y
     de las cifras: exige ``motivo_retiro``, el porqué para la ciudadanía, que queda en la
     historia pública de la acción con la fecha del retiro.
     """
-    from .correos import avisar_devolucion
-
     observaciones = observaciones.strip()
     motivo_retiro = motivo_retiro.strip()
     errores = {}
@@ -314,7 +314,14 @@ def devolver_avance(
         else _("Devuelto con observaciones: %(obs)s") % {"obs": observaciones}
     )
     _guardar_con_version(avance, usuario, nuevo=False)
-    transaction.on_commit(lambda: avisar_devolucion(avance=avance))
+    tareas.encolar(
+        tipo="correos.devolucion",
+        descripcion=_("Aviso por correo: avance devuelto de la acción %(clave)s (%(periodo)s)")
+        % {"clave": avance.accion.clave, "periodo": avance.periodo.nombre},
+        argumentos={"avance_id": avance.pk},
+        plan=avance.periodo.plan,
+        usuario=usuario,
+    )
     return avance
 
 
@@ -487,5 +494,5 @@ def publicar_periodo(*, periodo: Periodo, usuario) -> Periodo:
     periodo.estado = Periodo.Estado.PUBLICADO
     periodo.fecha_publicacion = max(timezone.localdate(), periodo.inicio)
     _guardar_periodo(periodo, usuario, _("Periodo publicado."))
-    enviar_al_confirmar(periodo_publicado, Periodo, periodo=periodo)
+    enviar_al_confirmar(periodo_publicado, Periodo, periodo=periodo, usuario=usuario)
     return periodo

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -628,9 +629,16 @@ def validar_periodos(plan, inicial: Periodo, final: Periodo) -> None:
         raise ValidationError(errores)
 
 
-def _guardar_archivos(informe: Informe, contenido: dict) -> None:
+def _sin_progreso(progreso: int, paso: str) -> None:
+    """Por omisión nadie mira el progreso de una publicación (``manage.py informe``, fixtures)."""
+
+
+def _guardar_archivos(informe: Informe, contenido: dict, al_avanzar: Callable[[int, str], None] = _sin_progreso) -> None:
+    al_avanzar(35, _("Generando el PDF"))
     pdf = pdf_del_contenido(contenido)
+    al_avanzar(75, _("Generando el XLSX"))
     xlsx = xlsx_del_contenido(contenido)
+    al_avanzar(90, _("Guardando y congelando"))
     informe.contenido = contenido
     informe.pdf_sha256 = sha256(pdf)
     informe.xlsx_sha256 = sha256(xlsx)
@@ -671,31 +679,47 @@ def exigir_direccion_publica() -> str:
     return settings.SITIO_URL
 
 
-def publicar_informe(*, informe: Informe, usuario=None, motivo: str = "") -> Informe:
+def exigir_publicable(informe: Informe) -> None:
+    """Lo que ``publicar_informe`` exige antes de empezar, revisado sin convertir nada (unas
+    consultas): la dirección pública, que no esté congelado y que sus periodos estén publicados.
+    La publicación lo vuelve a revisar con el informe bloqueado; esto sirve para contestar en la
+    petición, antes de pedir el trabajo en segundo plano."""
+    exigir_direccion_publica()
+    if informe.congelado:
+        raise ValidationError(
+            _("El informe «%(informe)s» ya está publicado y congelado; para cambiarlo, publique una corrección.")
+            % {"informe": informe},
+            code="congelado",
+        )
+    pendientes = periodos_sin_publicar(informe)
+    if pendientes:
+        raise ValidationError(
+            _("Antes de publicar el informe publique los periodos que cubre: %(periodos)s.")
+            % {"periodos": ", ".join(p.nombre for p in pendientes)},
+            code="periodos_sin_publicar",
+        )
+
+
+def publicar_informe(
+    *, informe: Informe, usuario=None, motivo: str = "", al_avanzar: Callable[[int, str], None] = _sin_progreso
+) -> Informe:
     """Publica y congela ``informe``: cifras, contenido, PDF, XLSX y sus SHA-256.
 
     Exige que estén publicados los periodos que cubre (lo que el informe dice debe poder
     revisarse con los datos abiertos). Si el informe no tiene cifras capturadas, guarda como
     ``CifraPublicada`` las del cálculo, redondeadas a entero. También sirve para congelar un
     informe que llegó publicado sin archivos (p. ej. desde el fixture del PAL 2022-2024).
-    Exige la dirección pública del portal (``exigir_direccion_publica``).
+    Exige la dirección pública del portal y lo demás de ``exigir_publicable``.
+
+    ``al_avanzar(progreso, paso)`` recibe cada paso (la tarea en segundo plano lo muestra).
     """
     exigir_direccion_publica()
     with transaction.atomic():
         informe = Informe.objects.select_for_update().select_related(
             "plan", "periodo_inicial", "periodo_final"
         ).get(pk=informe.pk)
-        if informe.congelado:
-            raise ValidationError(
-                _("El informe «%(informe)s» ya está publicado y congelado; para cambiarlo, publique una corrección.")
-                % {"informe": informe}
-            )
-        pendientes = periodos_sin_publicar(informe)
-        if pendientes:
-            raise ValidationError(
-                _("Antes de publicar el informe publique los periodos que cubre: %(periodos)s.")
-                % {"periodos": ", ".join(p.nombre for p in pendientes)}
-            )
+        exigir_publicable(informe)
+        al_avanzar(10, _("Calculando las cifras"))
         origen = origen_de_cifras(informe)
         # Uno que llegó publicado sin archivos (fixture) solo se congela: no es una publicación nueva.
         nuevo = informe.estado != Informe.Estado.PUBLICADO
@@ -707,7 +731,7 @@ def publicar_informe(*, informe: Informe, usuario=None, motivo: str = "") -> Inf
         informe.origen_cifras = origen
         informe.publicado_en = timezone.now()
         informe.publicado_por = usuario if usuario is not None and usuario.is_authenticated else None
-        _guardar_archivos(informe, contenido)
+        _guardar_archivos(informe, contenido, al_avanzar)
         # Si la base rechaza el informe, sus archivos no quedan huérfanos en el almacenamiento.
         guardados = [informe.pdf.name, informe.xlsx.name]
         try:
@@ -720,7 +744,7 @@ def publicar_informe(*, informe: Informe, usuario=None, motivo: str = "") -> Inf
         if informe.corrige_id:
             Informe.objects.get(pk=informe.corrige_id).save()  # deja constancia en su historial
         if nuevo:
-            enviar_al_confirmar(informe_publicado, Informe, informe=informe)
+            enviar_al_confirmar(informe_publicado, Informe, informe=informe, usuario=informe.publicado_por)
     return informe
 
 

@@ -5,10 +5,14 @@ sigue un plan o un compromiso); se envían con ``send_robust`` al confirmarse la
 la publicación: un receptor que falla queda en la bitácora y nunca deshace ni interrumpe lo
 publicado.
 
-* ``periodo_publicado(sender=Periodo, periodo=…)``: el STL publicó un periodo
+* ``periodo_publicado(sender=Periodo, periodo=…, usuario=…)``: el STL publicó un periodo
   (``flujo.publicar_periodo``).
-* ``informe_publicado(sender=Informe, informe=…)``: se publicó (y congeló) un informe o una
-  versión corregida (``informes.publicar_informe``); no al congelar uno que ya llegó publicado.
+* ``informe_publicado(sender=Informe, informe=…, usuario=…)``: se publicó (y congeló) un informe
+  o una versión corregida (``informes.publicar_informe``); no al congelar uno que ya llegó
+  publicado.
+
+``usuario`` es la cuenta que publicó (o ``None``). Un receptor que tarda (un correo a cientos de
+direcciones) no trabaja ahí: pide una tarea en segundo plano (``tareas.servicios.encolar``).
 """
 
 from __future__ import annotations

@@ -1,5 +1,6 @@
 """Informes parciales en el trabajo del STL: crear el borrador, revisarlo (PDF y XLSX de vista
-previa), publicarlo (lo congela) y corregir uno publicado con una versión nueva.
+previa), publicarlo (lo congela, en segundo plano: ``trabajos_en_segundo_plano.py``) y corregir
+uno publicado con una versión nueva.
 
 Permisos (``seguimiento/permisos.py``): el STL (facilitación e integrantes) ve los informes del
 plan y descarga sus vistas previas; solo la facilitación crea, edita, publica, corrige o borra
@@ -14,13 +15,18 @@ from django.db import transaction
 from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from tareas import selectores as selectores_de_tareas
+from tareas import servicios as tareas
 
 from . import informes as servicio
 from .formularios import CorreccionForm, InformeForm, aplicar_errores
 from .models import CifraPublicada, Informe, Periodo
 from .permisos import plan_y_acceso, vista_privada
+from .trabajos_en_segundo_plano import clave_de_publicacion
 
 TIPOS = {
     "pdf": "application/pdf",
@@ -141,6 +147,8 @@ def detalle(request, slug, pk):
             "difieren": servicio.claves_que_difieren(contenido),
             "pendientes": [] if informe.congelado else servicio.periodos_sin_publicar(informe),
             "sin_direccion_publica": sin_direccion_publica,
+            "publicacion_en_marcha": None if informe.congelado
+            else selectores_de_tareas.activa_con_clave(clave_de_publicacion(informe)),
             "capturadas": CifraPublicada.objects.filter(informe=informe).count(),
             "versiones": Informe.objects.filter(plan=plan, numero=informe.numero).order_by("-version"),
             "historial": informe.history.select_related("history_user").order_by("-history_date")[:20],
@@ -173,21 +181,34 @@ def vista_previa(request, slug, pk, extension):
 @vista_privada
 @require_POST
 def publicar(request, slug, pk):
+    """Revisa en la petición lo que se revisa pronto (``exigir_publicable``) y pide la publicación
+    en segundo plano (``informes.publicar``: convertir y congelar tarda); lleva a la página de la
+    tarea. Si ya hay una publicación de este informe en marcha, lleva a esa."""
     plan, acceso = _stl(request, slug)
     acceso.exigir_gestion()
     informe = _informe(plan, pk)
     try:
-        informe = servicio.publicar_informe(informe=informe, usuario=request.user)
+        servicio.exigir_publicable(informe)
+        tarea = tareas.encolar(
+            tipo="informes.publicar",
+            descripcion=_("Publicar y congelar el %(informe)s") % {"informe": informe},
+            argumentos={"informe_id": informe.pk, "usuario_id": request.user.pk},
+            plan=plan,
+            usuario=request.user,
+            clave=clave_de_publicacion(informe),
+            origen=reverse("trabajo:informe", args=[plan.slug, informe.pk]),
+        )
+    except tareas.TareaActiva as activa:
+        messages.info(request, activa.messages[0])
+        return redirect("trabajo:tarea", slug=plan.slug, pk=activa.tarea.pk)
     except ValidationError as error:
         for mensaje in error.messages:
             messages.error(request, mensaje)
         return redirect("trabajo:informe", slug=plan.slug, pk=informe.pk)
     messages.success(
-        request,
-        _("%(informe)s publicado y congelado: el PDF y el XLSX ya están en «Informes» con su SHA-256.")
-        % {"informe": informe},
+        request, _("Se pidió la publicación del %(informe)s; esta página muestra cómo va.") % {"informe": informe}
     )
-    return redirect("trabajo:informe", slug=plan.slug, pk=informe.pk)
+    return redirect("trabajo:tarea", slug=plan.slug, pk=tarea.pk)
 
 
 @vista_privada

@@ -7,7 +7,7 @@ from django.urls import include, path, register_converter
 
 from plan.convertidores import ClaveAccion, ClaveCompromiso
 
-from . import trabajo, trabajo_evidencias, trabajo_informes
+from . import trabajo, trabajo_evidencias, trabajo_informes, trabajo_tareas
 
 app_name = "trabajo"
 
@@ -41,4 +41,7 @@ urlpatterns = [
     path("<slug:slug>/informes/<int:pk>/publicar/", trabajo_informes.publicar, name="informe_publicar"),
     path("<slug:slug>/informes/<int:pk>/corregir/", trabajo_informes.corregir, name="informe_corregir"),
     path("<slug:slug>/informes/<int:pk>/borrar/", trabajo_informes.borrar, name="informe_borrar"),
+    path("<slug:slug>/tareas/", trabajo_tareas.lista, name="tareas"),
+    path("<slug:slug>/tareas/<int:pk>/", trabajo_tareas.detalle, name="tarea"),
+    path("<slug:slug>/tareas/<int:pk>/reintentar/", trabajo_tareas.reintentar, name="tarea_reintentar"),
 ]

@@ -7,7 +7,8 @@ class SuscripcionesConfig(AppConfig):
     insertar en otros sitios.
 
     Depende de ``plan``, ``seguimiento`` y ``portal``; nada depende de ella. Se entera de cada
-    publicación por las señales de ``seguimiento/senales.py``, que conecta aquí.
+    publicación por las señales de ``seguimiento/senales.py``, que conecta aquí: cada una pide
+    una tarea en segundo plano que envía los avisos (``trabajos_en_segundo_plano.py``).
     """
 
     name = "suscripciones"
@@ -16,7 +17,7 @@ class SuscripcionesConfig(AppConfig):
     def ready(self):
         from seguimiento.senales import informe_publicado, periodo_publicado
 
-        from .correos import avisar_informe, avisar_periodo
+        from .trabajos_en_segundo_plano import al_publicarse_informe, al_publicarse_periodo
 
-        periodo_publicado.connect(avisar_periodo, dispatch_uid="suscripciones-periodo-publicado")
-        informe_publicado.connect(avisar_informe, dispatch_uid="suscripciones-informe-publicado")
+        periodo_publicado.connect(al_publicarse_periodo, dispatch_uid="suscripciones-periodo-publicado")
+        informe_publicado.connect(al_publicarse_informe, dispatch_uid="suscripciones-informe-publicado")

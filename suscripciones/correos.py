@@ -65,9 +65,9 @@ def enviar_enlace_de_borrado(correo: str, ids: list[int]) -> int:
 # --- Avisos de publicación ------------------------------------------------------------------
 
 
-def avisar_periodo(sender, periodo, **_datos) -> int:
-    """Receptor de ``periodo_publicado``: a quien sigue el plan y a quien sigue un compromiso
-    con algún avance validado en el periodo."""
+def avisar_periodo(*, periodo) -> int:
+    """Al publicarse un periodo (tarea ``suscripciones.avisar_periodo``): a quien sigue el plan y a
+    quien sigue un compromiso con algún avance validado en el periodo."""
     plan = periodo.plan
     con_avances = set(
         Avance.objects.validados().filter(periodo=periodo).values_list("accion__compromiso_id", flat=True)
@@ -82,9 +82,9 @@ def avisar_periodo(sender, periodo, **_datos) -> int:
     )
 
 
-def avisar_informe(sender, informe, **_datos) -> int:
-    """Receptor de ``informe_publicado``: el informe cubre todo el plan, a quien siga el plan o
-    cualquiera de sus compromisos."""
+def avisar_informe(*, informe) -> int:
+    """Al publicarse un informe (tarea ``suscripciones.avisar_informe``): el informe cubre todo el
+    plan, a quien siga el plan o cualquiera de sus compromisos."""
     plan = informe.plan
     titulo = informe.titulo if informe.version == 1 else _("%(titulo)s, versión %(version)s") % {
         "titulo": informe.titulo, "version": informe.version,

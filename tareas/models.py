@@ -24,6 +24,9 @@ class TareaQuerySet(models.QuerySet):
     def recientes(self):
         return self.order_by("-creada", "-pk")
 
+    def con_clave(self, clave: str):
+        return self.filter(clave=clave)
+
 
 class Tarea(models.Model):
     class Estado(models.TextChoices):
@@ -44,6 +47,14 @@ class Tarea(models.Model):
     resultado = models.JSONField(_("resultado"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
     intentos = models.PositiveSmallIntegerField(_("intentos"), default=0)
+    origen = models.CharField(
+        _("página de origen"), max_length=500, blank=True,
+        help_text=_("Ruta de la página desde donde se pidió, para volver a ella (p. ej. la vista previa de una carga)."),
+    )
+    clave = models.CharField(
+        _("clave de unicidad"), max_length=120, blank=True,
+        help_text=_("Dos tareas activas no comparten clave (p. ej. la publicación de un mismo informe)."),
+    )
     pedida_por = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("pedida por"), on_delete=models.SET_NULL,
         null=True, blank=True, related_name="+",
@@ -68,6 +79,13 @@ class Tarea(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(estado="fallida") | ~Q(error=""), name="tarea_fallida_dice_por_que"
+            ),
+            # Un mismo trabajo (la misma clave) no se pide dos veces mientras el primero no termine:
+            # dos clics en «Publicar», o dos pestañas, no congelan dos veces el mismo informe.
+            models.UniqueConstraint(
+                fields=["clave"],
+                condition=Q(estado__in=("pendiente", "en_curso")) & ~Q(clave=""),
+                name="tarea_una_activa_por_clave",
             ),
         ]
 

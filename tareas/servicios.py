@@ -10,6 +10,11 @@
   (``tareas.registro``) y guarda el resultado o el error.
 * ``avanzar``: el trabajo informa su progreso (0–100) y el paso en curso; la página lo muestra.
 * ``reintentar``: una tarea fallida vuelve a la cola con los mismos argumentos.
+
+Una ``clave`` (p. ej. ``informes.publicar:12``) impide pedir dos veces el mismo trabajo mientras
+el primero sigue activo: lo garantiza la restricción ``tarea_una_activa_por_clave`` de la base,
+así dos peticiones simultáneas tampoco lo duplican; la segunda recibe ``TareaActiva`` con la
+tarea que ya está en marcha.
 """
 
 from __future__ import annotations
@@ -19,28 +24,54 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import registro
+from .selectores import activa_con_clave
 from .models import Tarea
 
 log = logging.getLogger(__name__)
 
 
-def encolar(*, tipo: str, descripcion: str, argumentos: dict, plan=None, usuario=None) -> Tarea:
-    registro.buscar(tipo)  # un nombre mal escrito falla aquí, en la petición, y no en el worker
-    with transaction.atomic():
-        tarea = Tarea.objects.create(
-            tipo=tipo,
-            descripcion=descripcion,
-            argumentos=argumentos,
-            plan=plan,
-            pedida_por=usuario if usuario is not None and usuario.is_authenticated else None,
+class TareaActiva(ValidationError):
+    """Ya hay una tarea activa con esa clave: no se pide otra. ``tarea`` es la que está en marcha."""
+
+    def __init__(self, tarea: Tarea):
+        self.tarea = tarea
+        super().__init__(
+            _("Este trabajo ya está en marcha (%(tarea)s, %(estado)s): no se pidió otra vez.")
+            % {"tarea": tarea.descripcion, "estado": tarea.get_estado_display().lower()},
+            code="tarea_activa",
         )
-        transaction.on_commit(lambda: _entregar(tarea.pk))
+
+
+def encolar(
+    *, tipo: str, descripcion: str, argumentos: dict, plan=None, usuario=None, clave: str = "", origen: str = ""
+) -> Tarea:
+    """Pide el trabajo ``tipo`` con sus ``argumentos`` (JSON). Con ``clave``, lanza ``TareaActiva``
+    si ya hay uno activo con la misma. ``origen``: la ruta de la página a la que volver (la página
+    de la tarea la enlaza)."""
+    registro.buscar(tipo)  # un nombre mal escrito falla aquí, en la petición, y no en el worker
+    try:
+        with transaction.atomic():
+            tarea = Tarea.objects.create(
+                tipo=tipo,
+                descripcion=descripcion[:300],
+                argumentos=argumentos,
+                plan=plan,
+                clave=clave,
+                origen=origen[:500],
+                pedida_por=usuario if usuario is not None and usuario.is_authenticated else None,
+            )
+            transaction.on_commit(lambda: _entregar(tarea.pk))
+    except IntegrityError:
+        activa = activa_con_clave(clave)
+        if activa is None:
+            raise
+        raise TareaActiva(activa) from None
     return tarea
 
 
@@ -105,18 +136,56 @@ def ejecutar(tarea_id: int) -> Tarea | None:
 
 
 def avanzar(tarea: Tarea, progreso: int, paso: str = "") -> None:
-    """El trabajo en curso dice cuánto lleva (0–100) y qué hace ahora; se ve en seguida en la página
-    (se escribe fuera de la transacción del trabajo, si la hay, no: con ``update`` directo)."""
+    """El trabajo en curso dice cuánto lleva (0–100) y qué hace ahora; la página lo muestra.
+
+    Si el trabajo está dentro de una transacción (publicar un informe bloquea el informe hasta
+    congelarlo), lo escrito en ella no se ve hasta el final. En PostgreSQL el progreso se escribe
+    entonces por una conexión aparte, que se confirma sola y no espera bloqueos; en SQLite (que
+    admite un solo escritor) y si esa conexión no puede, se escribe en la transacción y se ve al
+    terminarla.
+    """
     progreso = max(0, min(100, int(progreso)))
-    Tarea.objects.filter(pk=tarea.pk).update(progreso=progreso, paso=paso[:200])
-    tarea.progreso, tarea.paso = progreso, paso[:200]
+    paso = paso[:200]
+    tarea.progreso, tarea.paso = progreso, paso
+    if transaction.get_connection().in_atomic_block and _avanzar_aparte(tarea.pk, progreso, paso):
+        return
+    Tarea.objects.filter(pk=tarea.pk).update(progreso=progreso, paso=paso)
+
+
+def _avanzar_aparte(tarea_id: int, progreso: int, paso: str) -> bool:
+    if connections[DEFAULT_DB_ALIAS].vendor != "postgresql":
+        return False
+    aparte = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with aparte.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '2s'")
+            cursor.execute(
+                f"UPDATE {Tarea._meta.db_table} SET progreso = %s, paso = %s WHERE id = %s",
+                [progreso, paso, tarea_id],
+            )
+            return cursor.rowcount == 1
+    except Exception:  # el progreso es informativo: nunca detiene el trabajo
+        log.warning("No se pudo anotar el progreso de la tarea %s por una conexión aparte", tarea_id, exc_info=True)
+        return False
+    finally:
+        aparte.close()
 
 
 def reintentar(*, tarea: Tarea, usuario=None) -> Tarea:
+    """Vuelve a poner en la cola una tarea fallida (``ValidationError`` si no lo está, o si ya hay
+    otra activa con su clave)."""
     with transaction.atomic():
-        vuelta = Tarea.objects.filter(pk=tarea.pk, estado=Tarea.Estado.FALLIDA).update(
-            estado=Tarea.Estado.PENDIENTE, terminada=None, iniciada=None, progreso=0, paso="", resultado=None,
-        )
+        try:
+            with transaction.atomic():
+                vuelta = Tarea.objects.filter(pk=tarea.pk, estado=Tarea.Estado.FALLIDA).update(
+                    estado=Tarea.Estado.PENDIENTE, terminada=None, iniciada=None, progreso=0, paso="",
+                    resultado=None,
+                )
+        except IntegrityError:
+            activa = activa_con_clave(tarea.clave)
+            if activa is None:
+                raise
+            raise TareaActiva(activa) from None
         if not vuelta:
             raise ValidationError(
                 _("Solo se reintenta una tarea que falló; esta está «%(estado)s».")

@@ -3,6 +3,7 @@ muestra. Una sola versión de cada una, para que todas las pruebas lean igual.""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import re
@@ -323,3 +324,15 @@ def avance_validado(periodo, clave: str, *, responsable, revisora, porcentaje: s
         enviar=True,
     )
     return flujo.validar_avance(avance_id=enviado.pk, usuario=revisora, version=enviado.version)
+
+
+@contextlib.contextmanager
+def al_confirmarse():
+    """Corre, al salir, lo que espera a que se confirme la transacción (``on_commit``), como lo
+    haría una petición de verdad: en las pruebas todo pasa dentro de una transacción que nunca se
+    confirma. Con ella corren las tareas en segundo plano (sin broker, en el mismo proceso) y lo que
+    ellas mismas piden (p. ej. la publicación de un informe y sus avisos por correo)."""
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True) as llamadas:
+        yield llamadas

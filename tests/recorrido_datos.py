@@ -38,7 +38,9 @@ from django.utils import timezone
 from plan.management.commands.crear_usuarios_demo import cuentas_del_plan
 from plan.models import Institucion, Membresia, Plan
 from seguimiento import evidencias as evidencias_de_compromisos
-from seguimiento import flujo, informes
+from seguimiento import flujo
+from tareas import servicios as tareas
+from tareas.models import Tarea
 from seguimiento.models import Avance, Evidencia, Informe, Periodo, Recordatorio
 from suscripciones import enlaces
 from suscripciones import servicios as servicios_de_suscripcion
@@ -83,6 +85,8 @@ class Recorrido:
     evidencias_de_compromisos: list = field(default_factory=list)
     #: Quien sigue el plan (confirmada) y quien pidió seguir el compromiso 4.1 (sin confirmar).
     suscripciones: list = field(default_factory=list)
+    #: Tareas en segundo plano: terminadas, una fallida y una en espera.
+    tareas: list = field(default_factory=list)
 
 
 def _archivo(nombre):
@@ -240,10 +244,29 @@ def construir() -> Recorrido:
         plan=plan, numero=2, titulo="Segundo Informe Parcial", periodo_inicial=diciembre, periodo_final=diciembre,
         sesion="=Primera Sesión Ordinaria 2024",
     )
-    segundo = informes.publicar_informe(informe=segundo, usuario=facilitadora_temporal)
+    # Como desde el botón: una tarea en segundo plano, que aquí se corre en seguida (la transacción
+    # del recorrido nunca se confirma, así que ningún on_commit la entregaría).
+    publicacion = tareas.encolar(
+        tipo="informes.publicar", descripcion="Publicar y congelar el Segundo Informe Parcial",
+        argumentos={"informe_id": segundo.pk, "usuario_id": facilitadora_temporal.pk}, plan=plan,
+        usuario=facilitadora_temporal, clave=f"informes.publicar:{segundo.pk}",
+    )
+    tareas.ejecutar(publicacion.pk)
+    segundo = Informe.objects.get(pk=segundo.pk)
     tercero = Informe.objects.create(
         plan=plan, numero=3, titulo="Tercer Informe Parcial", periodo_inicial=febrero, periodo_final=febrero
     )
+    # Una tarea que falla de verdad: publicar el 3.º sin haber publicado su periodo.
+    fallida = tareas.encolar(
+        tipo="informes.publicar", descripcion="Publicar y congelar el Tercer Informe Parcial",
+        argumentos={"informe_id": tercero.pk, "usuario_id": facilitacion.pk}, plan=plan, usuario=facilitacion,
+        clave=f"informes.publicar:{tercero.pk}", origen=f"/trabajo/{plan.slug}/informes/{tercero.pk}/",
+    )
+    tareas.ejecutar(fallida.pk)
+    # Los avisos de las devoluciones (pedidos por flujo.devolver_avance): uno se envía, el otro
+    # queda en espera.
+    avisos = list(Tarea.objects.filter(tipo="correos.devolucion").order_by("pk"))
+    tareas.ejecutar(avisos[0].pk)
 
     # Lo que solo se ve en el admin: un grupo, intentos de entrada y un recordatorio.
     Group.objects.create(name="Revisión del STL")
@@ -299,4 +322,5 @@ def construir() -> Recorrido:
         evidencias_enlace=evidencias_enlace,
         evidencias_de_compromisos=[(Periodo.objects.get(pk=p.pk), c, Evidencia.objects.get(pk=e.pk)) for p, c, e in de_compromisos],
         suscripciones=suscripciones,
+        tareas=list(Tarea.objects.filter(plan=plan).order_by("pk")),
     )

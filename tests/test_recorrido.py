@@ -311,6 +311,9 @@ def _direcciones_propias(d: recorrido_datos.Recorrido) -> list[str]:
                    nombre=nombre, extension=extension)
             )
     urls.append(_u("informes:archivo", slug=plan, numero=1, version=1, nombre="otro-nombre", extension="pdf"))
+    urls += [_u("trabajo:tareas", slug=plan)]
+    for tarea in d.tareas:
+        urls += [_u("trabajo:tarea", slug=plan, pk=tarea.pk), _u("trabajo:tarea_reintentar", slug=plan, pk=tarea.pk)]
     urls += [_u("seguimiento:evidencia", pk=e.pk) for e in d.evidencias_archivo + d.evidencias_enlace]
     urls += _direcciones_de_suscripciones(d)
     return urls

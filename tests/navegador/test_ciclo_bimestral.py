@@ -116,6 +116,7 @@ PAGINAS_DEL_TRABAJO = {
     "revision": ("integrante", f"/trabajo/pal-2022-2024/periodos/{PERIODO}/acciones/3.2.1/revision/"),
     "abrir-periodo": ("facilitadora", "/trabajo/pal-2022-2024/periodos/nuevo/"),
     "prorroga": ("facilitadora", f"/trabajo/pal-2022-2024/periodos/{PERIODO}/prorroga/"),
+    "tareas": ("integrante", "/trabajo/pal-2022-2024/tareas/"),
 }
 
 
@@ -186,4 +187,9 @@ def test_cargar_la_plantilla_de_excel_con_vista_previa(pagina, ciclo, tmp_path):
     assert "→ 70" in cambios and "Capacitación a los siete partidos." in cambios
     revisar_accesibilidad(pagina)
     clic(pagina.get_by_role("button", name="Guardar y enviar al STL"))
+    # La escritura es una tarea en segundo plano: su página dice el resultado y lleva a las acciones.
+    resultado = pagina.get_by_role("region", name="Resultado")
+    assert "Se envió 1 avance al STL para su revisión." in resultado.inner_text()
+    revisar_accesibilidad(pagina)
+    clic(resultado.get_by_role("link", name="Ir a sus acciones"))
     assert "Enviado" in fila(pagina, "7.1.2").inner_text()

@@ -234,10 +234,16 @@ def test_crear_revisar_publicar_y_corregir_un_informe(nueva_pagina, stl, tmp_pat
     assert portada["Informe"] == "Segundo Informe Parcial"
     assert portada["Estado"] == "Borrador (no publicado)"
 
-    # 6. Publicar: se congela con las cifras del cálculo (45.33 % → 45 %).
+    # 6. Publicar: se pide en segundo plano (sin broker corre en la misma petición) y se llega a la
+    # página de la tarea, con su resultado; se congela con las cifras del cálculo (45.33 % → 45 %).
     clic(facilitadora.get_by_role("button", name="Publicar y congelar"))
-    estado = facilitadora.get_by_role("status").inner_text()
-    assert "Segundo Informe Parcial (" in estado and "publicado y congelado" in estado
+    assert "Se pidió la publicación del Segundo Informe Parcial" in facilitadora.get_by_role("status").first.inner_text()
+    assert facilitadora.get_by_role("heading", level=1).inner_text().startswith("Publicar y congelar el Segundo Informe Parcial")
+    resultado = facilitadora.get_by_role("region", name="Resultado").inner_text()
+    assert "Segundo Informe Parcial (" in resultado and "publicado y congelado" in resultado
+    assert "Terminada" in facilitadora.locator(".datos").inner_text()
+    revisar_accesibilidad(facilitadora)
+    clic(facilitadora.get_by_role("link", name="Ver el informe congelado"))
     assert "Publicado y congelado el" in facilitadora.locator(".ficha").inner_text()
     assert not facilitadora.get_by_role("button", name="Publicar y congelar").count()
     archivos = facilitadora.get_by_role("region", name="Archivos publicados")
@@ -273,7 +279,12 @@ def test_crear_revisar_publicar_y_corregir_un_informe(nueva_pagina, stl, tmp_pat
     assert ciudadania.url == stl + f"/informes/{PLAN}/2/v1/"
 
     clic(facilitadora.get_by_role("button", name="Publicar y congelar"))
-    assert "publicado y congelado" in facilitadora.get_by_role("status").inner_text()
+    assert "publicado y congelado" in facilitadora.get_by_role("region", name="Resultado").inner_text()
+    # Las dos publicaciones, en la lista de tareas del plan.
+    clic(facilitadora.get_by_role("link", name="Trabajo en segundo plano"))
+    filas = facilitadora.get_by_role("row", name=re.compile("^Publicar y congelar el Segundo Informe Parcial"))
+    assert filas.count() == 2 and all("Terminada" in t for t in filas.all_inner_texts())
+    revisar_accesibilidad(facilitadora)
 
     # 8. La versión 1 se conserva, avisa que fue corregida y lleva a la 2.
     ciudadania.goto(stl + f"/informes/{PLAN}/2/v1/")
@@ -372,10 +383,45 @@ def test_crear_y_publicar_un_informe_sin_javascript(pagina_sin_js, stl):
     clic(pagina.get_by_role("button", name="Crear el borrador"))
     assert "Borrador del Segundo Informe Parcial creado" in pagina.get_by_role("status").inner_text()
     clic(pagina.get_by_role("button", name="Publicar y congelar"))
-    assert "publicado y congelado" in pagina.get_by_role("status").inner_text()
+    assert "publicado y congelado" in pagina.get_by_role("region", name="Resultado").inner_text()
     assert contar_informes() == 2
 
     pagina.goto(stl + LISTA)
     assert pagina.get_by_role("heading", level=3, name="Segundo Informe Parcial").is_visible()
     pagina.goto(stl + f"/informes/{PLAN}/2/")
     assert pagina.url == stl + f"/informes/{PLAN}/2/v1/"
+
+
+def test_una_tarea_fallida_dice_por_que_y_se_reintenta(nueva_pagina, stl):
+    """Una publicación que no se pudo hacer (el borrador se borró antes de que la tarea corriera)
+    queda a la vista, con su motivo y «Reintentar», legible a 1280 y a 360 px."""
+    from plan.models import Plan
+    from tareas import servicios
+
+    tarea = servicios.encolar(
+        tipo="informes.publicar", descripcion="Publicar y congelar el Segundo Informe Parcial",
+        argumentos={"informe_id": 999999}, plan=Plan.objects.get(slug=PLAN),
+    )
+    motivo = "El informe ya no existe (se borró el borrador): no hay nada que publicar."
+    facilitadora = nueva_pagina()
+    entrar(facilitadora, stl, "facilitadora")
+    clic(facilitadora.get_by_role("link", name="Tareas del plan"))
+    fila = facilitadora.get_by_role("row", name=re.compile("^Publicar y congelar el Segundo Informe Parcial"))
+    assert "Falló" in fila.inner_text()
+    revisar_accesibilidad(facilitadora)
+    clic(fila.get_by_role("link", name=re.compile("^Ver por qué falló")))
+    assert motivo in facilitadora.get_by_role("region", name="Por qué falló").inner_text()
+    revisar_accesibilidad(facilitadora)
+    clic(facilitadora.get_by_role("button", name="Reintentar"))
+    assert "Tarea reintentada" in facilitadora.get_by_role("status").first.inner_text()
+    assert "(intento 2)" in facilitadora.locator(".datos").inner_text()
+    assert motivo in facilitadora.get_by_role("region", name="Por qué falló").inner_text()
+
+    from tests.navegador import chromium
+
+    movil = nueva_pagina(viewport=chromium.VENTANA_MOVIL, is_mobile=True, has_touch=True, device_scale_factor=2)
+    entrar(movil, stl, "facilitadora")
+    for ruta in (f"/trabajo/{PLAN}/tareas/", f"/trabajo/{PLAN}/tareas/{tarea.pk}/"):
+        movil.goto(stl + ruta)
+        revisar_sin_desplazamiento_horizontal(movil)
+        revisar_accesibilidad(movil)

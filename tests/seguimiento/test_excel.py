@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
+from django.urls import resolve, reverse
 from openpyxl import load_workbook
 
 from plan.models import Accion, Institucion, Membresia
@@ -18,7 +18,8 @@ from seguimiento import excel, flujo
 from seguimiento.archivos import XLSX
 from seguimiento.models import Avance, Periodo
 from seguimiento.permisos import acceso_al_plan
-from tests.ayudas import abrir_diciembre_2023, columnas_de_plantilla, filas_de_plantilla, llenar_plantilla
+from tareas.models import Tarea
+from tests.ayudas import abrir_diciembre_2023, al_confirmarse, texto_de, columnas_de_plantilla, filas_de_plantilla, llenar_plantilla
 
 pytestmark = pytest.mark.django_db
 
@@ -85,10 +86,19 @@ def _subir(client, plan, periodo, contenido: bytes, nombre="captura.xlsx"):
 
 
 def _confirmar(client, plan, periodo, vista_previa, operacion="borrador"):
-    return client.post(
-        _url("importar_confirmar", plan, periodo),
-        {"token": vista_previa.context["token"], "operacion": operacion},
-    )
+    """Confirma la vista previa; la escritura la hace la tarea ``excel.confirmar`` (sin broker, al
+    confirmarse la petición)."""
+    with al_confirmarse():
+        return client.post(
+            _url("importar_confirmar", plan, periodo),
+            {"token": vista_previa.context["token"], "operacion": operacion},
+        )
+
+
+def _tarea(respuesta) -> Tarea:
+    """La tarea a cuya página lleva la confirmación."""
+    assert respuesta.status_code == 302, respuesta
+    return Tarea.objects.get(pk=resolve(respuesta["Location"]).kwargs["pk"])
 
 
 def _errores(respuesta) -> list[str]:
@@ -212,11 +222,17 @@ def test_carga_del_stl_vista_previa_y_borradores_con_historial(client, pal, abie
     assert "Vista previa de la carga" in html and "Guardar como borradores" in html and "Guardar y enviar al STL" in html
 
     respuesta = _confirmar(client, pal, abierto, vista, "borrador")
-    assert respuesta.status_code == 302
-    assert respuesta["Location"] == _url("tablero", pal, abierto)
+    tarea = _tarea(respuesta)
     assert [str(m) for m in get_messages(respuesta.wsgi_request)] == [
-        "Se guardaron 3 avances desde Excel, sin enviarlos al STL."
+        "Se pidió guardar la carga de Excel; esta página muestra cómo va."
     ]
+    assert (tarea.tipo, tarea.estado, tarea.pedida_por, tarea.progreso) == ("excel.confirmar", "terminada", facilitadora, 100)
+    assert tarea.resultado == {
+        "resumen": "Se guardaron 3 avances desde Excel, sin enviarlos al STL.", "guardados": 3,
+        "url": _url("tablero", pal, abierto), "enlace": "Ir al tablero",
+    }
+    pagina = texto_de(client.get(respuesta["Location"]))
+    assert "Se guardaron 3 avances desde Excel, sin enviarlos al STL." in pagina and "Terminada" in pagina
     nuevos = {a.accion.clave: a for a in Avance.objects.filter(periodo=abierto).select_related("accion__compromiso__eje")}
     assert sorted(nuevos) == ["1.1.1", "1.5.1", "1.5.2"]
     assert nuevos["1.5.1"].porcentaje == Decimal("50") and nuevos["1.5.1"].etapa == "En implementación"
@@ -240,8 +256,11 @@ def test_carga_del_responsable_guardar_y_enviar(client, pal, abierto, responsabl
     vista = _subir(client, pal, abierto, contenido)
     assert vista.status_code == 200
     respuesta = _confirmar(client, pal, abierto, vista, "enviar")
-    assert respuesta.status_code == 302 and respuesta["Location"] == reverse("trabajo:plan", args=[pal.slug])
-    assert [str(m) for m in get_messages(respuesta.wsgi_request)] == ["Se enviaron 6 avances al STL para su revisión."]
+    tarea = _tarea(respuesta)
+    assert tarea.resultado["resumen"] == "Se enviaron 6 avances al STL para su revisión."
+    assert tarea.resultado["url"] == reverse("trabajo:plan", args=[pal.slug])
+    # El responsable ve la página de la tarea que pidió (no la lista de tareas del STL).
+    assert "Se enviaron 6 avances al STL para su revisión." in texto_de(client.get(respuesta["Location"]))
     enviados = Avance.objects.filter(periodo=abierto)
     assert enviados.count() == 6
     assert set(enviados.values_list("estado", "enviado_por", "porcentaje")) == {
@@ -260,8 +279,7 @@ def test_sin_cambios_y_borradores_pendientes_de_enviar(client, pal, abierto, fac
     assert vista.context["cambios"] == [] and [c["clave"] for c in vista.context["por_enviar"]] == ["1.5.1"]
     html = vista.content.decode()
     assert "Sin cambios:" in html and "Guardar como borradores" not in html
-    respuesta = _confirmar(client, pal, abierto, vista, "enviar")
-    assert respuesta.status_code == 302
+    assert _tarea(_confirmar(client, pal, abierto, vista, "enviar")).estado == "terminada"
     assert Avance.objects.get(periodo=abierto).estado == Avance.Estado.ENVIADO
 
 
@@ -519,15 +537,24 @@ def test_evidencia_exigida_al_enviar_se_avisa_y_no_escribe(client, pal, abierto,
     vista = _subir(client, pal, abierto, llenar_plantilla(plantilla, {"1.5.1": {"Avance %": 50}, "1.5.2": {"Avance %": 50}}))
     assert vista.context["sin_evidencia"] == ["1.5.1", "1.5.2"]
     respuesta = _confirmar(client, pal, abierto, vista, "enviar")
-    assert respuesta.status_code == 400
-    assert _errores(respuesta) == [
+    tarea = _tarea(respuesta)
+    mensaje = (
         "Acción 1.5.1: Este plan exige al menos una evidencia (enlace o archivo) para enviar un avance. "
         "No se guardó ningún avance."
-    ]
+    )
+    assert (tarea.estado, tarea.error) == ("fallida", mensaje)
     assert not Avance.objects.filter(periodo=abierto).exists()
-    # La vista previa sigue: se puede guardar como borradores.
-    assert _confirmar(client, pal, abierto, vista, "borrador").status_code == 302
+    # La página de la tarea dice por qué y lleva de vuelta a la vista previa, que sigue en la sesión.
+    pagina = client.get(respuesta["Location"])
+    assert mensaje in texto_de(pagina)
+    vuelta = client.get(tarea.origen)
+    assert vuelta.status_code == 200 and "Vista previa de la carga" in texto_de(vuelta)
+    assert tarea.origen in pagina.content.decode()
+    # Se puede guardar como borradores.
+    assert _tarea(_confirmar(client, pal, abierto, vista, "borrador")).estado == "terminada"
     assert Avance.objects.filter(periodo=abierto, estado=Avance.Estado.BORRADOR).count() == 2
+    # Y ya se usó: la dirección de vuelta muestra el formulario, no la vista previa.
+    assert "Vista previa de la carga" not in texto_de(client.get(tarea.origen))
 
 
 # --- Permisos ------------------------------------------------------------------------------

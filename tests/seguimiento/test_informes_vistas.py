@@ -12,7 +12,8 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from seguimiento.models import CifraPublicada, Informe, Periodo
-from tests.ayudas import cuerpo, texto_pdf
+from tareas.models import Tarea
+from tests.ayudas import al_confirmarse, cuerpo, texto_pdf
 
 PDF_1 = "/informes/pal-2022-2024/1/v1/pal-2022-2024-informe-1-v1.pdf"
 XLSX_1 = "/informes/pal-2022-2024/1/v1/pal-2022-2024-informe-1-v1.xlsx"
@@ -110,10 +111,16 @@ def test_la_facilitadora_crea_revisa_y_publica_un_informe(client, ciclo):
     assert previa["Content-Type"] == "application/pdf"
     assert "BORRADOR · NO PUBLICADO" in texto_pdf(previa.content)
     assert "Primera Sesión Ordinaria 2024" in texto_pdf(previa.content)
-    respuesta = client.post(f"{base}{informe.pk}/publicar/", follow=True)
+    # Publicar pide la tarea y lleva a su página; sin broker, la tarea corre al confirmarse la petición.
+    with al_confirmarse():
+        respuesta = client.post(f"{base}{informe.pk}/publicar/")
+    tarea = Tarea.objects.get(tipo="informes.publicar", argumentos__informe_id=informe.pk)
+    assert respuesta["Location"] == f"/trabajo/{ciclo.plan.slug}/tareas/{tarea.pk}/"
+    assert (tarea.estado, tarea.progreso, tarea.pedida_por, tarea.intentos) == ("terminada", 100, ciclo.facilitadora, 1)
     informe.refresh_from_db()
     assert informe.congelado and informe.publicado_por == ciclo.facilitadora
-    assert "publicado y congelado" in respuesta.content.decode()
+    pagina = client.get(respuesta["Location"]).content.decode()
+    assert "publicado y congelado" in pagina and f'href="{base}{informe.pk}/"' in pagina
     assert CifraPublicada.objects.filter(informe=informe).count() == 1 + 7 + 13
     # Ya en el portal, y su vista previa lleva a lo congelado.
     assert "Segundo Informe Parcial" in client.get("/informes/").content.decode()
@@ -174,7 +181,8 @@ def test_corregir_desde_el_trabajo_deja_ambas_versiones_en_el_portal(client, cic
     assert respuesta["Location"] == f"{base}{v2.pk}/"
     # Las cifras capturadas se copian para corregirlas en el admin.
     assert CifraPublicada.objects.filter(informe=v2).count() == CifraPublicada.objects.filter(informe=primero).count()
-    client.post(f"{base}{v2.pk}/publicar/")
+    with al_confirmarse():
+        client.post(f"{base}{v2.pk}/publicar/")
     v2.refresh_from_db()
     assert v2.congelado and v2.origen_cifras == Informe.OrigenCifras.CAPTURA
     assert client.get("/informes/pal-2022-2024/1/")["Location"] == "/informes/pal-2022-2024/1/v2/"

@@ -10,11 +10,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from plan.models import Compromiso
 from seguimiento import evidencias, flujo
 from seguimiento.models import Avance, Evidencia, Informe, Periodo
-from tests.ayudas import PDF, accion
+from tareas.models import Tarea
+from tests.ayudas import PDF, accion, al_confirmarse
 from tests.seguimiento.conftest import CLAVE
 
 PAPELES = ["anonimo", "sin_papel", "extrana", "judicial", "iacip", "integrante", "facilitadora", "admin"]
@@ -43,6 +45,18 @@ def escenario(ciclo, django_user_model, settings, tmp_path):
         plan=ciclo.plan, numero=2, titulo="Segundo Informe Parcial", periodo_inicial=publicado, periodo_final=publicado
     )
     ciclo.informe_publicado = Informe.objects.get(plan=ciclo.plan, numero=1)
+    # Tareas en segundo plano: un aviso que falló (pedido por la facilitadora) y la carga de Excel
+    # del IACIP, terminada.
+    ciclo.tarea_fallida = Tarea.objects.create(
+        tipo="correos.devolucion", descripcion="Aviso por correo: avance devuelto de la acción 4.1.1",
+        argumentos={"avance_id": avance.pk}, plan=ciclo.plan, pedida_por=ciclo.facilitadora,
+        estado=Tarea.Estado.FALLIDA, error="El servidor de correo no respondió.", terminada=timezone.now(), intentos=1,
+    )
+    ciclo.tarea_del_iacip = Tarea.objects.create(
+        tipo="excel.confirmar", descripcion="Carga de Excel «captura.xlsx»", argumentos={}, plan=ciclo.plan,
+        pedida_por=ciclo.iacip, estado=Tarea.Estado.TERMINADA, terminada=timezone.now(), progreso=100,
+        resultado={"resumen": "Se guardaron 2 avances desde Excel, sin enviarlos al STL."},
+    )
     return ciclo
 
 
@@ -72,6 +86,14 @@ def _base(e):
 
 def _evidencias_compromiso(e, sufijo=""):
     return f"{_base(e)}/compromisos/7.1/evidencias/{sufijo}"
+
+
+def _tareas(e, sufijo=""):
+    return f"/trabajo/{e.plan.slug}/tareas/{sufijo}"
+
+
+def _estado_tareas():
+    return sorted(Tarea.objects.values_list("pk", "estado", "intentos"))
 
 
 def _estado_evidencias():
@@ -158,6 +180,16 @@ CASOS = {
         [302, 404, 404, 403, 403, 403, 302, 302],
     ),
     "informe (borrar borrador)": ("post", lambda e: _informes(e, f"{e.borrador.pk}/borrar/"), lambda e: {}, [302, 404, 404, 403, 403, 403, 302, 302]),
+    # Trabajo en segundo plano: el STL ve la lista y cada tarea; un responsable, solo las que pidió;
+    # reintenta la facilitación (o quien la pidió), nunca la integrante.
+    "tareas (lista)": ("get", lambda e: _tareas(e), None, [302, 404, 404, 403, 403, 200, 200, 200]),
+    "tarea de la facilitadora (ver)": (
+        "get", lambda e: _tareas(e, f"{e.tarea_fallida.pk}/"), None, [302, 404, 404, 404, 404, 200, 200, 200],
+    ),
+    "tarea del IACIP (ver)": ("get", lambda e: _tareas(e, f"{e.tarea_del_iacip.pk}/"), None, [302, 404, 404, 404, 200, 200, 200, 200]),
+    "tarea fallida (reintentar)": (
+        "post", lambda e: _tareas(e, f"{e.tarea_fallida.pk}/reintentar/"), lambda e: {}, [302, 404, 404, 404, 404, 403, 302, 302],
+    ),
 }
 
 
@@ -171,10 +203,13 @@ def test_matriz_de_permisos(client, escenario, caso, papel):
     periodo_antes = (escenario.periodo.estado, escenario.periodo.fecha_limite)
     informes_antes = _estado_informes()
     evidencias_antes = _estado_evidencias()
-    if metodo == "get":
-        respuesta = cliente.get(direccion(escenario))
-    else:
-        respuesta = cliente.post(direccion(escenario), datos(escenario))
+    tareas_antes = _estado_tareas()
+    # Como en una petición de verdad, lo que espera a la confirmación corre (las tareas, sin broker).
+    with al_confirmarse():
+        if metodo == "get":
+            respuesta = cliente.get(direccion(escenario))
+        else:
+            respuesta = cliente.post(direccion(escenario), datos(escenario))
     assert respuesta.status_code == esperado, f"{caso} como {papel}: {respuesta.status_code}"
     if esperado == 302 and papel == "anonimo":
         assert respuesta["Location"].startswith("/cuentas/entrar/?next=")
@@ -187,6 +222,9 @@ def test_matriz_de_permisos(client, escenario, caso, papel):
         assert not escenario.plan.exige_evidencia
         assert _estado_informes() == informes_antes
         assert _estado_evidencias() == evidencias_antes
+        assert _estado_tareas() == tareas_antes
+    elif caso.startswith("tarea") and metodo == "post":
+        assert _estado_tareas() != tareas_antes, f"{caso} como {papel} no cambió nada"
     elif caso.startswith("informe") and metodo == "post":
         assert _estado_informes() != informes_antes, f"{caso} como {papel} no cambió nada"
     elif caso.startswith("evidencia") and metodo == "post":

@@ -429,3 +429,25 @@ def test_con_el_plan_real(pal, mailoutbox, django_user_model):
     for accion in esperadas[1:]:
         assert f"- {accion.clave}: " in correo.body
     assert "https://portal.example.org/trabajo/pal-2022-2024/" in correo.body
+
+
+def test_dos_programadores_a_la_vez_no_duplican_los_recordatorios(escenario, mailoutbox, monkeypatch):
+    """``celery beat`` (o cron) corriendo dos veces el mismo día, p. ej. dos programadores por error:
+    la tarea ``tareas.comando`` corre el mismo comando y el registro de un recordatorio por cuenta,
+    periodo y día (restricción de la base) deja la segunda vuelta sin nada que enviar."""
+    from django.utils import timezone
+
+    from tareas.tasks import comando
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: LIMITE - datetime.timedelta(days=3))
+    comando.delay("enviar_recordatorios")
+    comando.delay("enviar_recordatorios")
+    assert len(mailoutbox) == 2
+    assert Recordatorio.objects.count() == 2
+
+
+def test_el_programador_solo_corre_los_comandos_programados():
+    from tareas.tasks import comando
+
+    with pytest.raises(ValueError, match="no es un comando programable"):
+        comando("flush")

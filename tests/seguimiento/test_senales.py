@@ -8,6 +8,7 @@ import logging
 from seguimiento import flujo
 from seguimiento.models import Periodo
 from seguimiento.senales import informe_publicado, periodo_publicado
+from tareas.models import Tarea
 
 
 def test_un_receptor_que_falla_queda_en_la_bitacora_y_el_periodo_queda_publicado(ciclo, caplog, django_capture_on_commit_callbacks):
@@ -24,7 +25,10 @@ def test_un_receptor_que_falla_queda_en_la_bitacora_y_el_periodo_queda_publicado
             assert recibidos == []  # todavía no: la transacción no se ha confirmado
     finally:
         periodo_publicado.disconnect(dispatch_uid="prueba-falla")
-    assert len(pendientes) == 1
+    # Una señal al confirmarse; su otro receptor (suscripciones) pidió los avisos, que se entregan
+    # al confirmarse a su vez: el receptor que falla no lo impidió.
+    assert [p.__qualname__ for p in pendientes] == ["enviar_al_confirmar.<locals>.enviar", "encolar.<locals>.<lambda>"]
+    assert Tarea.objects.get(tipo="suscripciones.avisar_periodo").estado == Tarea.Estado.TERMINADA
     assert recibidos == [ciclo.periodo.slug]
     assert Periodo.objects.get(pk=ciclo.periodo.pk).publicado
     assert "al recibir la publicación de Periodo" in caplog.text and "el servidor de correo no responde" in caplog.text

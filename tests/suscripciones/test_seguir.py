@@ -258,11 +258,11 @@ def test_los_avisos_cuestan_las_mismas_consultas_sean_cuantas_sean_las_direccion
     # 1 los compromisos con avances en el periodo, 1 las suscripciones, 4 el estado público del
     # plan, 1 el informe publicado de ese periodo (no hay: no se leen cifras oficiales).
     with django_assert_num_queries(7):
-        assert avisar_periodo(sender=None, periodo=ciclo.periodo) == 1
+        assert avisar_periodo(periodo=ciclo.periodo) == 1
     for numero in range(3):
         correo.seguir(SEGUIR_PLAN, f"persona{numero}@example.org")
     with django_assert_num_queries(7):
-        assert avisar_periodo(sender=None, periodo=ciclo.periodo) == 4
+        assert avisar_periodo(periodo=ciclo.periodo) == 4
 
 
 def test_las_direcciones_sin_confirmar_se_borran_al_vencer_su_enlace(correo, ciclo, mailoutbox):

@@ -1,0 +1,73 @@
+"""Los avisos de publicación se envían en segundo plano (``tareas``), no en la petición que publica.
+
+Los receptores de las señales de ``seguimiento/senales.py`` (conectados en ``apps.py``) solo piden
+la tarea; la tarea vuelve a leer el periodo o el informe y envía un correo por dirección
+(``correos.avisar_periodo`` y ``correos.avisar_informe``). Una tarea fallida (el servidor de correo
+no responde) queda a la vista en las tareas del plan y se reintenta desde allí.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from seguimiento.models import Informe, Periodo
+from tareas.registro import trabajo
+from tareas.servicios import encolar
+
+from . import correos
+
+
+def _resumen(enviados: int) -> dict:
+    if not enviados:
+        return {"resumen": _("Nadie que siga el plan o sus compromisos esperaba este aviso: no se envió ningún correo.")}
+    return {
+        "resumen": ngettext(
+            "Aviso enviado a %(n)s dirección que sigue el plan o sus compromisos.",
+            "Aviso enviado a %(n)s direcciones que siguen el plan o sus compromisos.",
+            enviados,
+        ) % {"n": enviados}
+    }
+
+
+def _buscar(modelo, pk: int, mensaje: str):
+    objeto = modelo.objects.select_related("plan").filter(pk=pk).first()
+    if objeto is None:
+        raise ValidationError(mensaje, code="no_existe")
+    return objeto
+
+
+@trabajo("suscripciones.avisar_periodo")
+def avisar_periodo(tarea, *, periodo_id: int) -> dict:
+    periodo = _buscar(Periodo, periodo_id, _("El periodo ya no existe: no hay nada que avisar."))
+    return _resumen(correos.avisar_periodo(periodo=periodo))
+
+
+@trabajo("suscripciones.avisar_informe")
+def avisar_informe(tarea, *, informe_id: int) -> dict:
+    informe = _buscar(Informe, informe_id, _("El informe ya no existe: no hay nada que avisar."))
+    return _resumen(correos.avisar_informe(informe=informe))
+
+
+def al_publicarse_periodo(sender, periodo, usuario=None, **_datos) -> None:
+    """Receptor de ``periodo_publicado``: pide los avisos."""
+    encolar(
+        tipo="suscripciones.avisar_periodo",
+        descripcion=_("Avisos por correo a quien sigue el plan: periodo %(periodo)s publicado")
+        % {"periodo": periodo.nombre},
+        argumentos={"periodo_id": periodo.pk},
+        plan=periodo.plan,
+        usuario=usuario,
+    )
+
+
+def al_publicarse_informe(sender, informe, usuario=None, **_datos) -> None:
+    """Receptor de ``informe_publicado``: pide los avisos."""
+    encolar(
+        tipo="suscripciones.avisar_informe",
+        descripcion=_("Avisos por correo a quien sigue el plan: %(informe)s publicado") % {"informe": informe.titulo},
+        argumentos={"informe_id": informe.pk},
+        plan=informe.plan,
+        usuario=usuario,
+    )
