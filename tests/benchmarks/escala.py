@@ -148,11 +148,9 @@ def arrancar_s3(temporal: Path):
 class Worker(Proceso):
     """``celery -A estado_abierto worker --pool=solo`` con el entorno de los servidores."""
 
-    def __init__(self, entorno: dict, bitacora: Path, incluir: str | None):
+    def __init__(self, entorno: dict, bitacora: Path):
         orden = [sys.executable, "-m", "celery", "-A", "estado_abierto", "worker", "--pool=solo",
                  "--loglevel=info", "-n", f"h-escala-{os.getpid()}@%h", "--without-gossip", "--without-mingle"]
-        if incluir:
-            orden += ["-I", incluir]
         super().__init__(orden, entorno, bitacora)
 
     def esperar(self, segundos: float = 60) -> None:
@@ -381,42 +379,24 @@ def crear_informe(plan):
     )
 
 
-def pedir_informe(a: Servidor, navegador: Navegador, entorno: dict, informe, usuario) -> tuple[str, int | None, str]:
-    """Pide la publicación del informe: con el trabajo del portal, por el botón del STL en A (que
-    encola y lleva a la página de la tarea); sin él, ``tareas.servicios.encolar`` en otro proceso
-    con el trabajo de la medición. Devuelve (cómo, id de la tarea, error)."""
-    from tareas import registro
-
-    if TRABAJO_DEL_PORTAL in registro.registrados():
-        ruta = f"/trabajo/{informe.plan.slug}/informes/{informe.pk}/"
-        estado, _d, contenido, _ms = navegador.pedir(a.puerto, "GET", ruta)
-        if estado != 200:
-            return "POST en A", None, f"`GET {ruta}` en A respondió {estado}"
-        estado, destino, _, _ms = navegador.pedir(
-            a.puerto, "POST", ruta + "publicar/", {"csrfmiddlewaretoken": token_csrf(contenido)}
-        )
-        encontrado = re.search(r"/tareas/(\d+)/", destino)
-        como = f"`POST {ruta}publicar/` en A (trabajo `{TRABAJO_DEL_PORTAL}` del portal)"
-        if estado != 302 or not encontrado:
-            return como, None, f"respondió {estado} → `{destino or 'sin redirección'}`, no a la página de una tarea"
-        return como, int(encontrado.group(1)), ""
-    import _trabajo_escala
-
-    codigo = (
-        "import tests.benchmarks._trabajo_escala as t; from tareas.servicios import encolar; "
-        "from plan.models import Plan; from django.contrib.auth import get_user_model; "
-        f"u = get_user_model().objects.get(pk={usuario.pk}); "
-        f"print(encolar(tipo=t.NOMBRE, descripcion='Publicar el informe {informe.pk} (medición de escala)', "
-        f"argumentos={{'informe_id': {informe.pk}, 'usuario_id': u.pk}}, plan=Plan.objects.get(pk={informe.plan_id}), "
-        "usuario=u).pk)"
+def pedir_informe(a: Servidor, navegador: Navegador, informe) -> tuple[str, int | None, str]:
+    """Pide la publicación del informe por el botón del STL en A, que encola el trabajo
+    ``informes.publicar`` y lleva a la página de la tarea. Devuelve (cómo, id de la tarea, error)."""
+    ruta = f"/trabajo/{informe.plan.slug}/informes/{informe.pk}/"
+    estado, _d, contenido, _ms = navegador.pedir(a.puerto, "GET", ruta)
+    if estado != 200:
+        return "POST en A", None, f"`GET {ruta}` en A respondió {estado}"
+    estado, destino, _, _ms = navegador.pedir(
+        a.puerto, "POST", ruta + "publicar/", {"csrfmiddlewaretoken": token_csrf(contenido)}
     )
-    _t, salida = manage(entorno, "shell", "-c", codigo)
-    como = (f"`tareas.servicios.encolar` en otro proceso (trabajo `{_trabajo_escala.NOMBRE}` de la medición: "
-            f"el árbol aún no trae `{TRABAJO_DEL_PORTAL}`)")
-    return como, int(salida.strip().splitlines()[-1]), ""
+    encontrado = re.search(r"/tareas/(\d+)/", destino)
+    como = f"`POST {ruta}publicar/` en A (trabajo `{TRABAJO_DEL_PORTAL}`)"
+    if estado != 302 or not encontrado:
+        return como, None, f"respondió {estado} → `{destino or 'sin redirección'}`, no a la página de una tarea"
+    return como, int(encontrado.group(1)), ""
 
 
-def medir_informe(a: Servidor, b: Servidor, navegador: Navegador, entorno: dict, plan, usuario,
+def medir_informe(a: Servidor, b: Servidor, navegador: Navegador, plan,
                   ruta_sonda: str, antes: float, limite: float, s3) -> tuple[Render, Sonda, float]:
     from plan.models import Accion
     from seguimiento.models import Informe
@@ -430,7 +410,7 @@ def medir_informe(a: Servidor, b: Servidor, navegador: Navegador, entorno: dict,
     try:
         time.sleep(antes)
         pedido = time.time()
-        como, tarea_id, error = pedir_informe(a, navegador, entorno, informe, usuario)
+        como, tarea_id, error = pedir_informe(a, navegador, informe)
         r = Render(como, tarea_id, error=error, acciones=Accion.objects.filter(compromiso__eje__plan=plan).count())
         if tarea_id is None:
             r.estado = "no se pidió"
@@ -557,7 +537,6 @@ def ejecutar(a, estado: Estado) -> str:
 
     from plan.models import Accion, Plan
     from seguimiento.models import Avance
-    from tareas import registro
 
     grande = (
         Plan.objects.filter(slug__startswith="sintetico-")
@@ -580,12 +559,11 @@ def ejecutar(a, estado: Estado) -> str:
         ("Celery", f"{celery.__version__}, un worker `--pool=solo`"),
         ("S3", f"moto {moto.__version__} (`ThreadedMotoServer` en 127.0.0.1, en el proceso del script)"),
     ]
-    trabajo_del_portal = TRABAJO_DEL_PORTAL in registro.registrados()
     connections.close_all()
 
     aviso("worker de Celery")
     # LOG_LEVEL=INFO solo en el worker: su «ready.» dice que ya escucha al broker.
-    worker = Worker({**entorno, "LOG_LEVEL": "INFO"}, estado.temporal / "worker.log", None if trabajo_del_portal else "tests.benchmarks._trabajo_escala")
+    worker = Worker({**entorno, "LOG_LEVEL": "INFO"}, estado.temporal / "worker.log")
     estado.servidores.append(worker)
     worker.esperar()
 
@@ -635,7 +613,7 @@ def ejecutar(a, estado: Estado) -> str:
             comprobaciones.append(comprobar_publicacion(srv_a, srv_b, navegador, grande))
             aviso(f"informe de {grande.slug} en el worker, con la sonda en A y B")
             render, sonda, pedido = medir_informe(
-                srv_a, srv_b, navegador, entorno, grande, usuario, f"{base}/compromisos/{a.compromiso}/",
+                srv_a, srv_b, navegador, grande, f"{base}/compromisos/{a.compromiso}/",
                 a.sonda_antes, a.limite_informe, s3,
             )
             connections.close_all()
