@@ -1,5 +1,7 @@
 """Las escrituras de las suscripciones: pedir, confirmar, dar de baja y borrar los datos de una
-dirección. Cada una en una transacción; los correos salen al confirmarse (``on_commit``).
+dirección. Cada una en una transacción; los correos los envía una tarea en segundo plano
+(``trabajos_en_segundo_plano.py``) pedida en esa transacción: nunca dentro de la petición, y la
+tarea solo guarda números de suscripción, no la dirección.
 
 Ninguna dice a quien la llama si la dirección ya estaba suscrita: las vistas responden igual en
 todos los casos, para que el formulario no sirva para averiguar quién sigue qué.
@@ -16,8 +18,8 @@ from django.utils import timezone
 from plan.models import Compromiso, Plan
 
 from . import enlaces
-from .correos import enviar_confirmacion, enviar_enlace_de_borrado
 from .models import Suscripcion
+from .trabajos_en_segundo_plano import pedir_confirmacion, pedir_enlace_de_borrado
 
 
 def normalizar(correo: str) -> str:
@@ -45,7 +47,7 @@ def pedir_suscripcion(*, correo: str, plan: Plan | None = None, compromiso: Comp
     else:
         suscripcion.confirmacion_enviada_en = ahora
         suscripcion.save(update_fields=["confirmacion_enviada_en"])
-    transaction.on_commit(lambda: enviar_confirmacion(suscripcion))
+    pedir_confirmacion(suscripcion)
 
 
 def _suscripciones(token: str, proposito: str):
@@ -76,7 +78,7 @@ def pedir_borrado(*, correo: str) -> None:
     correo = normalizar(correo)
     ids = list(Suscripcion.objects.filter(correo=correo).values_list("pk", flat=True))
     if ids:
-        transaction.on_commit(lambda: enviar_enlace_de_borrado(correo, ids))
+        pedir_enlace_de_borrado(ids)
 
 
 @transaction.atomic

@@ -1,4 +1,8 @@
-"""Los avisos de publicación se envían en segundo plano (``tareas``), no en la petición que publica.
+"""Los correos de las suscripciones se envían en segundo plano (``tareas``), no en la petición.
+
+La confirmación y el enlace para borrar los datos los pide ``servicios.py``; la tarea guarda solo
+los números de las suscripciones (la dirección se lee de ellas al enviar: no queda copiada en la
+tarea, y si la persona se dio de baja antes, no se envía nada).
 
 Los receptores de las señales de ``seguimiento/senales.py`` (conectados en ``apps.py``) solo piden
 la tarea; la tarea vuelve a leer el periodo o el informe y envía un correo por dirección
@@ -17,6 +21,7 @@ from tareas.registro import trabajo
 from tareas.servicios import encolar
 
 from . import correos
+from .models import Suscripcion
 
 
 def _resumen(enviados: int) -> dict:
@@ -70,4 +75,41 @@ def al_publicarse_informe(sender, informe, usuario=None, **_datos) -> None:
         argumentos={"informe_id": informe.pk},
         plan=informe.plan,
         usuario=usuario,
+    )
+
+
+@trabajo("suscripciones.confirmar")
+def confirmar(tarea, *, suscripcion_id: int) -> dict:
+    suscripcion = Suscripcion.objects.select_related("plan", "compromiso__eje__plan").filter(pk=suscripcion_id).first()
+    if suscripcion is None or suscripcion.confirmada:
+        return {"resumen": _("La suscripción ya no espera confirmación: no se envió ningún correo.")}
+    correos.enviar_confirmacion(suscripcion)
+    return {"resumen": _("Correo de confirmación enviado.")}
+
+
+@trabajo("suscripciones.enlace_de_borrado")
+def enlace_de_borrado(tarea, *, ids: list[int]) -> dict:
+    direcciones = set(Suscripcion.objects.filter(pk__in=ids).values_list("correo", flat=True))
+    if len(direcciones) != 1:  # ya se borraron (o nunca fueron de una sola dirección)
+        return {"resumen": _("Esas suscripciones ya no existen: no se envió ningún correo.")}
+    correos.enviar_enlace_de_borrado(direcciones.pop(), ids)
+    return {"resumen": _("Enlace para borrar los datos enviado.")}
+
+
+def pedir_confirmacion(suscripcion: Suscripcion) -> None:
+    plan = suscripcion.plan or suscripcion.compromiso.eje.plan
+    encolar(
+        tipo="suscripciones.confirmar",
+        descripcion=_("Correo de confirmación a quien pidió seguir %(que)s")
+        % {"que": plan if suscripcion.plan_id else _("el compromiso %(clave)s") % {"clave": suscripcion.compromiso.clave}},
+        argumentos={"suscripcion_id": suscripcion.pk},
+        plan=plan,
+    )
+
+
+def pedir_enlace_de_borrado(ids: list[int]) -> None:
+    encolar(
+        tipo="suscripciones.enlace_de_borrado",
+        descripcion=_("Correo con el enlace para borrar los datos de quien sigue el portal"),
+        argumentos={"ids": ids},
     )

@@ -282,3 +282,24 @@ def test_las_direcciones_sin_confirmar_se_borran_al_vencer_su_enlace(correo, cic
     call_command("borrar_suscripciones_vencidas", stdout=salida)
     assert salida.getvalue().strip() == "Suscripciones sin confirmar borradas: 1."
     assert sorted(Suscripcion.objects.values_list("correo", flat=True)) == ["confirmada@example.org", "reciente@example.org"]
+
+
+def test_los_correos_del_formulario_salen_de_una_tarea_que_no_guarda_la_direccion(correo, mailoutbox):
+    """La confirmación y el enlace para borrar los datos no se envían dentro de la petición
+    pública: una tarea los envía (en un worker, con broker), y la tarea solo sabe el número de la
+    suscripción, nunca la dirección (que se borra con la suscripción)."""
+    from tareas.models import Tarea
+
+    correo.post(SEGUIR_4_1, {"correo": "ana.lopez@example.org"})
+    correo.post("/suscripciones/borrar/", {"correo": "ana.lopez@example.org"})
+    tareas = list(Tarea.objects.filter(tipo__startswith="suscripciones.").order_by("pk"))
+    assert [(t.tipo, t.estado) for t in tareas] == [
+        ("suscripciones.confirmar", Tarea.Estado.TERMINADA),
+        ("suscripciones.enlace_de_borrado", Tarea.Estado.TERMINADA),
+    ]
+    assert [m.subject for m in mailoutbox] == [
+        "Confirme que quiere seguir el compromiso 4.1. Transparencia, Datos Personales y Estado Abierto (PAL 2022-2024)",
+        "Borrar sus datos de Estado Abierto",
+    ]
+    for tarea in tareas:
+        assert "ana.lopez" not in f"{tarea.descripcion} {tarea.argumentos} {tarea.resultado} {tarea.paso}"
