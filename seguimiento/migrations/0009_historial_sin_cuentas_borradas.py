@@ -1,6 +1,5 @@
 # El historial deja de apuntar a cuentas ya borradas (plan/historial.py).
 
-from django.conf import settings
 from django.db import migrations
 
 from plan.historial import migracion_olvidar_cuentas_borradas
