@@ -177,6 +177,7 @@ INSTALLED_APPS = [
     "portal",
     "suscripciones",
     "tareas",
+    "operacion",
     "django_guid",
 ]
 
