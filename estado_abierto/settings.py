@@ -184,6 +184,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # Primero: cada línea del registro de la petición lleva su identificador (X-Request-ID).
     "django_guid.middleware.guid_middleware",
+    # /healthz y /readyz se contestan aquí: sin redirigir a https ni exigir ALLOWED_HOSTS (un
+    # balanceador sondea por http con la IP como Host); ver operacion/salud.py.
+    "operacion.salud.SondasDeSalud",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "estado_abierto.politica_de_contenido.PoliticaDeContenido",
@@ -202,7 +205,9 @@ MIDDLEWARE = [
 if not DEBUG:
     # En producción WhiteNoise sirve los estáticos recogidos con collectstatic; en
     # desarrollo los sirve runserver directamente desde static/.
-    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "whitenoise.middleware.WhiteNoiseMiddleware"
+    )
 
 ROOT_URLCONF = "estado_abierto.urls"
 
@@ -470,6 +475,9 @@ SECURE_PROXY_SSL_HEADER = env_encabezado_proxy()
 # Todo por HTTPS en producción: la redirección y HSTS (un año, también para los subdominios del
 # host) se apagan solo a propósito, p. ej. SECURE_SSL_REDIRECT=false si el proxy ya redirige.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Las sondas de salud se contestan antes de SecurityMiddleware (operacion/salud.py); la excepción
+# queda escrita también aquí por si alguien reordena MIDDLEWARE.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env_entero("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 60 * 60, minimo=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 # «preload» solo declara que el dominio acepta entrar a la lista de los navegadores (se pide
