@@ -557,7 +557,9 @@ from django_guid.integrations import CeleryIntegration as _IdDeLaPeticionEnCeler
 
 DJANGO_GUID = {
     "GUID_HEADER_NAME": "X-Request-ID",
-    "VALIDATE_GUID": False,
+    # Solo se reusa un identificador que sea un UUID (el de nginx, $request_id, o el de Heroku):
+    # cualquier otro valor (largo, inventado para confundir la correlación) se cambia por uno nuevo.
+    "VALIDATE_GUID": True,
     "RETURN_HEADER": True,
     "EXPOSE_HEADER": True,
     "UUID_LENGTH": 32,
