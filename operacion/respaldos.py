@@ -144,8 +144,14 @@ def respaldar(*, destino: Path, using: str = DEFAULT_DB_ALIAS) -> Resumen:
 
 def _respaldar_en_carpeta(carpeta: Path, *, using: str) -> Resumen:
     (carpeta / "datos").mkdir(parents=True, exist_ok=True)
-    # Una sola transacción de lectura: en PostgreSQL todo sale de la misma foto de la base.
+    # Una sola transacción de lectura: todo sale de la misma foto de la base (en PostgreSQL hace
+    # falta REPEATABLE READ, y solo se puede pedir si la transacción empieza aquí).
+    conexion = connections[using]
+    empieza_aqui = not conexion.in_atomic_block
     with transaction.atomic(using=using):
+        if conexion.vendor == "postgresql" and empieza_aqui:
+            with conexion.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
         comun = {"natural_foreign": True, "use_base_manager": True, "database": using, "verbosity": 0}
         call_command("dumpdata", *MODELOS_DE_MIGRATE, natural_primary=True,
                      output=str(carpeta / DATOS_POR_LLAVE_NATURAL), **comun)
@@ -163,10 +169,16 @@ def _respaldar_en_carpeta(carpeta: Path, *, using: str) -> Resumen:
         copia = carpeta / "archivos" / nombre
         copia.parent.mkdir(parents=True, exist_ok=True)
         resumen = hashlib.sha256()
-        with almacenamiento.open(nombre, "rb") as origen, open(copia, "wb") as salida:
-            while bloque := origen.read(_BLOQUE):
-                resumen.update(bloque)
-                salida.write(bloque)
+        try:
+            with almacenamiento.open(nombre, "rb") as origen, open(copia, "wb") as salida:
+                while bloque := origen.read(_BLOQUE):
+                    resumen.update(bloque)
+                    salida.write(bloque)
+        except FileNotFoundError:
+            # Se borró entre la lista y la copia (una evidencia quitada de un borrador): ya no
+            # está en la foto de la base, que se tomó antes.
+            copia.unlink(missing_ok=True)
+            continue
         tamano = copia.stat().st_size
         bytes_de_archivos += tamano
         listado.append({"ruta": f"archivos/{nombre}", "tamano": tamano, "sha256": resumen.hexdigest()})
