@@ -274,6 +274,9 @@ LOCALE_PATHS = [BASE_DIR / "estado_abierto" / "locale"]
 # Los fixtures del proyecto (plan real, catálogo ODS) se cargan por nombre:
 # python manage.py loaddata pal_2022_2024
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+# «json» de Django, salvo que una llave del historial que apunta a una cuenta borrada se escribe con
+# su número en vez de hacer fallar dumpdata --natural-foreign (operacion/serializador_json.py).
+SERIALIZATION_MODULES = {"json": "operacion.serializador_json"}
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

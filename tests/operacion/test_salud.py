@@ -75,9 +75,9 @@ def test_base_de_datos_caida(monkeypatch):
 
 @pytest.mark.django_db
 def test_migraciones_pendientes():
-    MigrationRecorder(connection).record_unapplied("plan", "0008_historial_sin_cuentas_borradas")
+    MigrationRecorder(connection).record_unapplied("plan", "0007_metas_ods_en_orden_natural")
     assert _fallidas() == {
-        "migraciones": "faltan migraciones por aplicar (manage.py migrate): plan.0008_historial_sin_cuentas_borradas"
+        "migraciones": "faltan migraciones por aplicar (manage.py migrate): plan.0007_metas_ods_en_orden_natural"
     }
 
 
