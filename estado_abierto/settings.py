@@ -178,12 +178,16 @@ INSTALLED_APPS = [
     "portal",
     "suscripciones",
     "tareas",
+    "operacion",
     "django_guid",
 ]
 
 MIDDLEWARE = [
     # Primero: cada línea del registro de la petición lleva su identificador (X-Request-ID).
     "django_guid.middleware.guid_middleware",
+    # /healthz y /readyz se contestan aquí: sin redirigir a https ni exigir ALLOWED_HOSTS (un
+    # balanceador sondea por http con la IP como Host); ver operacion/salud.py.
+    "operacion.salud.SondasDeSalud",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "estado_abierto.politica_de_contenido.PoliticaDeContenido",
@@ -202,7 +206,9 @@ MIDDLEWARE = [
 if not DEBUG:
     # En producción WhiteNoise sirve los estáticos recogidos con collectstatic; en
     # desarrollo los sirve runserver directamente desde static/.
-    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "whitenoise.middleware.WhiteNoiseMiddleware"
+    )
 
 ROOT_URLCONF = "estado_abierto.urls"
 
@@ -269,6 +275,9 @@ LOCALE_PATHS = [BASE_DIR / "estado_abierto" / "locale"]
 # Los fixtures del proyecto (plan real, catálogo ODS) se cargan por nombre:
 # python manage.py loaddata pal_2022_2024
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+# «json» de Django, salvo que una llave del historial que apunta a una cuenta borrada se escribe con
+# su número en vez de hacer fallar dumpdata --natural-foreign (operacion/serializador_json.py).
+SERIALIZATION_MODULES = {"json": "operacion.serializador_json"}
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -493,6 +502,9 @@ SECURE_PROXY_SSL_HEADER = env_encabezado_proxy()
 # Todo por HTTPS en producción: la redirección y HSTS (un año, también para los subdominios del
 # host) se apagan solo a propósito, p. ej. SECURE_SSL_REDIRECT=false si el proxy ya redirige.
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# Las sondas de salud se contestan antes de SecurityMiddleware (operacion/salud.py); la excepción
+# queda escrita también aquí por si alguien reordena MIDDLEWARE.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env_entero("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 60 * 60, minimo=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
 # «preload» solo declara que el dominio acepta entrar a la lista de los navegadores (se pide
@@ -572,7 +584,9 @@ from django_guid.integrations import CeleryIntegration as _IdDeLaPeticionEnCeler
 
 DJANGO_GUID = {
     "GUID_HEADER_NAME": "X-Request-ID",
-    "VALIDATE_GUID": False,
+    # Solo se reusa un identificador que sea un UUID (el de nginx, $request_id, o el de Heroku):
+    # cualquier otro valor (largo, inventado para confundir la correlación) se cambia por uno nuevo.
+    "VALIDATE_GUID": True,
     "RETURN_HEADER": True,
     "EXPOSE_HEADER": True,
     "UUID_LENGTH": 32,

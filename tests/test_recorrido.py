@@ -233,6 +233,8 @@ def _direcciones_propias(d: recorrido_datos.Recorrido) -> list[str]:
         _u("cuentas:restablecer_nueva", uidb64=uid, token="set-password"),
         _u("cuentas:restablecer_nueva", uidb64=uid, token="c4q1xx-enlacealterado"),
         _u("trabajo:inicio"),
+        _u("healthz"),
+        _u("readyz"),
         _u("datos:indice"),
         _u("datos:planes_json"),
         _u("informes:lista"),

@@ -3,6 +3,7 @@ impresión) y la fecha de «Última actualización» (la de la publicación más
 muestra, nunca la de hoy)."""
 
 from django import template
+from django.core.exceptions import DisallowedHost
 
 from seguimiento.fechas_publicas import ultima_actualizacion
 from seguimiento.models import Informe, Periodo
@@ -13,7 +14,14 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def direccion_absoluta(context, ruta=None):
     request = context.get("request")
-    return request.build_absolute_uri(ruta) if request is not None else ""
+    if request is None:
+        return ""
+    try:
+        return request.build_absolute_uri(ruta)
+    except DisallowedHost:
+        # La página de error 400 de un Host que no está en ALLOWED_HOSTS también lleva este
+        # pie: sin dirección absoluta, en vez de un 500 al volver a leer el mismo Host.
+        return ""
 
 
 @register.inclusion_tag("_pie_publico.html", takes_context=True)
