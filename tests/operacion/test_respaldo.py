@@ -192,3 +192,29 @@ def test_el_respaldo_en_tar_trae_el_mismo_manifiesto(respaldo, tmp_path):
     assert manifiesto["filas"] == carpeta["filas"] and manifiesto["migraciones"] == carpeta["migraciones"]
     with pytest.raises(CommandError, match="ya existe y no está vacío"):
         call_command("respaldar", str(tmp_path / "respaldo.tar"), stdout=StringIO())
+
+
+def test_un_respaldo_de_archivos_en_s3_se_restaura_en_otro_bucket_vacio(almacenamiento_s3, pal, destino, tmp_path):
+    """Con los archivos en un bucket (el servidor S3 de las pruebas), respaldar los lee por el API de
+    S3 y restaurar los sube a otro bucket vacío: mismas claves, mismos bytes, mismas cifras."""
+    informe = Informe.objects.get(plan=pal, numero=1)
+    originales = {clave: hashlib.sha256(almacenamiento_s3.leer(clave)).hexdigest() for clave in almacenamiento_s3.claves()}
+    assert informe.pdf.name in originales and informe.xlsx.name in originales
+    call_command("respaldar", str(tmp_path / "respaldo"), stdout=StringIO())
+    manifiesto = json.loads((tmp_path / "respaldo" / "manifiesto.json").read_text())
+    assert {a["ruta"]: a["sha256"] for a in manifiesto["archivos"] if a["ruta"].startswith("archivos/")} == {
+        f"archivos/{clave}": huella for clave, huella in originales.items()
+    }
+    otro = f"{almacenamiento_s3.nombre}-restaurado"
+    almacenamiento_s3.cliente.create_bucket(Bucket=otro)
+    entorno = {**destino, "AWS_STORAGE_BUCKET_NAME": otro}
+
+    restaurado = en_destino(entorno, "restaurar", str(tmp_path / "respaldo"))
+
+    assert restaurado.returncode == 0, restaurado.stderr
+    nuevo = type(almacenamiento_s3)(otro, almacenamiento_s3.cliente)
+    assert {clave: hashlib.sha256(nuevo.leer(clave)).hexdigest() for clave in nuevo.claves()} == originales
+    assert not any(Path(destino["MEDIA_ROOT"]).iterdir())
+    cifras = StringIO()
+    call_command("avance", "pal-2022-2024", "--json", stdout=cifras)
+    assert json.loads(en_destino(entorno, "avance", "pal-2022-2024", "--json").stdout) == json.loads(cifras.getvalue())
