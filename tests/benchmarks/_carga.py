@@ -324,3 +324,58 @@ def conexiones_cerradas(mediciones: list[Medicion]) -> str:
     if cerradas == 0:
         return "gunicorn mantuvo las conexiones abiertas (keep-alive)."
     return f"gunicorn cerró la conexión tras {cerradas:,} de {total:,} respuestas."
+
+
+def lineas_de_errores(mediciones: list[Medicion]) -> list[str]:
+    """Lo que salió mal en cada dirección medida, para el pie de la tabla."""
+    lineas = []
+    for m in mediciones:
+        if m.errores:
+            lineas.append(f"Errores en `{m.ruta}` ({m.modo}): {len(m.errores)}; el primero: {m.errores[0]}")
+        if m.estados and set(m.estados) != {200}:
+            lineas.append(f"**`{m.ruta}` no respondió 200** ({m.modo}): {m.estados}.")
+    return lineas
+
+
+class TiempoAgotado(Exception):
+    """Se agotó el límite global de la medición: se limpia todo y se sale."""
+
+
+def correr(ejecutar, a, estado, *, limpiar, limite_global: int | None = None) -> int:
+    """``ejecutar(a, estado)`` devuelve la tabla en Markdown: se imprime (y se guarda en
+    ``a.salida``). SIGTERM y Ctrl-C la interrumpen (aunque el proceso herede SIGINT ignorada, p.
+    ej. lanzado con ``&``), ``limite_global`` segundos la cortan, y ``limpiar()`` corre siempre."""
+
+    def al_terminar(_senal, _marco):
+        raise KeyboardInterrupt
+
+    def sin_tiempo(_senal, _marco):
+        raise TiempoAgotado
+
+    signal.signal(signal.SIGTERM, al_terminar)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    if limite_global:
+        signal.signal(signal.SIGALRM, sin_tiempo)
+        signal.alarm(limite_global)
+    try:
+        texto = ejecutar(a, estado)
+        print(texto)
+        if a.salida:
+            a.salida.write_text(texto + "\n")
+        return 0
+    except KeyboardInterrupt:
+        aviso("interrumpido")
+        return 130
+    except TiempoAgotado:
+        aviso(f"se agotó el límite global ({limite_global} s)")
+        return 124
+    finally:
+        signal.alarm(0)
+        limpiar()
+
+
+def cerrar_conexiones_de_django(estado) -> None:
+    if estado.django_listo:
+        from django.db import connections
+
+        connections.close_all()

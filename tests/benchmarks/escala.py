@@ -26,7 +26,6 @@ import os
 import re
 import shlex
 import shutil
-import signal
 import sys
 import tempfile
 import threading
@@ -44,10 +43,13 @@ from _carga import (
     aviso,
     borrar_base_pg,
     cargar,
+    cerrar_conexiones_de_django,
     conexiones_cerradas,
+    correr,
     crear_base_pg,
     django_en_proceso,
     html_de_inicio,
+    lineas_de_errores,
     manage,
     ms,
     percentil,
@@ -63,10 +65,6 @@ PREFIJO_S3 = "escala"
 #: Dirección pública ficticia: sin ella un informe no se congela (``exigir_direccion_publica``).
 SITIO = "https://estadoabierto.example.gob.mx"
 TRABAJO_DEL_PORTAL = "informes.publicar"
-
-
-class TiempoAgotado(Exception):
-    """Se agotó ``--limite-global``: se limpia todo y se sale."""
 
 
 # --------------------------------------------------------------------------- argumentos
@@ -681,49 +679,18 @@ def ejecutar(a, estado: Estado) -> str:
         f"Preparación: `preparar` {t_preparar:.1f} s, `generar_sintetico --planes {a.planes}` {t_generar:.1f} s, "
         f"`collectstatic` {t_static:.1f} s, `crear_usuarios_demo` {t_cuentas:.1f} s. Todo el script: {total / 60:.1f} min.",
     ]
-    for m in mediciones:
-        if m.errores:
-            lineas.append(f"Errores en `{m.ruta}` ({m.modo}): {len(m.errores)}; el primero: {m.errores[0]}")
-        if m.estados and set(m.estados) != {200}:
-            lineas.append(f"**`{m.ruta}` no respondió 200** ({m.modo}): {m.estados}.")
+    lineas += lineas_de_errores(mediciones)
     return "\n".join(lineas)
 
 
 def main(argv=None) -> int:
     a = argumentos(argv)
-
-    def al_terminar(_senal, _marco):
-        raise KeyboardInterrupt
-
-    def sin_tiempo(_senal, _marco):
-        raise TiempoAgotado
-
-    signal.signal(signal.SIGTERM, al_terminar)
-    # Ctrl-C interrumpe aunque el proceso haya heredado SIGINT ignorada (p. ej. lanzado con &).
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGALRM, sin_tiempo)
-    signal.alarm(a.limite_global)
     estado = Estado(Path(tempfile.mkdtemp(prefix="h-escala-")))
-    try:
-        texto = ejecutar(a, estado)
-        print(texto)
-        if a.salida:
-            a.salida.write_text(texto + "\n")
-        return 0
-    except KeyboardInterrupt:
-        aviso("interrumpido")
-        return 130
-    except TiempoAgotado:
-        aviso(f"se agotó --limite-global ({a.limite_global} s)")
-        return 124
-    finally:
-        signal.alarm(0)
+
+    def limpiar():
         aviso("limpieza: procesos, base, Redis, S3, carpeta temporal")
         detener_servidores(estado)
-        if estado.django_listo:
-            from django.db import connections
-
-            connections.close_all()
+        cerrar_conexiones_de_django(estado)
         if estado.base_creada:
             borrar_base_pg(a.postgres, a.base)
         for url in estado.redis:
@@ -734,6 +701,8 @@ def main(argv=None) -> int:
             aviso(f"se conserva {estado.temporal}")
         else:
             shutil.rmtree(estado.temporal, ignore_errors=True)
+
+    return correr(ejecutar, a, estado, limpiar=limpiar, limite_global=a.limite_global)
 
 
 if __name__ == "__main__":

@@ -30,6 +30,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from _carga import aviso, cerrar_conexiones_de_django, correr, manage
+
 RAIZ = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 #: Banderas de Chromium comunes a la línea de órdenes y a Playwright (sin red ni extras).
@@ -90,21 +92,6 @@ def argumentos(argv=None):
 
 
 # --------------------------------------------------------------------------- utilidades
-
-
-def aviso(texto: str) -> None:
-    print(f"· {texto}", file=sys.stderr, flush=True)
-
-
-def manage(entorno: dict, *args: str) -> float:
-    inicio = time.perf_counter()
-    r = subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=RAIZ, env=entorno, capture_output=True, text=True
-    )
-    if r.returncode != 0:
-        sys.stderr.write(r.stdout + r.stderr)
-        raise SystemExit(f"Falló «manage.py {' '.join(args)}» (código {r.returncode}).")
-    return time.perf_counter() - inicio
 
 
 def django_en_proceso(entorno: dict) -> None:
@@ -631,7 +618,7 @@ def ejecutar(a, estado: Estado) -> str:
     }
     carga_inicial = os.getloadavg()
     aviso("manage.py preparar")
-    t_preparar = manage(entorno, "preparar", "-v", "0")
+    t_preparar, _ = manage(entorno, "preparar", "-v", "0")
     aviso("manage.py generar_sintetico --planes 1")
     opciones = [
         "--planes", "1",
@@ -641,7 +628,7 @@ def ejecutar(a, estado: Estado) -> str:
         "--periodos", str(a.periodos),
         "--semilla", str(a.semilla),
     ]  # fmt: skip
-    t_generar = manage(entorno, "generar_sintetico", *opciones)
+    t_generar, _ = manage(entorno, "generar_sintetico", *opciones)
 
     django_en_proceso(entorno)
     estado.django_listo = True
@@ -719,28 +706,10 @@ def ejecutar(a, estado: Estado) -> str:
 
 def main(argv=None) -> int:
     a = argumentos(argv)
-
-    def al_terminar(_senal, _marco):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, al_terminar)
-    # Ctrl-C interrumpe aunque el proceso haya heredado SIGINT ignorada (p. ej. lanzado con &).
-    signal.signal(signal.SIGINT, signal.default_int_handler)
     estado = Estado(Path(tempfile.mkdtemp(prefix="bench-informe-")))
-    try:
-        texto = ejecutar(a, estado)
-        print(texto)
-        if a.salida:
-            a.salida.write_text(texto + "\n")
-        return 0
-    except KeyboardInterrupt:
-        aviso("interrumpido")
-        return 130
-    finally:
-        if estado.django_listo:
-            from django.db import connections
 
-            connections.close_all()
+    def limpiar():
+        cerrar_conexiones_de_django(estado)
         if a.conservar:
             archivos = estado.temporal / "archivos"
             aviso(f"se conserva {estado.temporal}")
@@ -749,6 +718,8 @@ def main(argv=None) -> int:
                     aviso(f"  {ruta}")
         else:
             shutil.rmtree(estado.temporal, ignore_errors=True)
+
+    return correr(ejecutar, a, estado, limpiar=limpiar)
 
 
 if __name__ == "__main__":

@@ -16,7 +16,6 @@ import argparse
 import os
 import shlex
 import shutil
-import signal
 import statistics
 import sys
 import tempfile
@@ -31,10 +30,13 @@ from _carga import (
     aviso,
     borrar_base_pg,
     cargar,
+    cerrar_conexiones_de_django,
+    correr,
     conexiones_cerradas,
     crear_base_pg,
     django_en_proceso,
     html_de_inicio,
+    lineas_de_errores,
     manage,
     ms,
     tabla_paginas,
@@ -344,47 +346,27 @@ def ejecutar(a, estado: Estado) -> str:
         lineas.append(
             "**Atención:** `calcular_avance` por plan y `calcular_avances` dieron cifras distintas."
         )
-    for m in mediciones:
-        if m.errores:
-            lineas.append(f"Errores en `{m.ruta}` ({m.modo}): {len(m.errores)}; el primero: {m.errores[0]}")
-        if m.estados and set(m.estados) != {200}:
-            lineas.append(f"**`{m.ruta}` no respondió 200** ({m.modo}): {m.estados}.")
+    lineas += lineas_de_errores(mediciones)
     return "\n".join(lineas)
 
 
 def main(argv=None) -> int:
     a = argumentos(argv)
-
-    def al_terminar(_senal, _marco):
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, al_terminar)
-    # Ctrl-C interrumpe aunque el proceso haya heredado SIGINT ignorada (p. ej. lanzado con &).
-    signal.signal(signal.SIGINT, signal.default_int_handler)
     estado = Estado(Path(tempfile.mkdtemp(prefix="bench-estado-abierto-")))
-    try:
-        texto = ejecutar(a, estado)
-        print(texto)
-        if a.salida:
-            a.salida.write_text(texto + "\n")
-        return 0
-    except KeyboardInterrupt:
-        aviso("interrumpido")
-        return 130
-    finally:
+
+    def limpiar():
         if estado.servidor is not None:
             aviso("se detiene gunicorn")
             estado.servidor.detener()
-        if estado.django_listo:
-            from django.db import connections
-
-            connections.close_all()
+        cerrar_conexiones_de_django(estado)
         if a.conservar:
             aviso(f"se conservan {estado.temporal}" + ("" if a.sqlite else f" y la base {BASE_PG}"))
         else:
             if estado.base_creada:
                 borrar_base_pg(a.postgres, BASE_PG)
             shutil.rmtree(estado.temporal, ignore_errors=True)
+
+    return correr(ejecutar, a, estado, limpiar=limpiar)
 
 
 if __name__ == "__main__":
