@@ -379,3 +379,33 @@ def cerrar_conexiones_de_django(estado) -> None:
         from django.db import connections
 
         connections.close_all()
+
+
+def entorno_de_medicion(*, url: str, static_root: Path, media_root: Path, conn_max_age: int, **extra: str) -> dict:
+    """El entorno de producción (DEBUG=false) de los servidores de una medición, en 127.0.0.1."""
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DEBUG": "false",
+        "SECRET_KEY": "solo-para-las-mediciones-" + os.urandom(32).hex(),
+        # Los servidores de la medición hablan http en 127.0.0.1: sin la redirección a https.
+        "SECURE_SSL_REDIRECT": "false",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "STATIC_ROOT": str(static_root),
+        "MEDIA_ROOT": str(media_root),
+        "CONN_MAX_AGE": str(conn_max_age),
+        "LOG_LEVEL": "WARNING",
+        "PAGINAS_EN_CACHE": "true",
+        **extra,
+    }
+
+
+def cargar_datos(entorno: dict, planes: int) -> tuple[float, float, float]:
+    """``preparar``, ``generar_sintetico --planes`` y ``collectstatic``; sus segundos."""
+    aviso("manage.py preparar")
+    t_preparar, _ = manage(entorno, "preparar", "-v", "0")
+    aviso(f"manage.py generar_sintetico --planes {planes}")
+    t_generar, _ = manage(entorno, "generar_sintetico", "--planes", str(planes))
+    aviso("manage.py collectstatic")
+    t_static, _ = manage(entorno, "collectstatic", "--noinput", "-v", "0")
+    return t_preparar, t_generar, t_static

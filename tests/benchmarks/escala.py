@@ -43,11 +43,13 @@ from _carga import (
     aviso,
     borrar_base_pg,
     cargar,
+    cargar_datos,
     cerrar_conexiones_de_django,
     conexiones_cerradas,
     correr,
     crear_base_pg,
     django_en_proceso,
+    entorno_de_medicion,
     html_de_inicio,
     lineas_de_errores,
     manage,
@@ -501,31 +503,11 @@ def ejecutar(a, estado: Estado) -> str:
     estado.base_creada = True
     url = crear_base_pg(a.postgres, a.base)
     clave = "Escala-" + os.urandom(12).hex()
-    entorno = {
-        **os.environ,
-        **entorno_s3,
-        "DATABASE_URL": url,
-        "DEBUG": "false",
-        "SECRET_KEY": "solo-para-la-medicion-de-escala-" + os.urandom(32).hex(),
-        # Los servidores de la medición hablan http en 127.0.0.1: sin la redirección a https.
-        "SECURE_SSL_REDIRECT": "false",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SITIO_URL": SITIO,
-        "STATIC_ROOT": str(static_root),
-        "MEDIA_ROOT": str(media_root),
-        "CONN_MAX_AGE": str(a.conn_max_age),
-        "LOG_LEVEL": "WARNING",
-        "PAGINAS_EN_CACHE": "true",
-        "REDIS_URL": a.redis,
-        "CELERY_BROKER_URL": a.broker,
-        "CACHE_PREFIJO": "h-escala-bench",
-    }
-    aviso("manage.py preparar")
-    t_preparar, _ = manage(entorno, "preparar", "-v", "0")
-    aviso(f"manage.py generar_sintetico --planes {a.planes}")
-    t_generar, _ = manage(entorno, "generar_sintetico", "--planes", str(a.planes))
-    aviso("manage.py collectstatic")
-    t_static, _ = manage(entorno, "collectstatic", "--noinput", "-v", "0")
+    entorno = entorno_de_medicion(
+        url=url, static_root=static_root, media_root=media_root, conn_max_age=a.conn_max_age,
+        **entorno_s3, SITIO_URL=SITIO, REDIS_URL=a.redis, CELERY_BROKER_URL=a.broker, CACHE_PREFIJO="h-escala-bench",
+    )
+    t_preparar, t_generar, t_static = cargar_datos(entorno, a.planes)
 
     django_en_proceso(entorno)
     estado.django_listo = True

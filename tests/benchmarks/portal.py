@@ -30,14 +30,15 @@ from _carga import (
     aviso,
     borrar_base_pg,
     cargar,
+    cargar_datos,
     cerrar_conexiones_de_django,
     correr,
     conexiones_cerradas,
     crear_base_pg,
     django_en_proceso,
+    entorno_de_medicion,
     html_de_inicio,
     lineas_de_errores,
-    manage,
     ms,
     tabla_paginas,
     version_de_gunicorn,
@@ -252,27 +253,11 @@ def ejecutar(a, estado: Estado) -> str:
         aviso(f"base de PostgreSQL {BASE_PG} (se borra y se crea de nuevo)")
         estado.base_creada = True
         url = crear_base_pg(a.postgres, BASE_PG)
-    entorno = {
-        **os.environ,
-        "DATABASE_URL": url,
-        "DEBUG": "false",
-        "SECRET_KEY": "solo-para-las-mediciones-" + os.urandom(32).hex(),
-        # El servidor de la medición habla http en 127.0.0.1: sin la redirección a https.
-        "SECURE_SSL_REDIRECT": "false",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "STATIC_ROOT": str(static_root),
-        "MEDIA_ROOT": str(estado.temporal / "media"),
-        "CONN_MAX_AGE": str(a.conn_max_age),
-        "LOG_LEVEL": "WARNING",
-        "PAGINAS_EN_CACHE": "true",
-    }
+    entorno = entorno_de_medicion(
+        url=url, static_root=static_root, media_root=estado.temporal / "media", conn_max_age=a.conn_max_age
+    )
     carga_inicial = os.getloadavg()
-    aviso("manage.py preparar")
-    t_preparar, _ = manage(entorno, "preparar", "-v", "0")
-    aviso("manage.py generar_sintetico")
-    t_generar, _ = manage(entorno, "generar_sintetico", "--planes", str(a.planes))
-    aviso("manage.py collectstatic")
-    t_static, _ = manage(entorno, "collectstatic", "--noinput", "-v", "0")
+    t_preparar, t_generar, t_static = cargar_datos(entorno, a.planes)
 
     django_en_proceso(entorno)
     estado.django_listo = True
