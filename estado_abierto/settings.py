@@ -477,6 +477,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(hours=env_entero("RECORDATORIOS_CADA_HORAS", 24, minimo=1)),
         "args": ("enviar_recordatorios",),
     },
+    # Una tarea cuyo mensaje se perdió (el broker se reinició sin guardarlo) vuelve a la cola.
+    "tareas-olvidadas": {"task": "tareas.reentregar_olvidadas", "schedule": timedelta(minutes=10)},
     "suscripciones-vencidas": {
         "task": "tareas.comando",
         "schedule": timedelta(hours=24),

@@ -90,12 +90,38 @@ def _entregar(tarea_id: int) -> None:
         )
 
 
+def _tomables(ahora, *, pendiente_desde=None) -> Q:
+    """Las tareas que un worker puede tomar: las pendientes (pedidas antes de ``pendiente_desde``,
+    si se da) y las «en curso» abandonadas, cuyo worker pasó el límite de tiempo sin terminar."""
+    abandonada = ahora - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    pendiente = Q(estado=Tarea.Estado.PENDIENTE)
+    if pendiente_desde is not None:
+        pendiente &= Q(creada__lt=pendiente_desde)
+    return pendiente | Q(estado=Tarea.Estado.EN_CURSO, iniciada__lt=abandonada)
+
+
+def reentregar_olvidadas(*, minutos: int = 10) -> list[int]:
+    """Vuelve a entregar al broker las tareas que nadie tomó en ``minutos`` (su mensaje se perdió:
+    el broker se reinició sin guardarlo, el proceso que la pidió murió antes de entregarla) y las
+    abandonadas. Una entrega de más no hace daño: ``ejecutar`` toma la tarea con un UPDATE
+    condicional. Lo llama el programador cada 10 minutos (``CELERY_BEAT_SCHEDULE``)."""
+    ahora = timezone.now()
+    ids = list(
+        Tarea.objects.filter(_tomables(ahora, pendiente_desde=ahora - timedelta(minutes=minutos)))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for tarea_id in ids:
+        log.warning("Tarea %s sin tomar: se vuelve a entregar al broker.", tarea_id)
+        _entregar(tarea_id)
+    return ids
+
+
 def _tomar(tarea_id: int) -> bool:
     ahora = timezone.now()
-    abandonada = ahora - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
     return bool(
         Tarea.objects.filter(pk=tarea_id)
-        .filter(Q(estado=Tarea.Estado.PENDIENTE) | Q(estado=Tarea.Estado.EN_CURSO, iniciada__lt=abandonada))
+        .filter(_tomables(ahora))
         .update(estado=Tarea.Estado.EN_CURSO, iniciada=ahora, intentos=F("intentos") + 1, progreso=0, paso="",
                 error="")
     )

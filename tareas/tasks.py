@@ -23,3 +23,9 @@ def comando(nombre: str) -> None:
     if nombre not in COMANDOS_PROGRAMADOS:
         raise ValueError(f"{nombre!r} no es un comando programable.")
     call_command(nombre)
+
+
+@shared_task(name="tareas.reentregar_olvidadas")
+def reentregar_olvidadas() -> None:
+    """Cada 10 minutos (CELERY_BEAT_SCHEDULE): ninguna tarea se queda «en espera» para siempre."""
+    servicios.reentregar_olvidadas()

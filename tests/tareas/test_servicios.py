@@ -5,11 +5,15 @@ que no responde."""
 from __future__ import annotations
 
 import smtplib
+from datetime import timedelta
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from estado_abierto.celery import app
 from seguimiento import flujo
@@ -126,6 +130,25 @@ def test_una_entrega_repetida_no_corre_la_tarea_dos_veces(ciclo, borrador, monke
     assert Tarea.objects.get(pk=tarea.pk).intentos == 1
 
 
+@pytest.fixture
+def olvidada(ciclo, borrador) -> Tarea:
+    """Una publicación pedida hace 11 minutos cuyo mensaje nunca llegó al broker (se pidió sin
+    confirmarse la transacción: nadie la entregó)."""
+    tarea = _publicar(borrador, ciclo.facilitadora)
+    Tarea.objects.filter(pk=tarea.pk).update(creada=timezone.now() - timedelta(minutes=11))
+    return tarea
+
+
+def test_una_tarea_cuyo_mensaje_se_perdio_vuelve_a_la_cola_y_termina(olvidada, borrador):
+    """El broker se reinició sin guardar el mensaje (o el proceso que la pidió murió antes de
+    entregarla): la tarea sigue «en espera». El programador la vuelve a entregar pasados 10 minutos."""
+    assert servicios.reentregar_olvidadas() == [olvidada.pk]
+    olvidada.refresh_from_db()
+    borrador.refresh_from_db()
+    assert olvidada.estado == Tarea.Estado.TERMINADA and borrador.congelado
+    assert servicios.reentregar_olvidadas() == []  # terminada: nada que entregar
+
+
 def test_no_se_pide_dos_veces_la_publicacion_del_mismo_informe(ciclo, borrador):
     primera = _publicar(borrador, ciclo.facilitadora)
     with pytest.raises(servicios.TareaActiva) as segunda:
@@ -180,3 +203,15 @@ def test_publicar_un_periodo_pide_los_avisos_a_quien_sigue_el_plan(ciclo, mailou
     assert tarea.argumentos == {"periodo_id": Periodo.objects.get(pk=ciclo.periodo.pk).pk}
     assert tarea.resultado == {"resumen": "Aviso enviado a 1 dirección que sigue el plan o sus compromisos."}
     assert [m.to for m in mailoutbox] == [["ana@example.org"]]
+
+
+def test_una_recien_pedida_no_se_entrega_otra_vez(ciclo, borrador):
+    _publicar(borrador, ciclo.facilitadora)
+    assert servicios.reentregar_olvidadas() == []
+
+
+def test_el_comando_de_cron_vuelve_a_entregar_las_olvidadas(olvidada):
+    salida = StringIO()
+    call_command("reentregar_tareas", stdout=salida)
+    assert salida.getvalue() == "1 tarea entregada de nuevo.\n"
+    assert Tarea.objects.get(pk=olvidada.pk).estado == Tarea.Estado.TERMINADA
