@@ -178,6 +178,7 @@ INSTALLED_APPS = [
     "portal",
     "suscripciones",
     "tareas",
+    "gestion",
     "operacion",
     "django_guid",
 ]

@@ -1,5 +1,7 @@
 """Convertidores de URL para las claves que imprime el plan: «1.5» y «1.5.3»."""
 
+from django.urls import register_converter
+
 
 class ClaveCompromiso:
     regex = r"[0-9]{1,4}\.[0-9]{1,4}"
@@ -13,3 +15,9 @@ class ClaveCompromiso:
 
 class ClaveAccion(ClaveCompromiso):
     regex = r"[0-9]{1,4}\.[0-9]{1,4}\.[0-9]{1,4}"
+
+
+# Registrados una vez, al importar este módulo, para todas las direcciones con sesión
+# (``/trabajo/``: ciclo bimestral y gestión del plan).
+register_converter(ClaveAccion, "clave_accion")
+register_converter(ClaveCompromiso, "clave_compromiso")

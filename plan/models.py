@@ -60,6 +60,64 @@ def _fechas_opcionales_en_orden(inicio: str, fin: str, nombre: str):
     )
 
 
+class Retiro(models.TextChoices):
+    """Por qué un compromiso o una acción dejó el plan. Nada publicado se borra: se retira."""
+
+    CANCELADA = "cancelada", _("Cancelada")
+    FUSIONADA = "fusionada", _("Fusionada con otra")
+    SUSTITUIDA = "sustituida", _("Sustituida por otra")
+
+
+def _restricciones_de_retiro(modelo: str):
+    """Vigente: los cuatro vacíos. Cancelada: motivo y fecha, sin destino. Fusionada o
+    sustituida: motivo, fecha y destino, que no es ella misma."""
+    vigente = Q(retiro="", retiro_motivo="", retiro_fecha__isnull=True, retiro_destino__isnull=True)
+    con_motivo = ~Q(retiro_motivo="") & Q(retiro_fecha__isnull=False)
+    cancelada = Q(retiro=Retiro.CANCELADA, retiro_destino__isnull=True) & con_motivo
+    con_destino = (
+        Q(retiro__in=[Retiro.FUSIONADA, Retiro.SUSTITUIDA], retiro_destino__isnull=False)
+        & ~Q(retiro_destino=F("id"))
+        & con_motivo
+    )
+    return [
+        models.CheckConstraint(
+            condition=vigente | cancelada | con_destino, name=f"{modelo}_retiro_completo"
+        )
+    ]
+
+
+class RetirableQuerySet(models.QuerySet):
+    def vigentes(self):
+        return self.filter(retiro="")
+
+    def retiradas(self):
+        return self.exclude(retiro="")
+
+
+class Retirable(models.Model):
+    """Lo común a un compromiso y una acción que pueden retirarse del plan (vigente mientras
+    ``retiro`` está vacío). Sus restricciones: ``_restricciones_de_retiro``."""
+
+    retiro = models.CharField(
+        _("retiro"), max_length=20, choices=Retiro.choices, blank=True,
+        help_text=_("Vacío mientras está vigente."),
+    )
+    retiro_motivo = models.TextField(_("motivo del retiro"), blank=True)
+    retiro_fecha = models.DateField(_("fecha del retiro"), null=True, blank=True)
+    retiro_destino = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="absorbidas",
+        verbose_name=_("fusionada con o sustituida por"),
+        help_text=_("Con cuál se fusionó o cuál la sustituye (del mismo plan)."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def retirada(self) -> bool:
+        return bool(self.retiro)
+
+
 class Institucion(models.Model):
     class Tipo(models.TextChoices):
         PODER_EJECUTIVO = "poder_ejecutivo", _("Poder ejecutivo")
@@ -325,7 +383,12 @@ class Eje(models.Model):
         return str(self.numero)
 
 
-class Compromiso(models.Model):
+class CompromisoQuerySet(RetirableQuerySet):
+    def del_plan(self, plan):
+        return self.filter(eje__plan=plan)
+
+
+class Compromiso(Retirable):
     eje = models.ForeignKey(
         Eje, on_delete=models.CASCADE, related_name="compromisos", verbose_name=_("eje")
     )
@@ -367,6 +430,14 @@ class Compromiso(models.Model):
         related_name="compromisos",
         verbose_name=_("representante titular"),
     )
+    representante_suplente = models.ForeignKey(
+        Persona,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="suplencias",
+        verbose_name=_("representante suplente"),
+    )
     partes_cocreadoras = models.ManyToManyField(
         Institucion,
         blank=True,
@@ -377,6 +448,7 @@ class Compromiso(models.Model):
     peso = _campo_peso()
 
     history = HistoricalRecords(m2m_fields=[objetivos_ods, metas_ods, partes_cocreadoras])
+    objects = CompromisoQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("compromiso")
@@ -388,6 +460,11 @@ class Compromiso(models.Model):
             ),
             _restriccion_peso("compromiso"),
             _fechas_opcionales_en_orden("fecha_inicio", "fecha_conclusion", "compromiso_fechas_en_orden"),
+            models.CheckConstraint(
+                condition=Q(representante_suplente__isnull=True) | ~Q(representante_suplente=F("representante")),
+                name="compromiso_suplente_no_es_titular",
+            ),
+            *_restricciones_de_retiro("compromiso"),
         ]
 
     def __str__(self):
@@ -422,7 +499,7 @@ class EnlaceCompromiso(models.Model):
         return self.titulo or self.url
 
 
-class AccionQuerySet(models.QuerySet):
+class AccionQuerySet(RetirableQuerySet):
     def del_plan(self, plan):
         return self.filter(compromiso__eje__plan=plan)
 
@@ -430,7 +507,7 @@ class AccionQuerySet(models.QuerySet):
         return self.filter(compromiso__institucion_responsable=institucion)
 
 
-class Accion(models.Model):
+class Accion(Retirable):
     compromiso = models.ForeignKey(
         Compromiso, on_delete=models.CASCADE, related_name="acciones", verbose_name=_("compromiso")
     )
@@ -465,6 +542,7 @@ class Accion(models.Model):
             ),
             _restriccion_peso("accion"),
             _fechas_opcionales_en_orden("fecha_inicio", "fecha_fin", "accion_fechas_en_orden"),
+            *_restricciones_de_retiro("accion"),
         ]
 
     def __str__(self):
@@ -487,8 +565,11 @@ class MembresiaQuerySet(models.QuerySet):
     def del_plan(self, plan):
         return self.filter(plan=plan)
 
+    def activas(self):
+        return self.filter(activa=True)
+
     def responsables_de(self, plan, institucion_id):
-        return self.filter(plan=plan, rol=Membresia.Rol.RESPONSABLE, institucion_id=institucion_id)
+        return self.filter(plan=plan, rol=Membresia.Rol.RESPONSABLE, institucion_id=institucion_id, activa=True)
 
 
 class Membresia(models.Model):
@@ -517,6 +598,14 @@ class Membresia(models.Model):
         Plan, on_delete=models.CASCADE, related_name="membresias", verbose_name=_("plan")
     )
     rol = models.CharField(_("papel"), max_length=20, choices=Rol.choices)
+    activa = models.BooleanField(
+        _("activa"),
+        default=True,
+        help_text=_(
+            "Una membresía dada de baja ya no da acceso al plan; lo que esa cuenta hizo sigue "
+            "en el historial con su nombre."
+        ),
+    )
     institucion = models.ForeignKey(
         Institucion,
         on_delete=models.PROTECT,
@@ -653,3 +742,65 @@ class IntegranteSTL(models.Model):
                 errores[campo] = _("Debe ser una persona de la institución que representa.")
         if errores:
             raise ValidationError(errores)
+
+
+class ClaveAnterior(models.Model):
+    """Una dirección pública (``1.5``, ``1.5.3``) que un eje, compromiso o acción tuvo antes de
+    renumerarse: el portal la redirige a su clave de hoy. Si otro elemento toma después esa
+    misma clave, la clave viva gana; ``(plan, nivel, clave)`` es única y guarda el último dueño.
+    """
+
+    class Nivel(models.TextChoices):
+        EJE = "eje", _("Eje")
+        COMPROMISO = "compromiso", _("Compromiso")
+        ACCION = "accion", _("Acción")
+
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="claves_anteriores", verbose_name=_("plan")
+    )
+    nivel = models.CharField(_("nivel"), max_length=20, choices=Nivel.choices)
+    clave = models.CharField(_("clave anterior"), max_length=20)
+    clave_nueva = models.CharField(
+        _("clave nueva"), max_length=20, help_text=_("La que recibió al renumerarse (puede cambiar otra vez).")
+    )
+    eje = models.ForeignKey(Eje, on_delete=models.CASCADE, null=True, blank=True, related_name="claves_anteriores")
+    compromiso = models.ForeignKey(
+        Compromiso, on_delete=models.CASCADE, null=True, blank=True, related_name="claves_anteriores"
+    )
+    accion = models.ForeignKey(
+        Accion, on_delete=models.CASCADE, null=True, blank=True, related_name="claves_anteriores"
+    )
+    cambiada_en = models.DateTimeField(_("renumerada el"), default=timezone.now)
+    cambiada_por = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("renumerada por"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("clave anterior")
+        verbose_name_plural = _("claves anteriores")
+        ordering = ["plan", "nivel", "clave"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "nivel", "clave"], name="clave_anterior_unica"),
+            models.CheckConstraint(
+                condition=(
+                    Q(nivel="eje", eje__isnull=False, compromiso__isnull=True, accion__isnull=True)
+                    | Q(nivel="compromiso", eje__isnull=True, compromiso__isnull=False, accion__isnull=True)
+                    | Q(nivel="accion", eje__isnull=True, compromiso__isnull=True, accion__isnull=False)
+                ),
+                name="clave_anterior_un_destino_de_su_nivel",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_nivel_display()} {self.clave} → {self.clave_nueva}"
+
+    @property
+    def destino(self):
+        return self.eje or self.compromiso or self.accion

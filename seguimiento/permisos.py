@@ -10,7 +10,7 @@ Regla de respuesta, igual en todas las vistas de ``/trabajo/``:
   lectura) que intenta cambiar algo, o un responsable que intenta revisar, gestionar
   periodos o ver el tablero del STL.
 
-Los papeles salen de ``plan.Membresia``; un superusuario es administrador de todos los planes.
+Los papeles salen de ``plan.Membresia`` (solo las activas: una dada de baja no da acceso); un superusuario es administrador de todos los planes.
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ def acceso_al_plan(usuario, plan: Plan) -> Acceso | None:
     if usuario.is_superuser:
         return Acceso(plan=plan, usuario=usuario, administra=True)
     roles = list(
-        Membresia.objects.filter(usuario=usuario, plan=plan).values_list("rol", "institucion_id")
+        Membresia.objects.activas().filter(usuario=usuario, plan=plan).values_list("rol", "institucion_id")
     )
     if not roles:
         return None
@@ -133,4 +133,4 @@ def planes_de(usuario):
     """Planes en los que la cuenta tiene algún papel (todos, para la administración)."""
     if usuario.is_superuser:
         return Plan.objects.vigentes_primero()
-    return Plan.objects.filter(membresias__usuario=usuario).distinct().vigentes_primero()
+    return Plan.objects.filter(membresias__usuario=usuario, membresias__activa=True).distinct().vigentes_primero()

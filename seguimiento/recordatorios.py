@@ -178,6 +178,7 @@ def _decidir(resumen: Resumen, por_avisar: list[PeriodoRevisado], hoy: datetime.
     for membresia in Membresia.objects.filter(
         plan_id__in=planes,
         rol=Membresia.Rol.RESPONSABLE,
+        activa=True,
         usuario__is_active=True,
     ).exclude(usuario__email="").select_related("usuario"):
         instituciones_de[(membresia.plan_id, membresia.usuario_id)].add(membresia.institucion_id)

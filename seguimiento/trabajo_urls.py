@@ -3,16 +3,13 @@
 Permisos por objeto en ``seguimiento/permisos.py``.
 """
 
-from django.urls import include, path, register_converter
+from django.urls import include, path
 
-from plan.convertidores import ClaveAccion, ClaveCompromiso
+import plan.convertidores  # noqa: F401  (registra clave_accion y clave_compromiso)
 
 from . import trabajo, trabajo_evidencias, trabajo_informes, trabajo_tareas
 
 app_name = "trabajo"
-
-register_converter(ClaveAccion, "clave_accion")
-register_converter(ClaveCompromiso, "clave_compromiso")
 
 periodo = "<slug:slug>/periodos/<slug:periodo>/"
 evidencias_compromiso = periodo + "compromisos/<clave_compromiso:clave>/evidencias/"

@@ -1,0 +1,3 @@
+"""Direcciones de la gestión: historial (se incluyen en gestion/urls.py)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Direcciones de la gestión: planes (se incluyen en gestion/urls.py)."""
+
+urlpatterns: list = []
