@@ -14,6 +14,7 @@ app_name = "gestion"
 urlpatterns = [
     path("", include("gestion.urls_planes")),
     path("", include("gestion.urls_estructura")),
+    path("", include("gestion.urls_retiro")),
     path("", include("gestion.urls_personas")),
     path("", include("gestion.urls_historial")),
 ]

@@ -1,0 +1,3 @@
+"""Direcciones de la gestión: retiro de compromisos y acciones (se incluyen en ``gestion/urls.py``)."""
+
+urlpatterns: list = []
