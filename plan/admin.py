@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from .historial_admin import HistorialAdmin
 from .models import (
     Accion,
+    ClaveAnterior,
     Compromiso,
     Eje,
     EnlaceCompromiso,
@@ -138,7 +139,7 @@ class CompromisoAdmin(HistorialAdmin):
     list_select_related = ["eje__plan", "institucion_responsable", "representante"]
     list_filter = ["eje__plan", "eje", "institucion_responsable"]
     search_fields = ["nombre", "descripcion", "problema", "objetivo_principal"]
-    autocomplete_fields = ["institucion_responsable", "representante", "partes_cocreadoras"]
+    autocomplete_fields = ["institucion_responsable", "representante", "representante_suplente", "partes_cocreadoras"]
     filter_horizontal = ["objetivos_ods", "metas_ods"]
     fieldsets = [
         (None, {"fields": ["eje", "numero", "nombre", "peso"]}),
@@ -155,11 +156,15 @@ class CompromisoAdmin(HistorialAdmin):
                 ]
             },
         ),
-        (_("Responsables"), {"fields": ["institucion_responsable", "representante", "partes_cocreadoras"]}),
+        (
+            _("Responsables"),
+            {"fields": ["institucion_responsable", "representante", "representante_suplente", "partes_cocreadoras"]},
+        ),
         (
             _("Alineación con la Agenda 2030"),
             {"fields": ["objetivos_ods", "metas_ods", "alineacion_agenda_2030"]},
         ),
+        (_("Retiro"), {"fields": ["retiro", "retiro_motivo", "retiro_fecha", "retiro_destino"]}),
     ]
     inlines = [AccionInline, EnlaceInline]
 
@@ -170,11 +175,11 @@ class CompromisoAdmin(HistorialAdmin):
 
 @admin.register(Accion)
 class AccionAdmin(HistorialAdmin):
-    list_display = ["clave_display", "descripcion_corta", "compromiso", "peso"]
+    list_display = ["clave_display", "descripcion_corta", "compromiso", "peso", "retiro"]
     list_select_related = ["compromiso__eje__plan"]
-    list_filter = ["compromiso__eje__plan", "compromiso__institucion_responsable"]
+    list_filter = ["compromiso__eje__plan", "compromiso__institucion_responsable", "retiro"]
     search_fields = ["descripcion", "entregable"]
-    autocomplete_fields = ["compromiso"]
+    autocomplete_fields = ["compromiso", "retiro_destino"]
 
     @admin.display(description=_("número"), ordering="compromiso__eje__numero")
     def clave_display(self, accion):
@@ -188,19 +193,33 @@ class AccionAdmin(HistorialAdmin):
 
 @admin.register(Membresia)
 class MembresiaAdmin(HistorialAdmin):
-    list_display = ["usuario", "plan", "rol", "institucion"]
+    list_display = ["usuario", "plan", "rol", "institucion", "activa"]
     list_select_related = ["usuario", "plan", "institucion"]
-    list_filter = ["plan", "rol", "institucion"]
+    list_filter = ["plan", "rol", "activa", "institucion"]
     search_fields = ["usuario__username", "usuario__first_name", "usuario__last_name", "usuario__email"]
     autocomplete_fields = ["institucion"]
     raw_id_fields = ["usuario"]
+
+
+@admin.register(ClaveAnterior)
+class ClaveAnteriorAdmin(HistorialAdmin):
+    """Las direcciones viejas que redirigen; las escribe la renumeración del editor del plan."""
+
+    list_display = ["clave", "nivel", "clave_nueva", "plan", "cambiada_en", "cambiada_por"]
+    list_select_related = ["plan", "cambiada_por"]
+    list_filter = ["plan", "nivel"]
+    search_fields = ["clave", "clave_nueva"]
+    readonly_fields = ["plan", "nivel", "clave", "clave_nueva", "eje", "compromiso", "accion", "cambiada_en", "cambiada_por"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 class MembresiaInline(admin.TabularInline):
     """Papeles de la cuenta en cada plan (facilitación, integrante del STL o responsable)."""
 
     model = Membresia
-    fields = ["plan", "rol", "institucion"]
+    fields = ["plan", "rol", "institucion", "activa"]
     autocomplete_fields = ["institucion"]
     extra = 0
 
