@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from django.core import mail
 
-from tests.ayudas import CLAVE, enlace_en
+from tests.ayudas import CLAVE, al_confirmarse, enlace_en
 
 PAPELES = ["anonimo", "sin_papel", "extrana", "judicial", "iacip", "integrante", "facilitadora", "admin"]
 #: Los que no tienen nada que ver con la gestión del plan: 404 (ni se revela que la página existe).
@@ -35,7 +35,8 @@ def invitar(client, ciclo, *, correo="ana.lopez@iacip-gto.org.mx", nombre="Ana L
         institucion = ciclo.inst_iacip
     datos = {"nombre": nombre, "correo": correo, "rol": rol, "institucion": institucion.pk if institucion else "",
              "persona": "", "cargo": "", **extra}
-    return client.post(f"{PLAN}/personas/invitar/", datos)
+    with al_confirmarse():  # el correo sale en una tarea, al confirmarse la petición
+        return client.post(f"{PLAN}/personas/invitar/", datos)
 
 
 def ruta_del_correo(correo=None) -> str:
