@@ -380,6 +380,9 @@ FILE_UPLOAD_HANDLERS = ["seguimiento.archivos.CargaEnMemoria", "seguimiento.arch
 LOGIN_URL = "cuentas:entrar"
 LOGIN_REDIRECT_URL = "trabajo:inicio"
 LOGOUT_REDIRECT_URL = "plan:inicio"
+# Días que vale el enlace de una invitación por correo para elegir la contraseña (un solo uso;
+# el STL puede reenviarla: el enlace anterior deja de servir). gestion/invitaciones.py.
+INVITACION_DIAS = env_entero("INVITACION_DIAS", 7, minimo=1)
 
 # Entrada con contraseña protegida por django-axes (en /cuentas/entrar/ y en /admin/login/):
 # tras ENTRADA_INTENTOS fallos seguidos de una misma cuenta desde una misma IP, esa pareja no

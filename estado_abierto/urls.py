@@ -13,6 +13,7 @@ urlpatterns = [
     *[path(ruta, vista, name=ruta) for ruta, vista in SONDAS.items()],
     path("admin/", admin.site.urls),
     path("cuentas/", include("seguimiento.cuentas_urls")),
+    path("cuentas/invitacion/", include("gestion.urls_invitacion")),
     path("trabajo/", include("gestion.urls")),
     path("trabajo/", include("seguimiento.trabajo_urls")),
     path("datos/", include("portal.datos_urls")),
