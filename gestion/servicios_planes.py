@@ -45,14 +45,15 @@ def errores_del_slug(slug: str) -> list[str]:
 
 
 def crear_plan(*, datos: dict, usuario, motivo: str) -> Plan:
-    """El plan, sin ejes, y su facilitador(a): quien lo crea. ``datos`` trae los ``CAMPOS``
+    """El plan, sin ejes, y su facilitador(a): quien lo crea (``usuario``). ``datos`` trae los ``CAMPOS``
     (los que falten quedan con su valor por omisión). Lanza ``IntegrityError`` si el
     identificador se tomó mientras tanto (la base lo impide)."""
     with transaction.atomic():
         plan = Plan(**{campo: valor for campo, valor in datos.items() if campo in CAMPOS and valor is not None})
         plan._change_reason = str(motivo)
         plan.save()
-        membresia = Membresia(usuario=usuario, plan=plan, rol=Membresia.Rol.FACILITADOR)
-        membresia._change_reason = str(motivo)
-        membresia.save()
+        if usuario is not None:  # ``importar_plan`` sin ``--usuario``: sin facilitador(a) todavía
+            membresia = Membresia(usuario=usuario, plan=plan, rol=Membresia.Rol.FACILITADOR)
+            membresia._change_reason = str(motivo)
+            membresia.save()
     return plan

@@ -92,3 +92,18 @@ def filas_de_datos(contenido: bytes) -> dict[str, list[tuple]]:
     """Los valores de cada hoja del libro salvo «Instrucciones» (que lleva el título)."""
     libro = load_workbook(io.BytesIO(contenido))
     return {h.title: list(h.iter_rows(values_only=True)) for h in libro.worksheets if h.title != "Instrucciones"}
+
+
+def cuenta(ciclo, papel: str, django_user_model):
+    """La cuenta de un papel del ciclo (``admin``: un superusuario creado al pedirla)."""
+    if papel == "admin":
+        return django_user_model.objects.filter(username="admin").first() or django_user_model.objects.create_superuser(
+            "admin", "admin@example.org", "clave-de-prueba-123"
+        )
+    return getattr(ciclo, papel)
+
+
+def cliente_de(client, ciclo, papel: str, django_user_model):
+    if papel != "anonimo":
+        client.force_login(cuenta(ciclo, papel, django_user_model))
+    return client
