@@ -85,11 +85,25 @@ def test_la_estructura_no_se_cambia_con_post(client, ciclo):
 
 
 def test_el_inicio_ofrece_crear_planes_solo_a_quien_puede(client, ciclo):
+    historico = Plan.objects.get(slug="pal-2019-2021")
+    for cuenta, rol in ((ciclo.facilitadora, Membresia.Rol.FACILITADOR), (ciclo.integrante, Membresia.Rol.INTEGRANTE)):
+        # Con dos planes, /trabajo/ lista los planes (con uno solo lleva directo a él).
+        Membresia.objects.create(usuario=cuenta, plan=historico, rol=rol)
     client.force_login(ciclo.facilitadora)
     texto = texto_de(client.get(reverse("trabajo:inicio")))
-    assert "Crear un plan" in texto and "Importar un plan de una hoja de cálculo" in texto
+    assert "Crear un plan vacío, con sus datos generales" in texto.replace(" ,", ",")
+    assert "Importar un plan de una hoja de cálculo, con toda su estructura" in texto.replace(" ,", ",")
     client.force_login(ciclo.integrante)
     assert "Crear un plan" not in texto_de(client.get(reverse("trabajo:inicio")))
+
+
+def test_la_pagina_del_plan_enlaza_su_estructura_y_la_creacion_de_planes(client, ciclo):
+    client.force_login(ciclo.facilitadora)
+    html = client.get(reverse("trabajo:plan", args=[ciclo.plan.slug])).content.decode()
+    assert 'href="/trabajo/pal-2022-2024/estructura.xlsx"' in html and 'href="/trabajo/planes/importar/"' in html
+    client.force_login(ciclo.integrante)
+    html = client.get(reverse("trabajo:plan", args=[ciclo.plan.slug])).content.decode()
+    assert 'href="/trabajo/pal-2022-2024/estructura.xlsx"' in html and "/trabajo/planes/" not in html
 
 
 def _datos(**cambios):
@@ -117,8 +131,8 @@ def test_un_plan_vacio_a_mano(client, ciclo):
     [
         ({"slug": "planes"}, "slug", "es una palabra reservada"),
         ({"slug": "Nuevo"}, "slug", "es una palabra reservada"),
-        ({"slug": "PAL-2022-2024"}, "slug", "ya lo usa otro plan"),
-        ({"slug": "pal 2025/27"}, "slug", "use solo letras sin acentos"),
+        ({"slug": "PAL-2022-2024"}, "slug", "Ya lo usa otro plan"),
+        ({"slug": "pal 2025/27"}, "slug", "Use solo letras sin acentos"),
         ({"anio_fin": "2024"}, "anio_fin", "no puede ser anterior al de inicio"),
         ({"nombre": ""}, "nombre", "obligatorio"),
     ],
