@@ -319,7 +319,7 @@ class _Hoja:
         self.filas: list[tuple[int, tuple]] = []
         self.valida = True
         if ws is None:
-            self.error(_("Al archivo le falta la hoja «%(hoja)s».") % {"hoja": nombre})
+            lectura.errores.append(Problema(_("Al archivo le falta la hoja «%(hoja)s».") % {"hoja": nombre}))
             self.valida = False
             return
         celdas = _celdas_revisadas(lectura, ws, nombre)
@@ -585,12 +585,13 @@ def _leer_ejes(lectura: Lectura, hoja: _Hoja) -> dict[int, EjeLeido]:
         nombre = hoja.leer(numero, valores, "nombre", lambda v: _texto(v, largos["nombre"]))
         descripcion = hoja.leer(numero, valores, "descripcion")
         peso = hoja.leer(numero, valores, "peso", _peso)
-        if eje is None or nombre is None or peso is None:
+        if eje is None:
             continue
         if eje in ejes:
             hoja.error(_("el eje %(n)s ya viene en la fila %(fila)s.") % {"n": eje, "fila": ejes[eje].fila}, fila=numero, clave="numero")
             continue
-        ejes[eje] = EjeLeido(numero, eje, {"nombre": nombre, "descripcion": descripcion or ""}, peso)
+        # Con un error en su nombre o su peso el eje cuenta igual: sus compromisos no se marcan por él.
+        ejes[eje] = EjeLeido(numero, eje, {"nombre": nombre or "", "descripcion": descripcion or ""}, peso or PESO_POR_OMISION)
     if hoja.valida and not ejes and not hoja.filas:
         hoja.error(_("La hoja no trae ningún eje: un plan tiene al menos uno."))
     return ejes

@@ -299,9 +299,6 @@ def _hoja_de_filas(libro: Workbook, hoja: str, columnas: list[Columna], filas: l
     ultima = max(len(filas) + 1, FILAS_CON_VALIDACION + 1)
     for indice, columna in enumerate(columnas, start=1):
         letra = get_column_letter(indice)
-        if columna.tipo in ("clave", "lista"):
-            for fila in range(len(filas) + 2, ultima + 1):
-                ws[f"{letra}{fila}"].number_format = "@"
         validacion = _validacion(columna)
         if validacion is not None:
             validacion.add(f"{letra}2:{letra}{ultima}")
