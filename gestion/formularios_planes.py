@@ -10,7 +10,7 @@ from seguimiento.archivos import tamano_maximo
 
 from .servicios_planes import errores_del_slug
 
-AYUDA_SLUG = _("Va en la dirección del plan (/planes/<identificador>/): letras sin acentos, números y guiones, p. ej. «pal-2025-2027». No se cambia después.")
+AYUDA_SLUG = _("Va en la dirección del plan (/planes/identificador/): letras sin acentos, números y guiones, p. ej. «pal-2025-2027». No se cambia después.")
 
 
 def _limpiar_slug(valor: str) -> str:
