@@ -199,6 +199,13 @@ def _etiquetas(modelo) -> dict:
     return {f.name: f.verbose_name for f in modelo._meta.get_fields() if hasattr(f, "verbose_name")}
 
 
+def _exigir_numero_libre(elemento, nivel: str) -> None:
+    """Antes de guardar: un número repetido en el mismo padre es un error que nombra la clave.
+    (Si dos personas guardan a la vez, la restricción de la base responde en ``_guardar``.)"""
+    if _numero_ocupado(elemento):
+        raise _error_numero_repetido(nivel, elemento.clave)
+
+
 def _guardar(elemento, *, usuario, motivo: str, nivel: str, clave) -> None:
     """Guarda con su motivo y su autor; un número repetido (también en una carrera, por la
     restricción de la base) es un error del campo ``numero`` que nombra la clave."""
@@ -293,8 +300,7 @@ def _aplicar(elemento, cambios: dict) -> None:
 @transaction.atomic
 def crear_eje(*, plan: Plan, usuario, datos: dict) -> Eje:
     eje = Eje(plan=plan, **{c: datos[c] for c in CAMPOS_EJE if c in datos})
-    if Eje.objects.filter(plan=plan, numero=eje.numero).exists():
-        raise _error_numero_repetido("eje", eje.clave)
+    _exigir_numero_libre(eje, "eje")
     _guardar(eje, usuario=usuario, motivo=_("Eje %(clave)s creado") % {"clave": eje.clave}, nivel="eje", clave=lambda: eje.clave)
     return eje
 
@@ -308,8 +314,8 @@ def editar_eje(*, eje: Eje, usuario, datos: dict, version: str | None) -> Eje:
         return eje
     numero_viejo = eje.numero
     _aplicar(eje, cambios)
-    if "numero" in cambios and Eje.objects.filter(plan_id=eje.plan_id, numero=eje.numero).exists():
-        raise _error_numero_repetido("eje", eje.clave)
+    if "numero" in cambios:
+        _exigir_numero_libre(eje, "eje")
     motivo = _motivo("eje", str(numero_viejo), eje.clave, cambios, _etiquetas(Eje))
     _guardar(eje, usuario=usuario, motivo=motivo, nivel="eje", clave=lambda: eje.clave)
     if "numero" in cambios:
@@ -380,8 +386,7 @@ def _poner_m2m(compromiso: Compromiso, cambiados: dict) -> None:
 @transaction.atomic
 def crear_compromiso(*, eje: Eje, usuario, datos: dict, enlaces=()) -> Compromiso:
     compromiso = Compromiso(eje=eje, **{c: datos[c] for c in CAMPOS_COMPROMISO if c in datos})
-    if Compromiso.objects.filter(eje=eje, numero=compromiso.numero).exists():
-        raise _error_numero_repetido("compromiso", compromiso.clave)
+    _exigir_numero_libre(compromiso, "compromiso")
     motivo = _("Compromiso %(clave)s creado") % {"clave": compromiso.clave}
     _guardar(compromiso, usuario=usuario, motivo=motivo, nivel="compromiso", clave=lambda: compromiso.clave)
     m2m = _m2m_cambiados(compromiso, datos)
@@ -404,15 +409,15 @@ def editar_compromiso(*, compromiso: Compromiso, usuario, datos: dict, enlaces=(
     m2m = _m2m_cambiados(compromiso, datos)
     clave_vieja = compromiso.clave
     _aplicar(compromiso, cambios)
-    if "numero" in cambios and Compromiso.objects.filter(eje_id=compromiso.eje_id, numero=compromiso.numero).exists():
-        raise _error_numero_repetido("compromiso", compromiso.clave)
+    if "numero" in cambios:
+        _exigir_numero_libre(compromiso, "compromiso")
     enlaces_cambiaron = _guardar_enlaces(compromiso, enlaces, usuario)
     if not cambios and not m2m and not enlaces_cambiaron:
         return compromiso
     etiquetas = _etiquetas(Compromiso)
     motivo = _motivo("compromiso", clave_vieja, compromiso.clave, {**cambios, **dict.fromkeys(m2m)}, etiquetas)
     if enlaces_cambiaron:
-        motivo = "; ".join(filter(None, [motivo, _("Enlaces")]))
+        motivo = "; ".join(filter(None, [motivo, _("Cambiaron sus enlaces")]))
     _poner_m2m(compromiso, m2m)
     _guardar(compromiso, usuario=usuario, motivo=motivo, nivel="compromiso", clave=lambda: compromiso.clave)
     if "numero" in cambios:
@@ -429,8 +434,7 @@ def editar_compromiso(*, compromiso: Compromiso, usuario, datos: dict, enlaces=(
 @transaction.atomic
 def crear_accion(*, compromiso: Compromiso, usuario, datos: dict) -> Accion:
     accion = Accion(compromiso=compromiso, **{c: datos[c] for c in CAMPOS_ACCION if c in datos})
-    if Accion.objects.filter(compromiso=compromiso, numero=accion.numero).exists():
-        raise _error_numero_repetido("accion", accion.clave)
+    _exigir_numero_libre(accion, "accion")
     accion.full_clean(exclude=["compromiso"], validate_unique=False, validate_constraints=False)
     _guardar(
         accion, usuario=usuario, motivo=_("Acción %(clave)s creada") % {"clave": accion.clave},
@@ -451,8 +455,8 @@ def editar_accion(*, accion: Accion, usuario, datos: dict, version: str | None) 
         return accion
     clave_vieja = accion.clave
     _aplicar(accion, cambios)
-    if "numero" in cambios and Accion.objects.filter(compromiso_id=accion.compromiso_id, numero=accion.numero).exists():
-        raise _error_numero_repetido("accion", accion.clave)
+    if "numero" in cambios:
+        _exigir_numero_libre(accion, "accion")
     accion.full_clean(exclude=["compromiso"], validate_unique=False, validate_constraints=False)
     motivo = _motivo("accion", clave_vieja, accion.clave, cambios, _etiquetas(Accion))
     _guardar(accion, usuario=usuario, motivo=motivo, nivel="accion", clave=lambda: accion.clave)

@@ -112,7 +112,8 @@ class _Enlaces(forms.BaseFormSet):
     def clean(self):
         vistas = set()
         for form in self.forms:
-            if not form.has_changed() or self._should_delete_form(form) or not form.is_valid():
+            vacio = not form.has_changed() and not form.initial
+            if vacio or self._should_delete_form(form) or not form.is_valid():
                 continue
             url = form.cleaned_data.get("url")
             if url in vistas:
