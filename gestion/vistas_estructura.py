@@ -13,7 +13,7 @@ import copy
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Max
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -57,6 +57,11 @@ def _accion_o_404(plan, clave: str) -> Accion:
         )
     except Accion.DoesNotExist:
         raise Http404(_("El plan no tiene una acción %(clave)s.") % {"clave": clave}) from None
+
+
+def _enviado(request):
+    """Los datos de un ``POST`` (aunque venga vacío: entonces es un formulario con errores)."""
+    return request.POST if request.method == "POST" else None
 
 
 def _siguiente(queryset) -> int:
@@ -106,7 +111,7 @@ def _para_editar(form_class, elemento, request, acceso, **kwargs):
     """El formulario de un elemento que existe: sobre una copia (validar no toca el original)
     y con la versión que tenía al abrirse."""
     form = form_class(
-        request.POST or None, instance=copy.copy(elemento), version=estructura.version_de(elemento),
+        _enviado(request), instance=copy.copy(elemento), version=estructura.version_de(elemento),
         solo_lectura=not acceso.gestiona, **kwargs,
     )
     form.instance_actual = elemento
@@ -119,6 +124,8 @@ def _para_editar(form_class, elemento, request, acceso, **kwargs):
 @vista_privada
 def estructura_del_plan(request, slug):
     plan, acceso = plan_del_stl(request, slug)
+    if request.method not in ("GET", "HEAD"):
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     return render(
         request, "gestion/estructura/estructura.html",
         {"plan": plan, "acceso": acceso, "ejes": estructura.arbol_de_estructura(plan)},
@@ -129,7 +136,7 @@ def estructura_del_plan(request, slug):
 def eje_nuevo(request, slug):
     plan, acceso = plan_del_stl(request, slug)
     form = EjeForm(
-        request.POST or None, instance=Eje(plan=plan), initial={"numero": _siguiente(plan.ejes)},
+        _enviado(request), instance=Eje(plan=plan), initial={"numero": _siguiente(plan.ejes)},
         solo_lectura=not acceso.gestiona,
     )
     return _formulario(
@@ -166,10 +173,10 @@ def compromiso_nuevo(request, slug, numero):
     padre = _eje_o_404(plan, numero)
     solo_lectura = not acceso.gestiona
     form = CompromisoForm(
-        request.POST or None, instance=Compromiso(eje=padre), initial={"numero": _siguiente(padre.compromisos)},
+        _enviado(request), instance=Compromiso(eje=padre), initial={"numero": _siguiente(padre.compromisos)},
         solo_lectura=solo_lectura,
     )
-    enlaces = formulario_de_enlaces(None, request.POST or None, solo_lectura=solo_lectura)
+    enlaces = formulario_de_enlaces(None, _enviado(request), solo_lectura=solo_lectura)
     return _formulario(
         request, plan=plan, acceso=acceso, form=form, enlaces=enlaces,
         titulo=_("Compromiso nuevo en el eje %(clave)s") % {"clave": padre.clave},
@@ -188,7 +195,7 @@ def compromiso(request, slug, clave):
     plan, acceso = plan_del_stl(request, slug)
     elemento = _compromiso_o_404(plan, clave)
     form = _para_editar(CompromisoForm, elemento, request, acceso)
-    enlaces = formulario_de_enlaces(elemento, request.POST or None, solo_lectura=not acceso.gestiona)
+    enlaces = formulario_de_enlaces(elemento, _enviado(request), solo_lectura=not acceso.gestiona)
     return _formulario(
         request, plan=plan, acceso=acceso, form=form, enlaces=enlaces,
         titulo=_("Compromiso %(clave)s") % {"clave": elemento.clave},
@@ -208,7 +215,7 @@ def accion_nueva(request, slug, clave):
     plan, acceso = plan_del_stl(request, slug)
     padre = _compromiso_o_404(plan, clave)
     form = AccionForm(
-        request.POST or None, instance=Accion(compromiso=padre), initial={"numero": _siguiente(padre.acciones)},
+        _enviado(request), instance=Accion(compromiso=padre), initial={"numero": _siguiente(padre.acciones)},
         solo_lectura=not acceso.gestiona,
     )
     return _formulario(

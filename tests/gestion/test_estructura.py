@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from gestion import estructura
 from plan.models import Accion, ClaveAnterior, Compromiso, Eje, EnlaceCompromiso, MetaODS
@@ -280,14 +281,16 @@ def test_borrar_lo_publicado_se_rechaza_y_enlaza_al_retiro(facilitadora, ciclo):
 
 
 def test_un_compromiso_sin_avances_pero_con_cifra_publicada_no_se_borra(ciclo):
-    c12 = compromiso(ciclo.plan, "1.2")
-    c12.acciones.all().delete()  # sin acciones ni avances, pero el informe le publicó algo
-    from seguimiento.models import CifraPublicada
+    """El 3.3 sin avances ni evidencias sigue teniendo la cifra que publicó el informe."""
+    from seguimiento.models import Avance, Evidencia
 
-    tiene_cifra = CifraPublicada.objects.filter(compromiso=c12).exists()
-    motivos = estructura.motivos_para_no_borrar(c12)
-    assert ("Un informe publicó una cifra del compromiso." in motivos) == tiene_cifra
-    assert motivos, "el 1.2 tiene evidencias o cifras del informe"
+    c33 = compromiso(ciclo.plan, "3.3")
+    Avance.objects.filter(accion__compromiso=c33).delete()
+    Evidencia.objects.filter(compromiso=c33).delete()
+    assert estructura.motivos_para_no_borrar(c33) == ["Un informe publicó una cifra del compromiso."]
+    with pytest.raises(ValidationError):
+        estructura.borrar(elemento=c33, usuario=ciclo.facilitadora)
+    assert Compromiso.objects.filter(pk=c33.pk).exists()
 
 
 def test_borrar_lo_que_nunca_se_publico(facilitadora, ciclo):
