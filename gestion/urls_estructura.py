@@ -1,12 +1,12 @@
 """Direcciones de la gestión: estructura del plan (se incluyen en gestion/urls.py).
 
 Las claves son las que ve la ciudadanía: ``ejes/1/``, ``compromisos/1.5/``, ``acciones/1.5.3/``.
-El retiro de compromisos y acciones (``…/retirar/``) está en ``urls_retiro.py``.
+El retiro de compromisos y acciones (``…/retirar/``) está en ``urls_retiro.py``. Los
+convertidores ``clave_compromiso`` y ``clave_accion`` los registra ``gestion/urls.py`` al
+importar ``plan.convertidores``, antes de incluir este módulo.
 """
 
 from django.urls import path
-
-import plan.convertidores  # noqa: F401  (registra clave_accion y clave_compromiso)
 
 from . import vistas_estructura as vistas
 
