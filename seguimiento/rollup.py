@@ -23,6 +23,7 @@ carpeta). En resumen:
 
 from __future__ import annotations
 
+import copy
 import datetime
 import enum
 from dataclasses import dataclass, field
@@ -597,3 +598,58 @@ def desglose(nodo, valor=None) -> Desglose:
         sum((t.producto for t in incluidos), CERO),
         sum((t.peso for t in incluidos), CERO),
     )
+
+
+@dataclass(frozen=True)
+class ElementoSupuesto:
+    """Un elemento que aún no existe, para ``recalcular_supuesto``: un hijo nuevo, **sin
+    reporte** (no tiene avances), de ``padre`` (``("plan" | "eje" | "compromiso", id)``)."""
+
+    padre: tuple[str, int]
+    numero: int
+    peso: Decimal
+
+
+def _hijo_supuesto(padre, nuevo: ElementoSupuesto):
+    clave = f"{padre.clave}.{nuevo.numero}" if padre.clave else str(nuevo.numero)
+    comunes = {"id": 0, "numero": nuevo.numero, "clave": clave, "peso": nuevo.peso}
+    if padre.nivel == "compromiso":
+        return ResultadoAccion(descripcion="", avance=None, **comunes)
+    if padre.nivel == "eje":
+        return ResultadoCompromiso(nombre="", **comunes)
+    return ResultadoEje(nombre="", plan_id=padre.id, **comunes)
+
+
+def recalcular_supuesto(
+    resultado: ResultadoPlan,
+    *,
+    pesos: dict[tuple[str, int], Decimal] | None = None,
+    nuevos: tuple[ElementoSupuesto, ...] = (),
+) -> ResultadoPlan:
+    """Una copia de ``resultado`` como quedaría con otros ``pesos`` (``{(nivel, id): peso}``)
+    y con los elementos ``nuevos`` añadidos, recalculada con la misma regla (``_agregar``).
+
+    No hace consultas ni toca ``resultado``: sirve para mostrar la consecuencia de un cambio
+    antes de guardarlo (ROLLUP.md, § «Consecuencia de un cambio de peso»).
+    """
+    copia = copy.deepcopy(resultado)
+    copia.errores = []
+    nodos = {("plan", copia.id): copia}
+    for eje in copia.ejes:
+        nodos[("eje", eje.id)] = eje
+        for compromiso in eje.compromisos:
+            nodos[("compromiso", compromiso.id)] = compromiso
+            for accion in compromiso.acciones:
+                nodos[("accion", accion.id)] = accion
+    for llave, peso in (pesos or {}).items():
+        nodos[llave].peso = peso
+    for nuevo in nuevos:
+        padre = nodos[nuevo.padre]
+        padre.hijos.append(_hijo_supuesto(padre, nuevo))
+        padre.hijos.sort(key=lambda hijo: hijo.numero)
+    for eje in copia.ejes:
+        for compromiso in eje.compromisos:
+            _agregar(compromiso, copia.errores)
+        _agregar(eje, copia.errores)
+    _agregar(copia, copia.errores)
+    return copia
