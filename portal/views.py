@@ -68,6 +68,7 @@ def _pagina_plan(request, plan, planes, filtros=None):
             "concluido": concluido,
             "ultimos_estatus": por_compromiso,
             "compromisos_sin_estatus": sum(len(e.compromisos) for e in resultado.ejes) - len(por_compromiso),
+            "retiradas": estado.retiradas(),
         },
     )
 
@@ -96,6 +97,7 @@ def eje(request, slug, numero):
     eje = next((e for e in estado.resultado.ejes if e.numero == numero), None)
     if eje is None:
         raise Http404(_("El plan no tiene un eje %(numero)s.") % {"numero": numero})
+    absorbidas = estado.absorbidas()
     detalles = Compromiso.objects.filter(eje_id=eje.id).select_related(
         "institucion_responsable", "representante"
     ).in_bulk()
@@ -106,6 +108,7 @@ def eje(request, slug, numero):
             "semaforo": estado.semaforo(compromiso),
             "cumplimiento": estado.cumplimiento(compromiso),
             "cifras": cifras.de(compromiso),
+            "absorbidas": absorbidas.get(("compromiso", compromiso.clave), []),
         }
         for compromiso in eje.compromisos
     ]
@@ -156,7 +159,11 @@ def compromiso(request, slug, clave):
     )
     serie = serie_del_compromiso(resultado, periodos, avances)
     evidencias = _evidencias_por_accion(resultado.acciones)
-    acciones = [(accion, evidencias.get(accion.id, [])) for accion in resultado.acciones]
+    absorbidas = estado.absorbidas()
+    acciones = [
+        (accion, evidencias.get(accion.id, []), absorbidas.get(("accion", accion.clave), []))
+        for accion in resultado.acciones
+    ]
     del_compromiso = evidencias_publicadas_de_compromisos([resultado.id]).get(resultado.id, [])
     return render(
         request,
@@ -173,6 +180,7 @@ def compromiso(request, slug, clave):
             "umbral_retraso": UMBRAL_RETRASO,
             "cifras": cifras.de(resultado),
             "acciones": acciones,
+            "absorbidas": absorbidas.get(("compromiso", resultado.clave), []),
             "evidencias_del_compromiso": del_compromiso,
             "hay_notas": any(accion.nota_aclaratoria_marcada for accion in resultado.acciones),
             "serie": serie,
@@ -219,6 +227,7 @@ def accion(request, slug, clave):
             "avances": avances,
             "retirados": retirados,
             "bitacora": bitacora_de_accion(accion),
+            "absorbidas": estado.absorbidas().get(("accion", resultado.clave), []),
         },
     )
 

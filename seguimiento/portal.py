@@ -20,6 +20,7 @@ from .cifras import CifrasDelPlan, dos_cifras
 from .models import Evidencia, Periodo
 from .rollup import (
     Alcance,
+    ResultadoAccion,
     ResultadoCompromiso,
     ResultadoPlan,
     calcular_avances,
@@ -48,6 +49,27 @@ class EstadoPublico:
 
     def compromiso(self, clave: str) -> ResultadoCompromiso | None:
         return next((c for c in self.resultado.compromisos() if c.clave == clave), None)
+
+    def accion(self, clave: str) -> ResultadoAccion | None:
+        return next((a for a in self.resultado.acciones() if a.clave == clave), None)
+
+    def retiradas(self) -> list[ResultadoCompromiso | ResultadoAccion]:
+        """Los compromisos y las acciones retirados del plan, en orden de clave (sin consultas)."""
+        return [
+            elemento
+            for compromiso in self.resultado.compromisos()
+            for elemento in (compromiso, *compromiso.acciones)
+            if elemento.retirada
+        ]
+
+    def absorbidas(self) -> dict[tuple[str, str], list[ResultadoCompromiso | ResultadoAccion]]:
+        """``{(nivel, clave del destino): [lo que se fusionó con él o al que sustituye]}``: para
+        decir «Absorbe la acción 1.5.3» junto al destino (sin consultas)."""
+        destinos: dict[tuple[str, str], list] = {}
+        for elemento in self.retiradas():
+            if elemento.retiro.destino:
+                destinos.setdefault((elemento.nivel, elemento.retiro.destino), []).append(elemento)
+        return destinos
 
 
 def ultimos_periodos_publicados(planes) -> dict[int, Periodo]:

@@ -125,20 +125,23 @@ class RetiroEnCalculo:
         return self.nivel == "accion"
 
     @property
+    def prefijo(self) -> str:
+        """«Cancelada», «Fusionada con», «Sustituido por» (antes del destino, si lo hay)."""
+        if self.tipo == Retiro.FUSIONADA:
+            return _("Fusionada con") if self._accion else _("Fusionado con")
+        if self.tipo == Retiro.SUSTITUIDA:
+            return _("Sustituida por") if self._accion else _("Sustituido por")
+        return _("Cancelada") if self._accion else _("Cancelado")
+
+    @property
     def estado(self) -> str:
         """«Cancelada», «Fusionada con la acción 1.5.2», «Sustituido por el compromiso 2.1»."""
-        return self.como[:1].upper() + self.como[1:]
+        return f"{self.prefijo} {self.destino_texto}".strip()
 
     @property
     def como(self) -> str:
         """«cancelada», «fusionada con la acción 1.5.2», «sustituido por el compromiso 2.1»."""
-        if self.tipo == Retiro.FUSIONADA:
-            texto = _("fusionada con %(destino)s") if self._accion else _("fusionado con %(destino)s")
-        elif self.tipo == Retiro.SUSTITUIDA:
-            texto = _("sustituida por %(destino)s") if self._accion else _("sustituido por %(destino)s")
-        else:
-            return _("cancelada") if self._accion else _("cancelado")
-        return texto % {"destino": self.destino_texto}
+        return self.estado[:1].lower() + self.estado[1:]
 
     @property
     def explicacion(self) -> str:
