@@ -170,6 +170,21 @@ class _Retirable:
         return CERO if self.retiro is not None else self.peso
 
 
+def campos_de_retiro(elemento) -> dict:
+    """Las cuatro claves del retiro de un compromiso o una acción en los datos abiertos:
+    ``retiro`` («cancelada», «fusionada», «sustituida» o vacío si está vigente),
+    ``retiro_motivo``, ``retiro_fecha`` (AAAA-MM-DD o ``None``) y ``retiro_destino`` (clave)."""
+    retiro = elemento.retiro
+    if retiro is None:
+        return {"retiro": "", "retiro_motivo": "", "retiro_fecha": None, "retiro_destino": ""}
+    return {
+        "retiro": retiro.tipo,
+        "retiro_motivo": retiro.motivo,
+        "retiro_fecha": retiro.fecha.isoformat(),
+        "retiro_destino": retiro.destino,
+    }
+
+
 @dataclass
 class ResultadoAccion(_Retirable):
     id: int

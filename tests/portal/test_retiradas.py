@@ -130,3 +130,48 @@ def test_el_informe_congelado_no_cambia_y_la_pagina_del_plan_si(client, pal, qui
     despues_plan = texto_de(client.get(f"{PLAN}/ejes/1/"))
     assert despues_plan != antes_plan
     assert "Cifra recalculada por el portal: 49 %" in despues_plan
+
+
+def test_los_datos_abiertos_dicen_que_se_retiro_y_no_vuelven_formula_el_motivo(client, pal, quien):
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from tests.ayudas import formulas_en_csv, formulas_en_xlsx
+
+    motivo = '=HYPERLINK("http://x","clic")'
+    retirar_accion(pal, "1.5.3", quien, como=Retiro.FUSIONADA, destino="1.5.2", motivo=motivo)
+    retirar_compromiso(pal, "1.2", quien)
+
+    arbol = client.get("/datos/pal-2022-2024.json").json()
+    compromisos = {c["numero"]: c for e in arbol["ejes"] for c in e["compromisos"]}
+    acciones = {a["numero"]: a for c in compromisos.values() for a in c["acciones"]}
+    assert {k: acciones["1.5.3"][k] for k in ("retiro", "retiro_motivo", "retiro_fecha", "retiro_destino")} == {
+        "retiro": "fusionada", "retiro_motivo": motivo, "retiro_fecha": "2024-03-03", "retiro_destino": "1.5.2",
+    }
+    assert acciones["1.5.3"]["avance"] == 100.0  # sigue con su último avance publicado
+    assert (acciones["1.5.2"]["retiro"], acciones["1.5.2"]["retiro_fecha"]) == ("", None)
+    assert compromisos["1.2"]["retiro"] == "cancelada" and compromisos["1.5"]["avance"] == 15.0
+
+    respuesta = client.get("/datos/pal-2022-2024/arbol.csv")
+    assert formulas_en_csv(respuesta.content) == []
+    filas = {f["numero"]: f for f in csv.DictReader(io.StringIO(respuesta.content.decode("utf-8-sig"), newline=""))}
+    assert (filas["1.5.3"]["retiro"], filas["1.5.3"]["retiro_motivo"], filas["1.5.3"]["retiro_fecha"], filas["1.5.3"]["retiro_destino"]) == (
+        "fusionada", "'" + motivo, "2024-03-03", "1.5.2",
+    )
+    assert (filas["1.2"]["retiro"], filas["1"]["retiro"], filas["1.5.2"]["retiro_fecha"]) == ("cancelada", "", "")
+
+    libro_bytes = client.get("/datos/pal-2022-2024.xlsx").content
+    assert formulas_en_xlsx(libro_bytes) == []
+    libro = load_workbook(io.BytesIO(libro_bytes))
+    for hoja, clave, columna_clave, esperado in (("Acciones", "1.5.3", "accion", "fusionada"), ("Compromisos", "1.2", "compromiso", "cancelada")):
+        encabezados = [c.value for c in libro[hoja][1]]
+        assert encabezados[-4:] == ["retiro", "retiro_motivo", "retiro_fecha", "retiro_destino"]
+        fila = next(dict(zip(encabezados, f)) for f in libro[hoja].iter_rows(min_row=2, values_only=True) if f[encabezados.index(columna_clave)] == clave)
+        assert fila["retiro"] == esperado
+    assert fila["retiro_motivo"] == "Acuerdo de la Primera Sesión Ordinaria 2024"
+
+    pagina = client.get("/datos/").content.decode()
+    for columna in ("retiro", "retiro_motivo", "retiro_fecha", "retiro_destino", "ejes[].compromisos[].acciones[].retiro_destino"):
+        assert f"<code>{columna}</code>" in pagina
