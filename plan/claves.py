@@ -22,3 +22,17 @@ def destino_de_clave_anterior(plan: Plan, nivel: str, clave: str) -> Eje | Compr
         .first()
     )
     return None if fila is None else fila.destino
+
+
+def anclas_anteriores(plan: Plan) -> dict[tuple[str, str], list[str]]:
+    """``{(nivel, clave de hoy): [claves anteriores]}`` de los ejes y compromisos de ``plan``:
+    «¿Cómo se calcula?» pone un ancla por cada una (``#c-1.6`` sigue llevando al compromiso
+    que hoy es 1.5). Una consulta."""
+    anclas: dict[tuple[str, str], list[str]] = {}
+    for fila in (
+        ClaveAnterior.objects.filter(plan=plan, nivel__in=[Nivel.EJE, Nivel.COMPROMISO])
+        .select_related("eje", "compromiso__eje")
+        .order_by("nivel", "clave")
+    ):
+        anclas.setdefault((fila.nivel, fila.destino.clave), []).append(fila.clave)
+    return anclas

@@ -175,3 +175,33 @@ def test_los_datos_abiertos_dicen_que_se_retiro_y_no_vuelven_formula_el_motivo(c
     pagina = client.get("/datos/").content.decode()
     for columna in ("retiro", "retiro_motivo", "retiro_fecha", "retiro_destino", "ejes[].compromisos[].acciones[].retiro_destino"):
         assert f"<code>{columna}</code>" in pagina
+
+
+def test_como_se_calcula_dice_que_cambio_y_cada_informe_guarda_sus_pesos(client, pal, quien, django_assert_num_queries):
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    from plan.models import Eje
+    from tests.ayudas import accion
+
+    ruta = f"{PLAN}/como-se-calcula/"
+    assert "Ningún peso ha cambiado desde que se cargó el plan." in texto_de(client.get(ruta))
+    cambiada = accion(pal, "1.5.3")
+    cambiada.peso = Decimal("2")
+    cambiada.save()
+    eje = Eje.objects.get(plan=pal, numero=2)
+    eje.peso = Decimal("0.5")
+    eje.save()
+    retirar_accion(pal, "1.1.2", quien)
+    # 1. versión  2. plan  3. último periodo publicado  4-6. roll-up  7. informe  8. sus cifras
+    # 9. claves anteriores (anclas)  10. historial de pesos de ejes, compromisos y acciones (unido)
+    with django_assert_num_queries(10):
+        respuesta = client.get(ruta)
+    texto = texto_de(respuesta)
+    hoy = date_format(timezone.localdate(), "j \\d\\e F \\d\\e Y").lower()
+    assert f"El {hoy} el peso de la acción 1.5.3 pasó de 1 a 2." in texto
+    assert f"El {hoy} el peso del eje 2 pasó de 1 a 0.5." in texto
+    assert f"Acción 1.1.2: Retirada (cancelada) el 3 de marzo de 2024: {MOTIVO}. Desde entonces no entra al cálculo (pesa 0)." in texto
+    assert "Cada informe publicado conserva las cifras y los pesos con que se calculó" in texto
+    informe = Informe.objects.get(plan=pal, numero=1)
+    assert f'href="/informes/pal-2022-2024/1/v{informe.version}/"' in respuesta.content.decode()
