@@ -349,9 +349,9 @@ COLUMNAS_ARBOL = [
     Columna("nota_aclaratoria", "sí | no", "Solo acciones: si la cifra lleva nota aclaratoria (*).", "no"),
     *_responsable_columnas("Solo compromisos: "),
     _COL_ERROR,
+    *_columnas_retiro(solo="Solo compromisos y acciones: "),
     *_cols_dos_cifras("del plan, eje o compromiso (vacía en una acción)", "23.0", "36.3"),
     *_COLUMNAS_LICENCIA,
-    *_columnas_retiro(solo="Solo compromisos y acciones: "),
 ]
 
 #: Hojas del libro XLSX (además de «Léeme»).
