@@ -38,7 +38,7 @@ def _historial(elemento):
 
 
 def _contexto(plan, acceso, nivel, elemento, **extra):
-    _buscar, retirar, restituir = _NIVELES[nivel]
+    _buscar, url_retirar, url_restituir = _NIVELES[nivel]
     return {
         "plan": plan,
         "acceso": acceso,
@@ -46,8 +46,8 @@ def _contexto(plan, acceso, nivel, elemento, **extra):
         "elemento": elemento,
         "nombre": servicio.nombre_de(elemento),
         "como": servicio.como_se_retiro(elemento) if elemento.retirada else "",
-        "url_retirar": retirar,
-        "url_restituir": restituir,
+        "url_retirar": url_retirar,
+        "url_restituir": url_restituir,
         "historial": _historial(elemento),
         "absorbidas": list(elemento.absorbidas.all()),
         **extra,
@@ -56,7 +56,7 @@ def _contexto(plan, acceso, nivel, elemento, **extra):
 
 def _retirar(request, slug, clave, nivel):
     plan, acceso = plan_del_stl(request, slug)
-    buscar, retirar, _restituir = _NIVELES[nivel]
+    buscar, url_retirar, _url_restituir = _NIVELES[nivel]
     elemento = buscar(plan, clave)
     nombre = servicio.nombre_de(elemento)
     titulo = _("Retirar %(nombre)s") % {"nombre": nombre}
@@ -81,7 +81,7 @@ def _retirar(request, slug, clave, nivel):
                 request,
                 _("Se retiró %(nombre)s. Sigue en el portal con su motivo y ya no entra al cálculo.") % {"nombre": nombre},
             )
-            return redirect(retirar, slug=plan.slug, clave=elemento.clave)
+            return redirect(url_retirar, slug=plan.slug, clave=elemento.clave)
     elemento.refresh_from_db()
     contexto = _contexto(plan, acceso, nivel, elemento, form=form, titulo=titulo)
     return render(request, "gestion/retiro/retirar.html", contexto, status=400)
@@ -89,7 +89,7 @@ def _retirar(request, slug, clave, nivel):
 
 def _restituir(request, slug, clave, nivel):
     plan, acceso = plan_del_stl(request, slug)
-    buscar, _retirar_url, restituir = _NIVELES[nivel]
+    buscar, _url_retirar, url_restituir = _NIVELES[nivel]
     elemento = buscar(plan, clave)
     nombre = servicio.nombre_de(elemento)
     titulo = _("Restituir %(nombre)s") % {"nombre": nombre}
@@ -104,7 +104,7 @@ def _restituir(request, slug, clave, nivel):
             aplicar_errores(form, error)
         else:
             messages.success(request, _("Se restituyó %(nombre)s: vuelve a entrar al cálculo.") % {"nombre": nombre})
-            return redirect(restituir, slug=plan.slug, clave=elemento.clave)
+            return redirect(url_restituir, slug=plan.slug, clave=elemento.clave)
     elemento.refresh_from_db()
     contexto = _contexto(plan, acceso, nivel, elemento, form=form, titulo=titulo)
     return render(request, "gestion/retiro/restituir.html", contexto, status=400)
