@@ -8,14 +8,16 @@ consultas no depende del tamaño del plan (ver las pruebas en tests/plan/test_pa
 from itertools import groupby
 
 from django.db.models import Prefetch
-from django.http import Http404
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from seguimiento import escala_irm
 from seguimiento.bitacora import bitacora_de_accion
 from seguimiento.models import Avance, EstatusCompromiso, Evidencia
 from seguimiento.portal import (
+    cambios_de_peso,
     estado_con_cifras,
     estado_publico,
     evidencias_publicadas_de_compromisos,
@@ -25,10 +27,26 @@ from seguimiento.publicacion import pagina_publica, parametros_usados
 from seguimiento.rollup import serie_del_compromiso
 from seguimiento.semaforo import TOLERANCIA, UMBRAL_RETRASO
 
+from plan.claves import Nivel, anclas_anteriores, destino_de_clave_anterior
 from plan.ficha import ficha as ficha_del_compromiso
 from plan.models import Accion, Compromiso, Plan
 
 from .filtros import PARAMETROS, FiltrosDeCompromisos, filas_de_compromisos, instituciones_de, responsables
+
+
+_RUTAS = {Nivel.EJE: "plan:eje", Nivel.COMPROMISO: "plan:compromiso", Nivel.ACCION: "plan:accion"}
+
+
+def _clave_anterior(request, plan, nivel: str, clave: str, mensaje: str):
+    """Una dirección con una clave que ya no existe: si el elemento se renumeró, 301 a su
+    dirección de hoy (con la misma consulta); si no, 404 con ``mensaje``. Una consulta."""
+    destino = destino_de_clave_anterior(plan, nivel, clave)
+    if destino is None:
+        raise Http404(mensaje)
+    argumento = destino.numero if nivel == Nivel.EJE else destino.clave
+    direccion = reverse(_RUTAS[nivel], args=[plan.slug, argumento])
+    consulta = request.META.get("QUERY_STRING", "")
+    return HttpResponsePermanentRedirect(f"{direccion}?{consulta}" if consulta else direccion)
 
 
 def _pagina_plan(request, plan, planes, filtros=None):
@@ -68,6 +86,7 @@ def _pagina_plan(request, plan, planes, filtros=None):
             "concluido": concluido,
             "ultimos_estatus": por_compromiso,
             "compromisos_sin_estatus": sum(len(e.compromisos) for e in resultado.ejes) - len(por_compromiso),
+            "retiradas": estado.retiradas(),
         },
     )
 
@@ -95,7 +114,8 @@ def eje(request, slug, numero):
     estado, cifras = estado_con_cifras(plan)
     eje = next((e for e in estado.resultado.ejes if e.numero == numero), None)
     if eje is None:
-        raise Http404(_("El plan no tiene un eje %(numero)s.") % {"numero": numero})
+        return _clave_anterior(request, plan, Nivel.EJE, str(numero), _("El plan no tiene un eje %(numero)s.") % {"numero": numero})
+    absorbidas = estado.absorbidas()
     detalles = Compromiso.objects.filter(eje_id=eje.id).select_related(
         "institucion_responsable", "representante"
     ).in_bulk()
@@ -106,6 +126,7 @@ def eje(request, slug, numero):
             "semaforo": estado.semaforo(compromiso),
             "cumplimiento": estado.cumplimiento(compromiso),
             "cifras": cifras.de(compromiso),
+            "absorbidas": absorbidas.get(("compromiso", compromiso.clave), []),
         }
         for compromiso in eje.compromisos
     ]
@@ -142,7 +163,9 @@ def compromiso(request, slug, clave):
     estado, cifras = estado_con_cifras(plan)
     resultado = estado.compromiso(clave)
     if resultado is None:
-        raise Http404(_("El plan no tiene un compromiso %(clave)s.") % {"clave": clave})
+        return _clave_anterior(
+            request, plan, Nivel.COMPROMISO, clave, _("El plan no tiene un compromiso %(clave)s.") % {"clave": clave}
+        )
     compromiso = (
         Compromiso.objects.select_related(
             "eje", "institucion_responsable", "representante__institucion"
@@ -156,7 +179,11 @@ def compromiso(request, slug, clave):
     )
     serie = serie_del_compromiso(resultado, periodos, avances)
     evidencias = _evidencias_por_accion(resultado.acciones)
-    acciones = [(accion, evidencias.get(accion.id, [])) for accion in resultado.acciones]
+    absorbidas = estado.absorbidas()
+    acciones = [
+        (accion, evidencias.get(accion.id, []), absorbidas.get(("accion", accion.clave), []))
+        for accion in resultado.acciones
+    ]
     del_compromiso = evidencias_publicadas_de_compromisos([resultado.id]).get(resultado.id, [])
     return render(
         request,
@@ -173,6 +200,7 @@ def compromiso(request, slug, clave):
             "umbral_retraso": UMBRAL_RETRASO,
             "cifras": cifras.de(resultado),
             "acciones": acciones,
+            "absorbidas": absorbidas.get(("compromiso", resultado.clave), []),
             "evidencias_del_compromiso": del_compromiso,
             "hay_notas": any(accion.nota_aclaratoria_marcada for accion in resultado.acciones),
             "serie": serie,
@@ -187,7 +215,9 @@ def accion(request, slug, clave):
     estado = estado_publico([plan])[plan.pk]
     resultado = next((a for a in estado.resultado.acciones() if a.clave == clave), None)
     if resultado is None:
-        raise Http404(_("El plan no tiene una acción %(clave)s.") % {"clave": clave})
+        return _clave_anterior(
+            request, plan, Nivel.ACCION, clave, _("El plan no tiene una acción %(clave)s.") % {"clave": clave}
+        )
     compromiso = next(c for c in estado.resultado.compromisos() if any(a is resultado for a in c.acciones))
     accion = Accion.objects.select_related("compromiso__eje").get(pk=resultado.id)
     # Una consulta: lo publicado y lo que el STL retiró del portal (con su motivo público).
@@ -219,6 +249,7 @@ def accion(request, slug, clave):
             "avances": avances,
             "retirados": retirados,
             "bitacora": bitacora_de_accion(accion),
+            "absorbidas": estado.absorbidas().get(("accion", resultado.clave), []),
         },
     )
 
@@ -227,6 +258,7 @@ def accion(request, slug, clave):
 def calculo(request, slug):
     plan = plan_o_404(slug)
     estado, cifras = estado_con_cifras(plan)
+    anclas = anclas_anteriores(plan)
     return render(
         request,
         "plan/calculo.html",
@@ -247,12 +279,16 @@ def calculo(request, slug):
                             "cifras": cifras.de(compromiso),
                             "semaforo": estado.semaforo(compromiso),
                             "cumplimiento": estado.cumplimiento(compromiso),
+                            "anclas": anclas.get((Nivel.COMPROMISO, compromiso.clave), []),
                         }
                         for compromiso in eje.compromisos
                     ],
+                    "anclas": anclas.get((Nivel.EJE, eje.clave), []),
                 }
                 for eje in estado.resultado.ejes
             ],
+            "cambios_de_peso": cambios_de_peso(estado.resultado),
+            "retiradas": estado.retiradas(),
             "tolerancia": TOLERANCIA,
             "umbral_retraso": UMBRAL_RETRASO,
             "umbral_sustancial": escala_irm.UMBRAL_SUSTANCIAL,

@@ -39,7 +39,7 @@ from . import hojas_de_calculo
 from .models import Avance, Evidencia, Periodo
 from .cifras import CifrasDelPlan, DosCifras
 from .portal import EstadoPublico
-from .rollup import redondear
+from .rollup import campos_de_retiro, redondear
 from .semaforo import FuenteFechas
 from .serializacion import resultado_como_dict
 
@@ -87,6 +87,17 @@ _COLUMNAS_LICENCIA = [
     Columna("licencia", "texto", "Licencia con que se publican los datos del plan (la misma en cada fila).", "Creative Commons Atribución 4.0 Internacional (CC BY 4.0)"),
     Columna("licencia_url", "URL", "Texto legal de esa licencia.", "https://creativecommons.org/licenses/by/4.0/deed.es"),
 ]
+
+
+def _columnas_retiro(prefijo: str = "", solo: str = "") -> list[Columna]:
+    """Las cuatro columnas (o claves de JSON) del retiro de un compromiso o una acción: nada
+    publicado se borra, se retira con su motivo y desde su fecha no entra al cálculo."""
+    return [
+        Columna(f"{prefijo}retiro", "cancelada | fusionada | sustituida | vacío", f"{solo}Si se retiró del plan y cómo; vacío si está vigente. Retirado, sigue listado con su último avance publicado, pero desde su fecha pesa 0 en el cálculo (un compromiso retirado, con sus acciones).", "cancelada"),
+        Columna(f"{prefijo}retiro_motivo", "texto", f"{solo}Por qué se retiró, como lo publicó el STL (vacío si está vigente).", "Acuerdo de la Primera Sesión Ordinaria 2024"),
+        Columna(f"{prefijo}retiro_fecha", "fecha (AAAA-MM-DD)" + (" o null" if prefijo else ""), f"{solo}Desde cuándo está retirado ({'null' if prefijo else 'vacía'} si está vigente).", "2024-03-03"),
+        Columna(f"{prefijo}retiro_destino", "texto", f"{solo}Número del elemento con que se fusionó o que lo sustituye, del mismo nivel (vacío si se canceló o está vigente).", "1.5.2"),
+    ]
 
 
 def _responsable_columnas(solo: str = "") -> list[Columna]:
@@ -194,6 +205,7 @@ CLAVES_ARBOL_JSON = [
     Columna("ejes[].compromisos[].evidencias[].url", "URL", "El enlace tal cual.", "https://smaot.guanajuato.gob.mx/sitio/ecoapp/"),
     Columna("ejes[].compromisos[].evidencias[].tipo", "enlace | archivo", "Si la evidencia es un enlace externo o un archivo que se descarga del portal.", "enlace"),
     Columna("ejes[].compromisos[].evidencias[].descripcion", "texto", "Título de la evidencia (vacío si no hay).", "Evidencia citada en el Primer Informe Parcial"),
+    *_columnas_retiro("ejes[].compromisos[]."),
     Columna("ejes[].compromisos[].acciones", "lista", "Las acciones del compromiso, en orden."),
     Columna("ejes[].compromisos[].acciones[].numero", "texto", "Número impreso de la acción.", "1.5.3"),
     Columna("ejes[].compromisos[].acciones[].descripcion", "texto", "Descripción de la acción."),
@@ -201,6 +213,7 @@ CLAVES_ARBOL_JSON = [
     Columna("ejes[].compromisos[].acciones[].avance", "número o null", f"Porcentaje de su último avance publicado, {_REDONDEO}; null si está sin reporte.", "100.0"),
     Columna("ejes[].compromisos[].acciones[].etapa", "texto", "Etapa declarada en ese avance (vacía si no hay).", "En etapa de diseño de las mesas"),
     Columna("ejes[].compromisos[].acciones[].nota_aclaratoria", "booleano", "Si esa cifra lleva la marca de nota aclaratoria (*).", "false"),
+    *_columnas_retiro("ejes[].compromisos[].acciones[]."),
     *_licencia_claves(""),
 ]
 
@@ -317,6 +330,8 @@ _COL_TOTAL = Columna("acciones_total", "entero", "Acciones debajo del elemento."
 _COL_ERROR = Columna("error", "texto", "Por qué no se puede calcular el avance (p. ej. pesos que suman 0); vacía si se puede.")
 _COL_PESO = Columna("peso", "número", "Peso frente a sus pares (1 por omisión; 0 lo excluye del cálculo).", "1")
 
+
+
 #: ``/datos/<plan>/arbol.csv``: una fila por elemento.
 COLUMNAS_ARBOL = [
     Columna("plan", "texto", "Identificador del plan.", "pal-2022-2024"),
@@ -334,6 +349,7 @@ COLUMNAS_ARBOL = [
     Columna("nota_aclaratoria", "sí | no", "Solo acciones: si la cifra lleva nota aclaratoria (*).", "no"),
     *_responsable_columnas("Solo compromisos: "),
     _COL_ERROR,
+    *_columnas_retiro(solo="Solo compromisos y acciones: "),
     *_cols_dos_cifras("del plan, eje o compromiso (vacía en una acción)", "23.0", "36.3"),
     *_COLUMNAS_LICENCIA,
 ]
@@ -380,6 +396,7 @@ COLUMNAS_HOJA_COMPROMISOS = [
     *_responsable_columnas(),
     _COL_ERROR,
     *_cols_dos_cifras("del compromiso", "23.0", "36.3"),
+    *_columnas_retiro(),
 ]
 COLUMNAS_HOJA_ACCIONES = [
     Columna("eje", "texto", "Número del eje.", "1"),
@@ -390,6 +407,7 @@ COLUMNAS_HOJA_ACCIONES = [
     _col_avance("Porcentaje de su último avance publicado", "35.0"),
     Columna("etapa", "texto", "Etapa declarada en ese avance (vacía si no hay).", "En etapa de diseño de las mesas"),
     Columna("nota_aclaratoria", "sí | no", "Si la cifra lleva nota aclaratoria (*).", "no"),
+    *_columnas_retiro(),
 ]
 
 
@@ -668,11 +686,15 @@ def filas_de_compromisos(estado: EstadoPublico, cifras: CifrasDelPlan, fichas: d
             **_estado_del_compromiso(estado, compromiso),
             **_nodo(compromiso, cifras),
             **fichas[compromiso.id].como_fila(),
+            **campos_de_retiro(compromiso),
         }
         for eje in estado.resultado.ejes
         for compromiso in eje.compromisos
     ]
 
+
+#: Las columnas del retiro de un plan o un eje (que no se retiran): vacías.
+_SIN_RETIRO = {"retiro": "", "retiro_motivo": "", "retiro_fecha": None, "retiro_destino": ""}
 
 _FECHAS_DEL_PLAZO = {FuenteFechas.COMPROMISO: "compromiso", FuenteFechas.ACCIONES: "acciones", FuenteFechas.PLAN: "supuestas"}
 
@@ -699,6 +721,7 @@ def filas_de_acciones(estado: EstadoPublico) -> list[dict]:
             "avance": _cifra(accion.avance),
             "etapa": accion.etapa,
             "nota_aclaratoria": accion.nota_aclaratoria_marcada,
+            **campos_de_retiro(accion),
         }
         for eje in estado.resultado.ejes
         for compromiso in eje.compromisos
@@ -709,7 +732,10 @@ def filas_de_acciones(estado: EstadoPublico) -> list[dict]:
 def filas_del_arbol(estado: EstadoPublico, cifras: CifrasDelPlan, fichas: dict[int, FichaCompromiso]) -> list[dict]:
     """``arbol.csv``: una fila por elemento, en el orden del plan (sin consultas)."""
     slug = estado.plan.slug
-    vacia = {"estado": "", "fechas_del_plazo": "", "cumplimiento_ogp": "", "etapa": "", "nota_aclaratoria": None, **_FICHA_VACIA, **_licencia_en_fila(estado.plan)}
+    vacia = {
+        "estado": "", "fechas_del_plazo": "", "cumplimiento_ogp": "", "etapa": "", "nota_aclaratoria": None,
+        **_FICHA_VACIA, **_licencia_en_fila(estado.plan), **_SIN_RETIRO,
+    }
 
     def fila(nodo, nombre, peso, **extra):
         return {
@@ -733,6 +759,7 @@ def filas_del_arbol(estado: EstadoPublico, cifras: CifrasDelPlan, fichas: dict[i
                     compromiso, compromiso.nombre, compromiso.peso.normalize(),
                     **_estado_del_compromiso(estado, compromiso),
                     **fichas[compromiso.id].como_fila(),
+                    **campos_de_retiro(compromiso),
                 )
             )
             for accion in compromiso.acciones:
@@ -741,6 +768,7 @@ def filas_del_arbol(estado: EstadoPublico, cifras: CifrasDelPlan, fichas: dict[i
                         accion, accion.descripcion, accion.peso.normalize(),
                         etapa=accion.etapa,
                         nota_aclaratoria=accion.nota_aclaratoria_marcada,
+                        **campos_de_retiro(accion),
                     )
                 )
     return filas

@@ -32,6 +32,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -86,6 +87,23 @@ ETAPAS_SUGERIDAS = [
 
 
 # --- Reglas ---------------------------------------------------------------------------------
+
+
+def motivo_retiro(accion: Accion) -> str | None:
+    """Por qué una acción retirada, o de un compromiso retirado, ya no recibe avances (``None``
+    si está vigente). Nada publicado se borra: sus avances anteriores siguen publicados."""
+    retirada = accion if accion.retirada else accion.compromiso if accion.compromiso.retirada else None
+    if retirada is None:
+        return None
+    fecha = date_format(retirada.retiro_fecha, "j \\d\\e F \\d\\e Y").lower()
+    if retirada is accion:
+        texto = _("La acción %(clave)s se retiró del plan el %(fecha)s («%(como)s»): ya no recibe avances. Motivo: %(motivo)s")
+    else:
+        texto = _("El compromiso %(clave)s se retiró del plan el %(fecha)s («%(como)s»): sus acciones ya no reciben avances. Motivo: %(motivo)s")
+    return texto % {
+        "clave": retirada.clave, "como": retirada.get_retiro_display(), "fecha": fecha,
+        "motivo": retirada.retiro_motivo,
+    }
 
 
 def motivo_bloqueo(avance: Avance | None, periodo: Periodo, *, como_stl: bool = False) -> str | None:
@@ -158,6 +176,9 @@ def guardar_avance(
     """
     if accion.compromiso.eje.plan_id != periodo.plan_id:
         raise ValidationError(_("La acción no pertenece al plan de este periodo."))
+    retirada = motivo_retiro(accion)
+    if retirada:
+        raise ValidationError(retirada)
     avance = Avance.objects.select_for_update().filter(accion=accion, periodo=periodo).first()
     actual = avance.version if avance else 0
     if version != actual:

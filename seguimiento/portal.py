@@ -9,17 +9,23 @@ sean los planes y su tamaño. El semáforo y el nivel de cumplimiento en la esca
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
+from django.db.models import CharField, Value
 from django.http import Http404
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from plan.models import Plan
+from plan.models import Accion, Compromiso, Eje, Plan
 
 from .cifras import CifrasDelPlan, dos_cifras
 from .models import Evidencia, Periodo
 from .rollup import (
     Alcance,
+    ResultadoAccion,
     ResultadoCompromiso,
     ResultadoPlan,
     calcular_avances,
@@ -48,6 +54,27 @@ class EstadoPublico:
 
     def compromiso(self, clave: str) -> ResultadoCompromiso | None:
         return next((c for c in self.resultado.compromisos() if c.clave == clave), None)
+
+    def accion(self, clave: str) -> ResultadoAccion | None:
+        return next((a for a in self.resultado.acciones() if a.clave == clave), None)
+
+    def retiradas(self) -> list[ResultadoCompromiso | ResultadoAccion]:
+        """Los compromisos y las acciones retirados del plan, en orden de clave (sin consultas)."""
+        return [
+            elemento
+            for compromiso in self.resultado.compromisos()
+            for elemento in (compromiso, *compromiso.acciones)
+            if elemento.retirada
+        ]
+
+    def absorbidas(self) -> dict[tuple[str, str], list[ResultadoCompromiso | ResultadoAccion]]:
+        """``{(nivel, clave del destino): [lo que se fusionó con él o al que sustituye]}``: para
+        decir «Absorbe la acción 1.5.3» junto al destino (sin consultas)."""
+        destinos: dict[tuple[str, str], list] = {}
+        for elemento in self.retiradas():
+            if elemento.retiro.destino:
+                destinos.setdefault((elemento.nivel, elemento.retiro.destino), []).append(elemento)
+        return destinos
 
 
 def ultimos_periodos_publicados(planes) -> dict[int, Periodo]:
@@ -135,3 +162,62 @@ def estado_con_cifras(plan: Plan) -> tuple[EstadoPublico, CifrasDelPlan]:
     diferencia (``cifras.dos_cifras``). Las mismas consultas que ``estado_con_informe``."""
     estado, informe, comparaciones = estado_con_informe(plan)
     return estado, dos_cifras(estado.resultado, informe, comparaciones)
+
+
+@dataclass(frozen=True)
+class CambioDePeso:
+    """Un cambio del peso de un eje, compromiso o acción, leído de su historial."""
+
+    nivel: str
+    clave: str
+    fecha: datetime.date
+    antes: Decimal
+    despues: Decimal
+
+    @property
+    def texto(self) -> str:
+        """«El 4 de diciembre de 2026 el peso de la acción 1.5.3 pasó de 1 a 2»."""
+        de = {
+            "eje": _("del eje %(clave)s"),
+            "compromiso": _("del compromiso %(clave)s"),
+            "accion": _("de la acción %(clave)s"),
+        }[self.nivel] % {"clave": self.clave}
+        return _("El %(fecha)s el peso %(de)s pasó de %(antes)s a %(despues)s") % {
+            "fecha": date_format(self.fecha, "j \\d\\e F \\d\\e Y").lower(),
+            "de": de,
+            "antes": _numero(self.antes),
+            "despues": _numero(self.despues),
+        }
+
+
+def _numero(valor: Decimal) -> str:
+    return f"{valor.normalize():f}"
+
+
+def cambios_de_peso(resultado: ResultadoPlan) -> list[CambioDePeso]:
+    """Cada vez que cambió el peso de un eje, compromiso o acción del plan, del más reciente al
+    más antiguo, con su clave de hoy. Una consulta (el historial de los tres niveles, unido)."""
+    claves = {("eje", e.id): e.clave for e in resultado.ejes}
+    claves |= {("compromiso", c.id): c.clave for c in resultado.compromisos()}
+    claves |= {("accion", a.id): a.clave for a in resultado.acciones()}
+    campos = ("nivel", "id", "peso", "history_date", "history_id")
+
+    def historial(modelo, nivel):
+        ids = [pk for (n, pk) in claves if n == nivel]
+        return (
+            modelo.history.filter(id__in=ids)
+            .annotate(nivel=Value(nivel, output_field=CharField()))
+            .values_list(*campos)
+            .order_by()
+        )
+
+    filas = historial(Eje, "eje").union(historial(Compromiso, "compromiso"), historial(Accion, "accion"), all=True)
+    cambios = []
+    anterior: dict[tuple[str, int], Decimal] = {}
+    for nivel, pk, peso, fecha, _id in sorted(filas, key=lambda f: (f[3], f[4])):
+        peso = Decimal(str(peso))
+        previo = anterior.get((nivel, pk))
+        if previo is not None and previo != peso:
+            cambios.append(CambioDePeso(nivel, claves[(nivel, pk)], timezone.localtime(fecha).date(), previo, peso))
+        anterior[(nivel, pk)] = peso
+    return sorted(cambios, key=lambda c: c.fecha, reverse=True)

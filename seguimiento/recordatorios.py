@@ -189,8 +189,10 @@ def _decidir(resumen: Resumen, por_avisar: list[PeriodoRevisado], hoy: datetime.
     # Consulta 2: acciones de sus instituciones en esos planes, con eje, compromiso e institución.
     todas = {i for ids in instituciones_de.values() for i in ids}
     acciones_de: dict[tuple[int, int], list[tuple[int, Pendiente]]] = defaultdict(list)  # (plan, inst)
+    # Una acción retirada (o de un compromiso retirado) ya no recibe avances: no está pendiente.
     for accion in Accion.objects.filter(
-        compromiso__eje__plan_id__in=planes, compromiso__institucion_responsable_id__in=todas
+        compromiso__eje__plan_id__in=planes, compromiso__institucion_responsable_id__in=todas,
+        retiro="", compromiso__retiro="",
     ).select_related("compromiso__eje", "compromiso__institucion_responsable").order_by():
         compromiso = accion.compromiso
         acciones_de[(compromiso.eje.plan_id, compromiso.institucion_responsable_id)].append(

@@ -12,6 +12,9 @@ carpeta). En resumen:
   dice cuántas hay (la ``Cobertura``). Un elemento sin ninguna acción con reporte
   no tiene avance (``None``, «sin reporte») y cuenta como 0 en su padre, por la
   misma regla.
+* Un compromiso o una acción **retirada** (cancelada, fusionada o sustituida) a la fecha
+  de corte del cálculo sale de él: pesa 0 en su padre y no entra a la cobertura, pero se
+  sigue listando con su último avance y el porqué (``RetiroEnCalculo.explicacion``).
 * Si los pesos de los hijos de un elemento suman 0 (o no tiene hijos), su avance
   no se puede calcular: se registra un ``ErrorCalculo`` y el error se propaga a
   sus ascendientes; nunca se lanza una excepción.
@@ -30,10 +33,11 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from django.db.models import OuterRef, Subquery
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from plan.models import Accion, Compromiso, Eje, Plan
+from plan.models import Accion, Compromiso, Eje, Plan, Retiro
 
 from .models import Avance, CifraPublicada, Informe, Periodo
 
@@ -91,8 +95,99 @@ class ErrorCalculo:
         return self.mensaje
 
 
+@dataclass(frozen=True)
+class RetiroEnCalculo:
+    """Un compromiso o una acción retirada del plan, tal como entra (no entra) al cálculo."""
+
+    #: ``Retiro``: cancelada, fusionada o sustituida.
+    tipo: str
+    motivo: str
+    fecha: datetime.date
+    #: Clave del elemento con que se fusionó o que la sustituye ("" si se canceló).
+    destino: str = ""
+    #: «accion» o «compromiso»: de qué nivel es (y su destino).
+    nivel: str = "accion"
+
+    @property
+    def fecha_texto(self) -> str:
+        return date_format(self.fecha, "j \\d\\e F \\d\\e Y").lower()
+
+    @property
+    def destino_texto(self) -> str:
+        """«la acción 1.5.2», «el compromiso 2.1»."""
+        if not self.destino:
+            return ""
+        if self.nivel == "accion":
+            return _("la acción %(clave)s") % {"clave": self.destino}
+        return _("el compromiso %(clave)s") % {"clave": self.destino}
+
+    @property
+    def _accion(self) -> bool:
+        return self.nivel == "accion"
+
+    @property
+    def prefijo(self) -> str:
+        """«Cancelada», «Fusionada con», «Sustituido por» (antes del destino, si lo hay)."""
+        if self.tipo == Retiro.FUSIONADA:
+            return _("Fusionada con") if self._accion else _("Fusionado con")
+        if self.tipo == Retiro.SUSTITUIDA:
+            return _("Sustituida por") if self._accion else _("Sustituido por")
+        return _("Cancelada") if self._accion else _("Cancelado")
+
+    @property
+    def estado(self) -> str:
+        """«Cancelada», «Fusionada con la acción 1.5.2», «Sustituido por el compromiso 2.1»."""
+        return f"{self.prefijo} {self.destino_texto}".strip()
+
+    @property
+    def como(self) -> str:
+        """«cancelada», «fusionada con la acción 1.5.2», «sustituido por el compromiso 2.1»."""
+        return self.estado[:1].lower() + self.estado[1:]
+
+    @property
+    def explicacion(self) -> str:
+        """«Retirada (cancelada) el 3 de marzo de 2024: motivo. Desde entonces no entra…»"""
+        texto = (
+            _("Retirada (%(como)s) el %(fecha)s: %(motivo)s. Desde entonces no entra al cálculo (pesa 0).")
+            if self._accion
+            else _("Retirado (%(como)s) el %(fecha)s: %(motivo)s. Desde entonces no entra al cálculo (pesa 0), ni sus acciones.")
+        )
+        return texto % {"como": self.como, "fecha": self.fecha_texto, "motivo": self.motivo.rstrip(". ")}
+
+
+class _Retirable:
+    """Lo común a una acción y un compromiso que pueden estar retirados en el cálculo."""
+
+    peso: Decimal
+    retiro: RetiroEnCalculo | None
+
+    @property
+    def retirada(self) -> bool:
+        return self.retiro is not None
+
+    @property
+    def peso_en_calculo(self) -> Decimal:
+        """El peso con que entra a la media de su padre: 0 si está retirada."""
+        return CERO if self.retiro is not None else self.peso
+
+
+def campos_de_retiro(elemento) -> dict:
+    """Las cuatro claves del retiro de un compromiso o una acción en los datos abiertos:
+    ``retiro`` («cancelada», «fusionada», «sustituida» o vacío si está vigente),
+    ``retiro_motivo``, ``retiro_fecha`` (AAAA-MM-DD o ``None``) y ``retiro_destino`` (clave)."""
+    retiro = elemento.retiro
+    if retiro is None:
+        return {"retiro": "", "retiro_motivo": "", "retiro_fecha": None, "retiro_destino": ""}
+    return {
+        "retiro": retiro.tipo,
+        "retiro_motivo": retiro.motivo,
+        "retiro_fecha": retiro.fecha.isoformat(),
+        "retiro_destino": retiro.destino,
+    }
+
+
 @dataclass
-class ResultadoAccion:
+class ResultadoAccion(_Retirable):
     id: int
     numero: int
     clave: str
@@ -104,6 +199,8 @@ class ResultadoAccion:
     periodo_id: int | None = None
     fecha_inicio: datetime.date | None = None
     fecha_fin: datetime.date | None = None
+    #: El retiro vigente a la fecha de corte del cálculo (``None``: entra al cálculo).
+    retiro: RetiroEnCalculo | None = None
 
     nivel = "accion"
 
@@ -147,12 +244,12 @@ class _Nodo(_Agregado):
     error: ErrorCalculo | None = None
 
 
-
 @dataclass
-class ResultadoCompromiso(_Nodo):
+class ResultadoCompromiso(_Retirable, _Nodo):
     acciones: list[ResultadoAccion] = field(default_factory=list)
     fecha_inicio: datetime.date | None = None
     fecha_conclusion: datetime.date | None = None
+    retiro: RetiroEnCalculo | None = None
     nivel = "compromiso"
 
     @property
@@ -161,10 +258,11 @@ class ResultadoCompromiso(_Nodo):
 
 
 @dataclass
-class ResultadoEje(_Nodo):
+class ResultadoEje(_Retirable, _Nodo):
     compromisos: list[ResultadoCompromiso] = field(default_factory=list)
     plan_id: int | None = None
     nivel = "eje"
+    retiro = None  # un eje no se retira
 
     @property
     def hijos(self):
@@ -241,14 +339,26 @@ def _mensaje_sin_hijos(nodo) -> str:
     }
 
 
+def _mensaje_todos_retirados(nodo) -> str:
+    if nodo.nivel == "eje":
+        return _(
+            "Todos los compromisos del eje %(clave)s están retirados: su avance no se puede calcular."
+        ) % {"clave": nodo.clave}
+    return _(
+        "Todas las acciones del compromiso %(clave)s están retiradas: su avance no se puede calcular."
+    ) % {"clave": nodo.clave}
+
+
 def _agregar(nodo, errores: list[ErrorCalculo]) -> None:
     """Calcula ``nodo.avance``, ``nodo.cobertura`` y ``nodo.error`` a partir de sus hijos.
 
     Los hijos ya están calculados. Regla completa en ROLLUP.md.
     """
     hijos = list(nodo.hijos)
-    nodo.cobertura = sum((h.cobertura for h in hijos), Cobertura(0, 0))
-    ponderados = [h for h in hijos if h.peso > CERO]
+    # Un hijo retirado no entra ni a la media ni a la cobertura (sigue listado).
+    en_calculo = [h for h in hijos if not h.retirada]
+    nodo.cobertura = sum((h.cobertura for h in en_calculo), Cobertura(0, 0))
+    ponderados = [h for h in en_calculo if h.peso > CERO]
     no_calculables = [h for h in ponderados if not h.calculable]
     if no_calculables:
         claves = [h.clave for h in no_calculables]
@@ -272,7 +382,12 @@ def _agregar(nodo, errores: list[ErrorCalculo]) -> None:
             % {"nodo": _nombre(nodo), "dependencia": dependencia % {"claves": claves}},
         )
     elif not ponderados:
-        mensaje = _mensaje_pesos_cero(nodo) if hijos else _mensaje_sin_hijos(nodo)
+        if not hijos:
+            mensaje = _mensaje_sin_hijos(nodo)
+        elif not en_calculo:
+            mensaje = _mensaje_todos_retirados(nodo)
+        else:
+            mensaje = _mensaje_pesos_cero(nodo)
         nodo.error = ErrorCalculo(nodo.nivel, nodo.clave, mensaje)
     if nodo.error is not None:
         nodo.avance = None
@@ -324,8 +439,28 @@ def calcular_avances(planes, *, alcance: Alcance = Alcance.PUBLICO) -> dict[int,
     return _calcular(list(planes), periodo=None, alcance=alcance)
 
 
+_CAMPOS_RETIRO = ("retiro", "retiro_motivo", "retiro_fecha")
+
+
+def _retiro(fila, nivel: str, destino: str, corte: datetime.date | None) -> RetiroEnCalculo | None:
+    """El retiro de la fila si ya rige a la fecha de ``corte`` (sin corte: el de hoy, siempre)."""
+    if not fila["retiro"] or fila["retiro_fecha"] is None:
+        return None
+    if corte is not None and fila["retiro_fecha"] > corte:
+        return None  # se retiró después: en ese periodo todavía contaba
+    return RetiroEnCalculo(fila["retiro"], fila["retiro_motivo"], fila["retiro_fecha"], destino, nivel)
+
+
+def retiro_a_la_fecha(elemento, fecha: datetime.date) -> RetiroEnCalculo | None:
+    """El retiro de un resultado (acción o compromiso) si ya regía el ``fecha``; sin consultas."""
+    retiro = elemento.retiro
+    return retiro if retiro is not None and retiro.fecha <= fecha else None
+
+
 def _calcular(planes: list[Plan], *, periodo: Periodo | None, alcance: Alcance) -> dict[int, ResultadoPlan]:
     ids = [plan.pk for plan in planes]
+    # Un retiro rige desde su fecha: al calcular un periodo, solo los de hasta su cierre.
+    corte = periodo.fin if periodo is not None else None
     ultimos = _filtro_avances(alcance=alcance, periodo=periodo)
     # Consulta 1: ejes de los planes.
     ejes = {}
@@ -347,9 +482,16 @@ def _calcular(planes: list[Plan], *, periodo: Periodo | None, alcance: Alcance) 
     for fila in (
         Compromiso.objects.filter(eje__plan_id__in=ids)
         .order_by("eje__numero", "numero")
-        .values("id", "eje_id", "numero", "nombre", "peso", "fecha_inicio", "fecha_conclusion")
+        .values(
+            "id", "eje_id", "numero", "nombre", "peso", "fecha_inicio", "fecha_conclusion",
+            *_CAMPOS_RETIRO, "retiro_destino__numero", "retiro_destino__eje__numero",
+        )
     ):
         eje = ejes[fila["eje_id"]]
+        destino = (
+            f"{fila['retiro_destino__eje__numero']}.{fila['retiro_destino__numero']}"
+            if fila["retiro_destino__numero"] is not None else ""
+        )
         compromiso = ResultadoCompromiso(
             id=fila["id"],
             numero=fila["numero"],
@@ -358,6 +500,7 @@ def _calcular(planes: list[Plan], *, periodo: Periodo | None, alcance: Alcance) 
             peso=fila["peso"],
             fecha_inicio=fila["fecha_inicio"],
             fecha_conclusion=fila["fecha_conclusion"],
+            retiro=_retiro(fila, "compromiso", destino, corte),
         )
         compromisos[compromiso.id] = compromiso
         eje.compromisos.append(compromiso)
@@ -373,12 +516,20 @@ def _calcular(planes: list[Plan], *, periodo: Periodo | None, alcance: Alcance) 
         )
         .values(
             "id", "compromiso_id", "numero", "descripcion", "peso", "fecha_inicio", "fecha_fin",
-            "_porcentaje", "_etapa", "_nota", "_periodo",
+            "_porcentaje", "_etapa", "_nota", "_periodo", *_CAMPOS_RETIRO, "retiro_destino__numero",
+            "retiro_destino__compromiso__numero", "retiro_destino__compromiso__eje__numero",
         )
     )
     for fila in acciones:
         compromiso = compromisos[fila["compromiso_id"]]
         porcentaje = fila["_porcentaje"]
+        destino = (
+            "{}.{}.{}".format(
+                fila["retiro_destino__compromiso__eje__numero"], fila["retiro_destino__compromiso__numero"],
+                fila["retiro_destino__numero"],
+            )
+            if fila["retiro_destino__numero"] is not None else ""
+        )
         compromiso.acciones.append(
             ResultadoAccion(
                 id=fila["id"],
@@ -393,6 +544,7 @@ def _calcular(planes: list[Plan], *, periodo: Periodo | None, alcance: Alcance) 
                 periodo_id=fila["_periodo"],
                 fecha_inicio=fila["fecha_inicio"],
                 fecha_fin=fila["fecha_fin"],
+                retiro=_retiro(fila, "accion", destino, corte),
             )
         )
 
@@ -518,7 +670,8 @@ def serie_del_compromiso(compromiso: ResultadoCompromiso, periodos, avances) -> 
     ``avances``: filas ``{"accion_id", "periodo_id", "porcentaje"}`` de los avances que
     cuentan (validados y, para la ciudadanía, de periodos publicados) de sus acciones.
     Aplica la misma regla que ``calcular_avance`` (último avance a la fecha, sin reporte
-    como 0 con su cobertura, pesos), sin consultas: el llamador trae las filas.
+    como 0 con su cobertura, pesos, retiros vigentes al cierre de cada periodo), sin
+    consultas: el llamador trae las filas.
     """
     orden = {periodo.pk: indice for indice, periodo in enumerate(periodos)}
     por_accion: dict[int, list[tuple[int, Decimal]]] = {}
@@ -535,6 +688,7 @@ def serie_del_compromiso(compromiso: ResultadoCompromiso, periodos, avances) -> 
             clave=compromiso.clave,
             nombre=compromiso.nombre,
             peso=compromiso.peso,
+            retiro=retiro_a_la_fecha(compromiso, periodo.fin),
         )
         for accion in compromiso.acciones:
             previos = [(i, p) for i, p in por_accion.get(accion.id, []) if i <= indice]
@@ -546,6 +700,7 @@ def serie_del_compromiso(compromiso: ResultadoCompromiso, periodos, avances) -> 
                     descripcion=accion.descripcion,
                     peso=accion.peso,
                     avance=max(previos)[1] if previos else None,
+                    retiro=retiro_a_la_fecha(accion, periodo.fin),
                 )
             )
         _agregar(copia, [])
@@ -568,9 +723,13 @@ class Termino:
         return self.hijo.avance is None
 
     @property
+    def retirado(self) -> bool:
+        return self.hijo.retirada
+
+    @property
     def excluido(self) -> bool:
-        """Peso 0: no entra ni al numerador ni al denominador."""
-        return self.peso == CERO
+        """Peso 0 o retirado: no entra ni al numerador ni al denominador."""
+        return self.peso == CERO or self.retirado
 
 
 @dataclass(frozen=True)

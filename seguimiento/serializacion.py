@@ -32,7 +32,7 @@ from decimal import Decimal
 
 from .cifras import DosCifras, dos_cifras
 from .models import Informe, Periodo
-from .rollup import ResultadoPlan, redondear
+from .rollup import ResultadoPlan, campos_de_retiro, redondear
 
 
 def _numero(valor: Decimal | None) -> float | None:
@@ -107,6 +107,7 @@ def resultado_como_dict(
                         **dos_cifras_como_dict(cifras.de(compromiso)),
                         "cobertura": _cobertura(compromiso),
                         "error": str(compromiso.error) if compromiso.error else None,
+                        **campos_de_retiro(compromiso),
                         "acciones": [
                             {
                                 "numero": accion.clave,
@@ -115,6 +116,7 @@ def resultado_como_dict(
                                 "avance": _numero(accion.avance),
                                 "etapa": accion.etapa,
                                 "nota_aclaratoria": accion.nota_aclaratoria_marcada,
+                                **campos_de_retiro(accion),
                             }
                             for accion in compromiso.acciones
                         ],

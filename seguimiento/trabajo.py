@@ -14,12 +14,14 @@ from collections import Counter
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from plan.models import Accion, Compromiso, Institucion
+from plan.claves import destino_de_clave_anterior
+from plan.models import Accion, ClaveAnterior, Compromiso, Institucion
 
 from . import flujo
 from .bitacora import historial_del_avance, historial_del_periodo
@@ -62,8 +64,9 @@ def plan(request, slug):
     abierto = plan.periodos.abiertos().first()
     contexto = {"plan": plan, "acceso": acceso, "abierto": abierto}
     if acceso.es_responsable:
+        # Lo retirado ya no recibe avances: no se pide ni cuenta como pendiente.
         propias = Accion.objects.del_plan(plan).filter(
-            compromiso__institucion_responsable_id__in=acceso.instituciones
+            compromiso__institucion_responsable_id__in=acceso.instituciones, retiro="", compromiso__retiro=""
         )
         filas = filas_del_periodo(propias, abierto) if abierto else []
         contexto.update(
@@ -120,7 +123,7 @@ def tablero(request, slug, periodo):
     plan, acceso = plan_y_acceso(request, slug)
     periodo = periodo_o_404(plan, periodo)
     acceso.exigir_tablero()
-    filas = filas_del_periodo(acceso.acciones(), periodo)
+    filas = filas_del_periodo(acceso.acciones().filter(retiro="", compromiso__retiro=""), periodo)
     conteo = Counter(f.estado for f in filas)
     instituciones = sorted(
         {f.accion.compromiso.institucion_responsable for f in filas}, key=lambda i: i.nombre_corto
@@ -172,7 +175,8 @@ def tablero(request, slug, periodo):
 
 def _contexto_captura(plan, acceso, periodo, accion, avance, anterior, **extra):
     puede_capturar = acceso.captura_institucion(accion.compromiso.institucion_responsable_id)
-    bloqueo = flujo.motivo_bloqueo(avance, periodo, como_stl=acceso.gestiona)
+    retirada = flujo.motivo_retiro(accion)
+    bloqueo = retirada or flujo.motivo_bloqueo(avance, periodo, como_stl=acceso.gestiona)
     contexto = {
         "plan": plan,
         "acceso": acceso,
@@ -181,7 +185,7 @@ def _contexto_captura(plan, acceso, periodo, accion, avance, anterior, **extra):
         "avance": avance,
         "anterior": anterior,
         "editable": puede_capturar and bloqueo is None,
-        "bloqueo": bloqueo if puede_capturar else None,
+        "bloqueo": bloqueo if puede_capturar or retirada else None,
         "solo_lectura": not puede_capturar,
         "evidencias": list(avance.evidencias.vigentes()) if avance else [],
         "retiradas": list(avance.evidencias.exclude(retirada_en=None)) if avance else [],
@@ -200,7 +204,16 @@ def _contexto_captura(plan, acceso, periodo, accion, avance, anterior, **extra):
 def captura(request, slug, periodo, clave):
     plan, acceso = plan_y_acceso(request, slug)
     periodo = periodo_o_404(plan, periodo)
-    accion = accion_o_404(plan, clave)
+    try:
+        accion = accion_o_404(plan, clave)
+    except Http404:
+        # Una clave de antes de renumerar lleva a la de hoy (302: la sesión no se guarda en caché).
+        destino = destino_de_clave_anterior(plan, ClaveAnterior.Nivel.ACCION, clave)
+        if destino is None:
+            raise
+        direccion = reverse("trabajo:captura", args=[plan.slug, periodo.slug, destino.clave])
+        consulta = request.META.get("QUERY_STRING", "")
+        return redirect(f"{direccion}?{consulta}" if consulta else direccion)
     institucion_id = accion.compromiso.institucion_responsable_id
     acceso.exigir_ver_institucion(institucion_id)
     avance = avance_del_periodo(accion, periodo)
