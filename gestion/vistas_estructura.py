@@ -250,7 +250,8 @@ def accion(request, slug, clave):
 
 def _borrar(request, *, plan, acceso, elemento, nombre: str, retirar: str | None):
     """Confirmación en su propia página; ``POST`` borra si nunca tuvo nada. Si tuvo algo, la
-    página explica por qué no y enlaza al retiro (409 si se intentó)."""
+    página explica por qué no y enlaza al retiro (``retirar``: el nombre de su dirección; 409
+    si se intentó)."""
     motivos = estructura.motivos_para_no_borrar(elemento)
     if request.method == "POST" and not motivos:
         try:
@@ -283,7 +284,7 @@ def compromiso_borrar(request, slug, clave):
     elemento = _compromiso_o_404(plan, clave)
     return _borrar(
         request, plan=plan, acceso=acceso, elemento=elemento,
-        nombre=_("el compromiso %(clave)s") % {"clave": elemento.clave}, retirar="compromisos",
+        nombre=_("el compromiso %(clave)s") % {"clave": elemento.clave}, retirar="gestion:retirar_compromiso",
     )
 
 
@@ -293,5 +294,5 @@ def accion_borrar(request, slug, clave):
     elemento = _accion_o_404(plan, clave)
     return _borrar(
         request, plan=plan, acceso=acceso, elemento=elemento,
-        nombre=_("la acción %(clave)s") % {"clave": elemento.clave}, retirar="acciones",
+        nombre=_("la acción %(clave)s") % {"clave": elemento.clave}, retirar="gestion:retirar_accion",
     )
