@@ -13,7 +13,13 @@ from tests.navegador.paginas import revisar_sin_desplazamiento_horizontal
 ESTRUCTURA = "/trabajo/pal-2022-2024/estructura/"
 
 
-def test_la_facilitadora_anade_una_accion_ve_el_efecto_y_la_publica(pagina, ciclo):
+def _cifra_publica_del_compromiso_1_5(ciudadana, ciclo) -> str:
+    ciudadana.goto(ciclo + "/planes/pal-2022-2024/compromisos/1.5/")
+    return ciudadana.locator("main").inner_text()
+
+
+def test_la_facilitadora_anade_una_accion_ve_el_efecto_y_la_publica(pagina, nueva_pagina, ciclo):
+    ciudadana = nueva_pagina()
     entrar(pagina, ciclo, "facilitadora")
     clic(pagina.get_by_role("link", name="Estructura del plan"))
     assert pagina.get_by_role("heading", level=1).inner_text() == "Estructura del plan"
@@ -26,13 +32,19 @@ def test_la_facilitadora_anade_una_accion_ve_el_efecto_y_la_publica(pagina, cicl
     efecto = pagina.get_by_role("status").filter(has_text="Efecto en las cifras públicas")
     assert "el compromiso 1.5 pasa de 36\u00a0% a 24\u00a0%; el eje 1 de 53\u00a0% a 51\u00a0%" in efecto.inner_text()
     assert pagina.get_by_label("Descripción").input_value() == "Mesas de trabajo con las ladrilleras de León"
+    # Ver el efecto no publica nada: la ciudadanía sigue viendo el 36 % y la acción no existe.
+    antes = _cifra_publica_del_compromiso_1_5(ciudadana, ciclo)
+    assert "36\u00a0%" in antes and "24\u00a0%" not in antes
+    assert ciudadana.goto(ciclo + "/planes/pal-2022-2024/acciones/1.5.5/").status == 404
     clic(pagina.get_by_role("button", name="Guardar"))
     assert pagina.url == ciclo + ESTRUCTURA
     assert "Se creó la acción 1.5.5." in pagina.locator(".mensajes").inner_text()
     assert pagina.get_by_role("row", name=re.compile(r"^1\.5\.5 Mesas de trabajo")).get_by_text("peso 2 de 6").is_visible()
 
-    pagina.goto(ciclo + "/planes/pal-2022-2024/acciones/1.5.5/")
-    assert "Mesas de trabajo con las ladrilleras de León" in pagina.locator("main").inner_text()
+    # Guardado, la página pública (en caché) lo sigue en la siguiente petición.
+    assert "24\u00a0%" in _cifra_publica_del_compromiso_1_5(ciudadana, ciclo)
+    ciudadana.goto(ciclo + "/planes/pal-2022-2024/acciones/1.5.5/")
+    assert "Mesas de trabajo con las ladrilleras de León" in ciudadana.locator("main").inner_text()
 
 
 @pytest.mark.parametrize("cual", ["pagina", "pagina_movil"])
