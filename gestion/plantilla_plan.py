@@ -76,7 +76,7 @@ def _columnas_del_retiro(*, destino) -> list[Columna]:
         _c("retiro_motivo", gettext_lazy("Motivo del retiro"), 40, ayuda=gettext_lazy(
             "Obligatorio si se retiró; vacío si está vigente. Se publica junto al elemento.")),
         _c("retiro_fecha", gettext_lazy("Fecha del retiro"), 13, "fecha", ayuda=gettext_lazy(
-            "Obligatoria si se retiró (dd/mm/aaaa), no anterior al año de inicio del plan; vacía si está vigente.")),
+            "Obligatoria si se retiró (dd/mm/aaaa), no anterior al año de inicio del plan ni futura; vacía si está vigente.")),
         _c("retiro_destino", gettext_lazy("Retirada en favor de"), 12, "clave", ayuda=destino),
     ]
 
