@@ -1,8 +1,10 @@
 """La estructura de un plan en el libro de ``plantilla_plan.py``: las mismas hojas, llenas.
 
-Lleva el plan, sus ejes, sus compromisos y acciones **vigentes** (los retirados no: el libro
-sirve para crear otro plan) y las instituciones que nombran (responsables y partes
-cocreadoras). Sin avances. Siete consultas, sea cual sea el tamaño del plan.
+Lleva el plan, sus ejes, **todos** sus compromisos y acciones (los retirados también, con su
+retiro, su motivo, su fecha y la clave del elemento en favor del cual se retiraron: importar el
+libro da el mismo árbol, y quien lo lee ve qué se retiró) y las instituciones que nombran
+(responsables y partes cocreadoras). Sin avances. Siete consultas, sea cual sea el tamaño del
+plan.
 """
 
 from __future__ import annotations
@@ -49,6 +51,18 @@ def _referencias(instituciones) -> dict[int, str]:
     }
 
 
+def _retiro(elemento) -> dict:
+    """Las cuatro columnas del retiro; vacías si el elemento está vigente."""
+    if not elemento.retirada:
+        return {}
+    return {
+        "retiro": elemento.get_retiro_display(),
+        "retiro_motivo": elemento.retiro_motivo,
+        "retiro_fecha": elemento.retiro_fecha,
+        "retiro_destino": elemento.retiro_destino.clave if elemento.retiro_destino_id else None,
+    }
+
+
 def valores_del_plan(plan: Plan) -> dict:
     return {
         "nombre": plan.nombre,
@@ -73,8 +87,9 @@ def exportar(plan: Plan) -> bytes:
     ejes = list(plan.ejes.order_by("numero"))  # 1
     compromisos = list(
         Compromiso.objects.del_plan(plan)
-        .vigentes()
-        .select_related("eje", "institucion_responsable", "representante", "representante_suplente")  # 2
+        .select_related(
+            "eje", "institucion_responsable", "representante", "representante_suplente", "retiro_destino__eje"
+        )  # 2
         .prefetch_related(
             "objetivos_ods",  # 3
             "metas_ods",  # 4
@@ -84,8 +99,8 @@ def exportar(plan: Plan) -> bytes:
         .order_by("eje__numero", "numero")
     )
     acciones = list(
-        Accion.objects.del_plan(plan).vigentes().filter(compromiso__retiro="")
-        .select_related("compromiso__eje").order_by("compromiso__eje__numero", "compromiso__numero", "numero")  # 7
+        Accion.objects.del_plan(plan)
+        .select_related("compromiso__eje", "retiro_destino__compromiso__eje").order_by("compromiso__eje__numero", "compromiso__numero", "numero")  # 7
     )
 
     instituciones: dict[int, Institucion] = {}
@@ -117,6 +132,7 @@ def exportar(plan: Plan) -> bytes:
                 **_persona("suplente", c.representante_suplente),
                 "peso": numero_de_celda(c.peso),
                 "enlaces": _enlaces(c),
+                **_retiro(c),
             }
         )
     hojas = {
@@ -134,6 +150,7 @@ def exportar(plan: Plan) -> bytes:
                 "fecha_inicio": a.fecha_inicio,
                 "fecha_fin": a.fecha_fin,
                 "peso": numero_de_celda(a.peso),
+                **_retiro(a),
             }
             for a in acciones
         ],

@@ -11,6 +11,12 @@
   reconocen por su nombre o sus siglas (se crean las que no están) y las personas por su nombre
   en su institución.
 
+Un compromiso o una acción retirados (columnas «Retiro», «Motivo del retiro», «Fecha del retiro»
+y «Retirada en favor de») se crean con su retiro en la misma transacción; el destino de una
+fusión o una sustitución es la clave de otro elemento del mismo nivel del mismo libro, y se
+resuelve cuando ya existen todas las filas. Las reglas son las de ``gestion.retiro`` salvo una:
+el destino puede estar retirado él también (una fusión en cadena, como la exporta el portal).
+
 Un libro hecho a mano es entrada hostil: una fórmula en cualquier celda leída es un error (no
 se calcula ni se confía en su resultado guardado), igual que una celda combinada; hay un
 máximo de filas y columnas por hoja y de tamaño descomprimido.
@@ -27,6 +33,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from openpyxl import load_workbook
@@ -45,12 +52,14 @@ from plan.models import (
     ObjetivoODS,
     Persona,
     Plan,
+    Retiro,
 )
 from seguimiento.archivos import XLSX, detectar_tipo, limpiar_nombre
 from seguimiento.excel import Problema
 from seguimiento.excel import _texto_celda as texto_de_celda
 
 from . import plantilla_plan as formato
+from .retiro import describir_retiro
 from .servicios_planes import MOTIVO_IMPORTACION, SLUG_TOMADO, crear_plan, errores_del_slug
 
 #: Filas y columnas que se leen como máximo en cada hoja (un plan tiene decenas de acciones).
@@ -108,12 +117,37 @@ class InstitucionLeida:
 
 
 @dataclass
+class RetiroLeido:
+    """El retiro de una fila: su valor (``Retiro``), motivo, fecha y la clave del destino."""
+
+    retiro: str
+    motivo: str
+    fecha: datetime.date | None
+    destino: str
+    accion: bool
+
+    @property
+    def descripcion(self) -> str:
+        """«retirada: cancelada», «retirado: fusionado con el compromiso 2.1»."""
+        return _("%(retirada)s: %(como)s") % {
+            "retirada": _("retirada") if self.accion else _("retirado"),
+            "como": describir_retiro(retiro=self.retiro, accion=self.accion, destino=self.destino),
+        }
+
+    @property
+    def campos(self) -> dict:
+        """Los campos del modelo, sin el destino (se resuelve cuando existen todas las filas)."""
+        return {"retiro": self.retiro, "retiro_motivo": self.motivo, "retiro_fecha": self.fecha}
+
+
+@dataclass
 class AccionLeida:
     fila: int
     clave: str
     numero: int
     campos: dict
     peso: Decimal
+    retiro: RetiroLeido | None = None
 
 
 @dataclass
@@ -132,6 +166,7 @@ class CompromisoLeido:
     suplente: PersonaLeida | None = None
     enlaces: list[tuple[str, str]] = field(default_factory=list)
     acciones: list[AccionLeida] = field(default_factory=list)
+    retiro: RetiroLeido | None = None
 
     @property
     def nombre(self) -> str:
@@ -577,6 +612,91 @@ def _enlaces(valor) -> list[tuple[str, str]]:
     return enlaces
 
 
+def _normalizada(clave: str, patron: re.Pattern) -> str | None:
+    """«01.5» → «1.5»; ``None`` si no es una clave de ese nivel."""
+    coincide = patron.match(clave)
+    return None if coincide is None else ".".join(str(int(x)) for x in coincide.groups())
+
+
+def _leer_retiro(lectura: Lectura, hoja: _Hoja, numero: int, valores: tuple, *, accion: bool) -> RetiroLeido | None:
+    """Las cuatro columnas del retiro de una fila, con sus errores anotados (el destino se revisa
+    después, con todas las claves de la hoja: ``_revisar_destinos``); ``None`` si está vigente."""
+    retiro = hoja.leer(numero, valores, "retiro", lambda v: _de_catalogo(v, Retiro.choices, _("un retiro")))
+    motivo = hoja.leer(numero, valores, "retiro_motivo") or ""
+    fecha = hoja.leer(numero, valores, "retiro_fecha", _fecha)
+    destino = hoja.leer(numero, valores, "retiro_destino") or ""
+    con_fecha = texto_de_celda(hoja.valor(valores, "retiro_fecha")) != ""
+    if texto_de_celda(hoja.valor(valores, "retiro")) == "":
+        vigente = _("está vigente (la columna «%(retiro)s» está vacía): deje vacía esta celda o elija el retiro.") % {
+            "retiro": hoja.columnas["retiro"].encabezado
+        }
+        for clave, hay in (("retiro_motivo", motivo), ("retiro_fecha", con_fecha), ("retiro_destino", destino)):
+            if hay:
+                hoja.error(vigente, fila=numero, clave=clave)
+        return None
+    # Con un retiro (aunque no sea de la lista), el motivo y la fecha son obligatorios.
+    if not motivo:
+        hoja.error(_("falta el motivo del retiro: es obligatorio si se retiró."), fila=numero, clave="retiro_motivo")
+    if not con_fecha:
+        hoja.error(_("falta la fecha del retiro: es obligatoria si se retiró."), fila=numero, clave="retiro_fecha")
+    elif fecha is not None:
+        anio = lectura.plan.get("anio_inicio")
+        if fecha > timezone.localdate():
+            hoja.error(
+                _("la fecha del retiro (%(fecha)s) no puede ser futura.") % {"fecha": f"{fecha:%d/%m/%Y}"},
+                fila=numero, clave="retiro_fecha",
+            )
+        elif anio and fecha.year < anio:
+            hoja.error(
+                _("la fecha del retiro (%(fecha)s) es anterior al inicio del plan (%(anio)s).")
+                % {"fecha": f"{fecha:%d/%m/%Y}", "anio": anio},
+                fila=numero, clave="retiro_fecha",
+            )
+    if retiro in (Retiro.FUSIONADA, Retiro.SUSTITUIDA) and not destino:
+        hoja.error(
+            (_("falta la clave de la acción en favor de la cual se retiró: es obligatoria si se fusionó o se sustituyó.")
+             if accion else
+             _("falta la clave del compromiso en favor del cual se retiró: es obligatoria si se fusionó o se sustituyó.")),
+            fila=numero, clave="retiro_destino",
+        )
+    elif retiro == Retiro.CANCELADA and destino:
+        hoja.error(
+            _("una cancelación no lleva destino: deje vacía esta celda o elija «%(fusionada)s» o «%(sustituida)s».")
+            % {"fusionada": Retiro.FUSIONADA.label, "sustituida": Retiro.SUSTITUIDA.label},
+            fila=numero, clave="retiro_destino",
+        )
+    # Un retiro que no es de la lista (ya anotado) vuelve vacío: su destino se revisa igual.
+    return RetiroLeido(retiro or "", motivo, fecha, destino, accion)
+
+
+def _revisar_destinos(hoja: _Hoja, retirados: list[tuple[int, str | None, RetiroLeido]], claves, *, accion: bool) -> None:
+    """El destino de cada fusión o sustitución: una clave del mismo nivel de esta hoja (``claves``),
+    que no es la de la fila misma. Deja en ``RetiroLeido.destino`` la clave normalizada."""
+    patron, otro = (_CLAVE_ACCION, _CLAVE_COMPROMISO) if accion else (_CLAVE_COMPROMISO, _CLAVE_ACCION)
+    for numero, propia, retiro in retirados:
+        if not retiro.destino or retiro.retiro == Retiro.CANCELADA:
+            continue
+        destino = _normalizada(retiro.destino, patron)
+        if destino is None and _normalizada(retiro.destino, otro) is not None:
+            mensaje = (
+                _("«%(destino)s» es la clave de un compromiso; una acción se retira en favor de otra acción (p. ej. «1.5.2»).")
+                if accion else
+                _("«%(destino)s» es la clave de una acción; un compromiso se retira en favor de otro compromiso (p. ej. «2.1»).")
+            )
+        elif destino is None or destino not in claves:
+            mensaje = _("«%(destino)s» no es la clave de ninguna fila de la hoja «%(hoja)s».")
+        elif destino == propia:
+            mensaje = (
+                _("la acción %(destino)s no puede retirarse en favor de sí misma.")
+                if accion else
+                _("el compromiso %(destino)s no puede retirarse en favor de sí mismo.")
+            )
+        else:
+            retiro.destino = destino
+            continue
+        hoja.error(mensaje % {"destino": destino or retiro.destino, "hoja": hoja.nombre}, fila=numero, clave="retiro_destino")
+
+
 def _leer_ejes(lectura: Lectura, hoja: _Hoja) -> dict[int, EjeLeido]:
     largos = _largos(Eje)
     ejes: dict[int, EjeLeido] = {}
@@ -605,6 +725,7 @@ def _leer_compromisos(lectura: Lectura, hoja: _Hoja, ejes: dict[int, EjeLeido], 
     objetivos = {o.numero: o for o in ObjetivoODS.objects.all()}
     metas = {m.clave: m for m in MetaODS.objects.all()}
     compromisos: dict[str, CompromisoLeido] = {}
+    retirados: list[tuple[int, str | None, RetiroLeido]] = []
     for numero, valores in hoja.filas:
         clave = hoja.leer(numero, valores, "clave")
         campos = {"nombre": hoja.leer(numero, valores, "nombre", lambda v: _texto(v, largo_nombre))}
@@ -614,6 +735,9 @@ def _leer_compromisos(lectura: Lectura, hoja: _Hoja, ejes: dict[int, EjeLeido], 
         campos["fecha_conclusion"] = hoja.leer(numero, valores, "fecha_conclusion", _fecha)
         peso = hoja.leer(numero, valores, "peso", _peso)
         leido = CompromisoLeido(numero, clave or "", 0, 0, campos, peso or PESO_POR_OMISION)
+        leido.retiro = _leer_retiro(lectura, hoja, numero, valores, accion=False)
+        if leido.retiro is not None:
+            retirados.append((numero, _normalizada(clave or "", _CLAVE_COMPROMISO), leido.retiro))
         hubo = any(e.hoja == hoja.nombre and e.fila == numero for e in lectura.errores)
 
         for ods in _lista(hoja.valor(valores, "objetivos_ods")):
@@ -686,12 +810,14 @@ def _leer_compromisos(lectura: Lectura, hoja: _Hoja, ejes: dict[int, EjeLeido], 
             continue
         if not hubo:
             ejes[leido.eje].compromisos.append(leido)
+    _revisar_destinos(hoja, retirados, compromisos, accion=False)
     return compromisos
 
 
 def _leer_acciones(lectura: Lectura, hoja: _Hoja, compromisos: dict[str, CompromisoLeido]) -> None:
     largo_destacado = _largos(Accion)["destacado"]
     vistas: dict[str, int] = {}
+    retirados: list[tuple[int, str | None, RetiroLeido]] = []
     for numero, valores in hoja.filas:
         clave = hoja.leer(numero, valores, "clave")
         campos = {
@@ -702,6 +828,9 @@ def _leer_acciones(lectura: Lectura, hoja: _Hoja, compromisos: dict[str, Comprom
             "fecha_fin": hoja.leer(numero, valores, "fecha_fin", _fecha),
         }
         peso = hoja.leer(numero, valores, "peso", _peso)
+        retiro = _leer_retiro(lectura, hoja, numero, valores, accion=True)
+        if retiro is not None:
+            retirados.append((numero, _normalizada(clave or "", _CLAVE_ACCION), retiro))
         hubo = any(e.hoja == hoja.nombre and e.fila == numero for e in lectura.errores)
         if campos["destacado"] and campos["descripcion"] and campos["destacado"] not in campos["descripcion"]:
             hoja.error(
@@ -740,7 +869,8 @@ def _leer_acciones(lectura: Lectura, hoja: _Hoja, compromisos: dict[str, Comprom
             )
             continue
         if not hubo:
-            compromiso.acciones.append(AccionLeida(numero, clave, n, campos, peso))
+            compromiso.acciones.append(AccionLeida(numero, clave, n, campos, peso, retiro))
+    _revisar_destinos(hoja, retirados, vistas, accion=True)
 
 
 # --- Lectura completa ----------------------------------------------------------------------------
@@ -856,18 +986,33 @@ def _crear(lectura: Lectura, *, usuario) -> Plan:
                 motivo,
             )
     personas: dict = {}
+    #: Las fusiones y sustituciones: (elemento creado, su retiro), para cuando existan todas las filas.
+    con_destino: list[tuple[Compromiso | Accion, RetiroLeido]] = []
+    creados: dict[tuple[bool, str], Compromiso | Accion] = {}
+
+    def crear(elemento, leido):
+        """Guarda el elemento; una cancelación va completa, una fusión o sustitución espera a su destino."""
+        if leido.retiro is not None and leido.retiro.retiro == Retiro.CANCELADA:
+            for campo, valor in leido.retiro.campos.items():
+                setattr(elemento, campo, valor)
+        _guardar(elemento, motivo)
+        creados[(isinstance(elemento, Accion), leido.clave)] = elemento
+        if leido.retiro is not None and leido.retiro.retiro != Retiro.CANCELADA:
+            con_destino.append((elemento, leido.retiro))
+        return elemento
+
     for eje_leido in lectura.ejes:
         eje = _guardar(Eje(plan=plan, numero=eje_leido.numero, peso=eje_leido.peso, **eje_leido.campos), motivo)
         for leido in eje_leido.compromisos:
             responsable = instituciones[id(leido.institucion)]
-            compromiso = _guardar(
+            compromiso = crear(
                 Compromiso(
                     eje=eje, numero=leido.numero, peso=leido.peso, institucion_responsable=responsable,
                     representante=_persona_de(leido.titular, responsable, motivo, personas),
                     representante_suplente=_persona_de(leido.suplente, responsable, motivo, personas),
                     **leido.campos,
                 ),
-                motivo,
+                leido,
             )
             compromiso.objetivos_ods.set(leido.objetivos_ods)
             compromiso.metas_ods.set(leido.metas_ods)
@@ -875,7 +1020,12 @@ def _crear(lectura: Lectura, *, usuario) -> Plan:
             for orden, (titulo, url) in enumerate(leido.enlaces, start=1):
                 _guardar(EnlaceCompromiso(compromiso=compromiso, url=url, titulo=titulo, orden=orden), motivo)
             for accion in leido.acciones:
-                _guardar(Accion(compromiso=compromiso, numero=accion.numero, peso=accion.peso, **accion.campos), motivo)
+                crear(Accion(compromiso=compromiso, numero=accion.numero, peso=accion.peso, **accion.campos), accion)
+    for elemento, retiro in con_destino:
+        for campo, valor in retiro.campos.items():
+            setattr(elemento, campo, valor)
+        elemento.retiro_destino = creados[(retiro.accion, retiro.destino)]
+        _guardar(elemento, motivo)
     return plan
 
 

@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from plan.licencias import Licencia
-from plan.models import Institucion
+from plan.models import Institucion, Retiro
 from seguimiento.hojas_de_calculo import guardar_libro
 
 HOJA_INSTRUCCIONES = "Instrucciones"
@@ -65,6 +65,21 @@ def _c(clave, encabezado, ancho, tipo="texto", obligatoria=False, ayuda=""):
 
 
 _AYUDA_PESO = gettext_lazy("Número no negativo (1 si se deja vacío); 0 lo excluye del cálculo del avance.")
+
+
+def _columnas_del_retiro(*, destino) -> list[Columna]:
+    """Las cuatro columnas del retiro (``plan.models.Retirable``) de un compromiso o una acción;
+    ``destino`` es la ayuda de «Retirada en favor de» para ese nivel."""
+    return [
+        _c("retiro", gettext_lazy("Retiro"), 20, "retiro", ayuda=gettext_lazy(
+            "Vacío mientras está vigente; si se retiró, uno de la lista (cancelada, fusionada con otra o sustituida por otra).")),
+        _c("retiro_motivo", gettext_lazy("Motivo del retiro"), 40, ayuda=gettext_lazy(
+            "Obligatorio si se retiró; vacío si está vigente. Se publica junto al elemento.")),
+        _c("retiro_fecha", gettext_lazy("Fecha del retiro"), 13, "fecha", ayuda=gettext_lazy(
+            "Obligatoria si se retiró (dd/mm/aaaa), no anterior al año de inicio del plan ni futura; vacía si está vigente.")),
+        _c("retiro_destino", gettext_lazy("Retirada en favor de"), 12, "clave", ayuda=destino),
+    ]
+
 
 #: Los campos de la hoja «Plan» (columna «Campo»; su valor va en la columna «Valor»).
 CAMPOS_PLAN = [
@@ -114,6 +129,9 @@ COLUMNAS_COMPROMISOS = [
     _c("suplente_cargo", gettext_lazy("Cargo del suplente"), 28),
     _c("peso", gettext_lazy("Peso"), 9, "peso", ayuda=_AYUDA_PESO),
     _c("enlaces", gettext_lazy("Enlaces"), 50, ayuda=gettext_lazy("Uno por línea: «título | https://…» o solo la dirección.")),
+    *_columnas_del_retiro(destino=gettext_lazy(
+        "Solo si se fusionó o se sustituyó: la clave del compromiso con el que se fusionó o que lo sustituye, "
+        "p. ej. «2.1»; debe estar en esta hoja y no ser el mismo.")),
 ]
 
 COLUMNAS_ACCIONES = [
@@ -124,6 +142,9 @@ COLUMNAS_ACCIONES = [
     _c("fecha_inicio", gettext_lazy("Fecha de inicio"), 13, "fecha"),
     _c("fecha_fin", gettext_lazy("Fecha de fin"), 13, "fecha", ayuda=gettext_lazy("No anterior a la de inicio.")),
     _c("peso", gettext_lazy("Peso"), 9, "peso", ayuda=_AYUDA_PESO),
+    *_columnas_del_retiro(destino=gettext_lazy(
+        "Solo si se fusionó o se sustituyó: la clave de la acción con la que se fusionó o que la sustituye, "
+        "p. ej. «1.5.2»; debe estar en esta hoja y no ser la misma.")),
 ]
 
 COLUMNAS_INSTITUCIONES = [
@@ -153,6 +174,10 @@ def tipos_de_institucion() -> list[str]:
 
 def licencias() -> list[str]:
     return [str(etiqueta) for etiqueta in Licencia.labels]
+
+
+def retiros() -> list[str]:
+    return [str(etiqueta) for etiqueta in Retiro.labels]
 
 
 # --- Escritura ----------------------------------------------------------------------------------
@@ -193,6 +218,8 @@ def _validacion(columna: Columna) -> DataValidation | None:
         return _lista(tipos_de_institucion(), titulo=_("Tipo no válido"), mensaje=_("Elija un tipo de la lista."))
     if columna.tipo == "licencia":
         return _lista(licencias(), titulo=_("Licencia no válida"), mensaje=_("Elija una licencia de la lista."))
+    if columna.tipo == "retiro":
+        return _lista(retiros(), titulo=_("Retiro no válido"), mensaje=_("Elija un retiro de la lista o deje la celda vacía (vigente)."))
     if columna.tipo == "si_no":
         return _lista([SI, NO], titulo=_("Sí o No"), mensaje=_("Elija «Sí» o «No»."))
     return None
@@ -212,8 +239,9 @@ def _instrucciones(ws, *, titulo: str, exportado: bool) -> None:
     ]
     if exportado:
         lineas.append(
-            (_("Se exportó de un plan del portal: trae sus compromisos y acciones vigentes (no los retirados) "
-               "sin avances. Puede cargarse como un plan nuevo, con otro identificador."), None)
+            (_("Se exportó de un plan del portal: trae todos sus compromisos y acciones, también los retirados "
+               "(con su retiro, su motivo, su fecha y en favor de cuál), sin avances. Puede cargarse como un plan "
+               "nuevo, con otro identificador."), None)
         )
     lineas += [("", None), (_("Las hojas"), _NEGRITA)]
     lineas.append((_("«%(hoja)s»: una fila por campo del plan; escriba el valor en la columna «%(valor)s».")
@@ -239,12 +267,16 @@ def _instrucciones(ws, *, titulo: str, exportado: bool) -> None:
         (_("Los tipos de institución: %(tipos)s.") % {"tipos": "; ".join(tipos_de_institucion())}, None),
         (_("Las fechas, como fecha de la hoja de cálculo o escritas dd/mm/aaaa. Las listas (ODS, metas ODS, partes cocreadoras), separadas por «;»."), None),
         (_("El texto destacado de una acción debe aparecer tal cual en su descripción."), None),
+        (_("Un compromiso o una acción retirados llevan su retiro (%(retiros)s), su motivo y su fecha; si se fusionaron "
+           "o se sustituyeron, también la clave del elemento del mismo nivel en favor del cual se retiraron. Los vigentes "
+           "dejan vacías esas cuatro columnas.") % {"retiros": "; ".join(retiros())}, None),
         (_("No escriba fórmulas: se rechazan."), None),
         ("", None),
         (_("Ejemplo"), _NEGRITA),
         (_("Ejes: 1 | Transparencia | Acceso a la información | 1"), None),
         (_("Compromisos: 1.1 | Datos abiertos de obra pública | … | ODS «16» | Metas ODS «16.6; 16.10» | Institución «IACIP» | Partes cocreadoras «UG» | Representante titular «Ana Pérez» | Peso 1"), None),
         (_("Acciones: 1.1.1 | Publicar el catálogo de obras en datos abiertos | Texto destacado «catálogo» | Entregable «Conjunto de datos» | Peso 1"), None),
+        (_("Acción retirada: 1.1.2 | … | Retiro «Fusionada con otra» | Motivo del retiro «Acuerdo de la Primera Sesión Ordinaria» | Fecha del retiro 04/03/2024 | Retirada en favor de «1.1.1»"), None),
         (_("Instituciones: Instituto de Acceso a la Información Pública para el Estado de Guanajuato | IACIP | Organismo autónomo"), None),
     ]
     for texto, fuente in lineas:

@@ -39,11 +39,17 @@ def plan_de(elemento: Elemento):
     return elemento.eje.plan if isinstance(elemento, Compromiso) else elemento.compromiso.eje.plan
 
 
+def nombre_de_clave(clave: str, *, accion: bool) -> str:
+    """«la acción 1.5.3», «el compromiso 1.5», por su clave (también para lo que aún no está en la
+    base, como una fila de un libro que se importa)."""
+    if accion:
+        return _("la acción %(clave)s") % {"clave": clave}
+    return _("el compromiso %(clave)s") % {"clave": clave}
+
+
 def nombre_de(elemento: Elemento) -> str:
     """«la acción 1.5.3», «el compromiso 1.5»."""
-    if isinstance(elemento, Accion):
-        return _("la acción %(clave)s") % {"clave": elemento.clave}
-    return _("el compromiso %(clave)s") % {"clave": elemento.clave}
+    return nombre_de_clave(elemento.clave, accion=isinstance(elemento, Accion))
 
 
 def _retirada(elemento: Elemento) -> str:
@@ -51,18 +57,23 @@ def _retirada(elemento: Elemento) -> str:
     return _("retirada") if isinstance(elemento, Accion) else _("retirado")
 
 
+def describir_retiro(*, retiro: str, accion: bool, destino: str = "") -> str:
+    """Como ``como_se_retiro``, con el retiro (su valor), el nivel y la clave del destino."""
+    if retiro == Retiro.CANCELADA:
+        return _("cancelada") if accion else _("cancelado")
+    destino = nombre_de_clave(destino, accion=accion) if destino else ""
+    if retiro == Retiro.FUSIONADA:
+        return (_("fusionada con %(destino)s") if accion else _("fusionado con %(destino)s")) % {"destino": destino}
+    return (_("sustituida por %(destino)s") if accion else _("sustituido por %(destino)s")) % {"destino": destino}
+
+
 def como_se_retiro(elemento: Elemento) -> str:
     """«cancelada», «fusionada con la acción 1.5.2», «sustituido por el compromiso 2.1»."""
-    if elemento.retiro == Retiro.CANCELADA:
-        return _("cancelada") if isinstance(elemento, Accion) else _("cancelado")
-    destino = nombre_de(elemento.retiro_destino) if elemento.retiro_destino_id else ""
-    if elemento.retiro == Retiro.FUSIONADA:
-        return (_("fusionada con %(destino)s") if isinstance(elemento, Accion) else _("fusionado con %(destino)s")) % {
-            "destino": destino
-        }
-    return (_("sustituida por %(destino)s") if isinstance(elemento, Accion) else _("sustituido por %(destino)s")) % {
-        "destino": destino
-    }
+    return describir_retiro(
+        retiro=elemento.retiro,
+        accion=isinstance(elemento, Accion),
+        destino=elemento.retiro_destino.clave if elemento.retiro_destino_id else "",
+    )
 
 
 def _fecha(fecha: datetime.date) -> str:

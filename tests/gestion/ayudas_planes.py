@@ -9,7 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
 from gestion import exportacion_plan
-from plan.models import Accion, Compromiso, Plan
+from plan.models import Accion, Compromiso, Plan, Retiro
+from tests.gestion.ayudas_retiro import retirar_accion, retirar_compromiso
 
 TIPO_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -24,12 +25,20 @@ def _persona(persona):
     return None if persona is None else (persona.grado, persona.nombre, persona.cargo, persona.institucion.nombre)
 
 
+def _retiro(elemento):
+    """El retiro como datos simples, con la clave del destino; vacío si está vigente."""
+    destino = elemento.retiro_destino.clave if elemento.retiro_destino_id else None
+    return (elemento.retiro, elemento.retiro_motivo, elemento.retiro_fecha, destino)
+
+
 def arbol(plan: Plan) -> dict:
-    """El plan como datos simples: sus campos y, por clave, cada eje, compromiso y acción
-    vigentes con sus textos, pesos, ODS, instituciones, representantes y enlaces."""
+    """El plan como datos simples: sus campos y, por clave, cada eje, compromiso y acción (también
+    los retirados) con sus textos, pesos, ODS, instituciones, representantes, enlaces y retiro
+    (el último elemento: retiro, motivo, fecha y clave del destino)."""
     compromisos = {}
-    for c in Compromiso.objects.del_plan(plan).vigentes().select_related(
-        "eje", "institucion_responsable", "representante__institucion", "representante_suplente__institucion"
+    for c in Compromiso.objects.del_plan(plan).select_related(
+        "eje", "institucion_responsable", "representante__institucion", "representante_suplente__institucion",
+        "retiro_destino__eje",
     ):
         compromisos[c.clave] = {
             "nombre": c.nombre,
@@ -44,16 +53,41 @@ def arbol(plan: Plan) -> dict:
             "titular": _persona(c.representante),
             "suplente": _persona(c.representante_suplente),
             "enlaces": [(e.titulo, e.url) for e in c.enlaces.order_by("orden", "pk")],
+            "retiro": _retiro(c),
         }
     return {
         "plan": {campo: getattr(plan, campo) for campo in CAMPOS_PLAN},
         "ejes": {e.clave: (e.nombre, e.descripcion, e.peso) for e in plan.ejes.all()},
         "compromisos": compromisos,
         "acciones": {
-            a.clave: (a.descripcion, a.destacado, a.entregable, a.fecha_inicio, a.fecha_fin, a.peso)
-            for a in Accion.objects.del_plan(plan).vigentes().select_related("compromiso__eje")
+            a.clave: (a.descripcion, a.destacado, a.entregable, a.fecha_inicio, a.fecha_fin, a.peso, _retiro(a))
+            for a in Accion.objects.del_plan(plan).select_related("compromiso__eje", "retiro_destino__compromiso__eje")
         },
     }
+
+
+def retirados(arbol_del_plan: dict) -> dict[str, dict[str, tuple]]:
+    """Del ``arbol`` de un plan, el retiro de cada compromiso y acción retirados, por clave."""
+    return {
+        "compromisos": {k: c["retiro"] for k, c in arbol_del_plan["compromisos"].items() if c["retiro"][0]},
+        "acciones": {k: a[-1] for k, a in arbol_del_plan["acciones"].items() if a[-1][0]},
+    }
+
+
+#: Lo que ``retirar_en_el_pal`` retira del PAL 2022-2024: clave y cómo (el destino, su hermano).
+RETIROS_DEL_PAL = {
+    "acciones": {"1.5.3": (Retiro.CANCELADA, None), "1.5.2": (Retiro.FUSIONADA, "1.5.1")},
+    "compromisos": {"3.3": (Retiro.SUSTITUIDA, "3.2")},
+}
+
+
+def retirar_en_el_pal(plan: Plan, usuario) -> None:
+    """Retira con ``gestion.retiro.retirar`` lo de ``RETIROS_DEL_PAL``: una acción cancelada, otra
+    fusionada con una hermana y un compromiso sustituido por otro de su eje."""
+    for clave, (como, destino) in RETIROS_DEL_PAL["acciones"].items():
+        retirar_accion(plan, clave, usuario, como=como, destino=destino)
+    for clave, (como, destino) in RETIROS_DEL_PAL["compromisos"].items():
+        retirar_compromiso(plan, clave, usuario, como=como, destino=destino)
 
 
 def libro_exportado(plan: Plan):
@@ -86,6 +120,16 @@ def poner(hoja, fila: int, columna: str, valor) -> None:
     """Escribe ``valor`` en la celda de la columna con encabezado ``columna``."""
     encabezados = [c.value for c in hoja[1]]
     hoja.cell(row=fila, column=encabezados.index(columna) + 1, value=valor)
+
+
+COLUMNAS_DEL_RETIRO = ("Retiro", "Motivo del retiro", "Fecha del retiro", "Retirada en favor de")
+
+
+def poner_retiro(hoja, clave: str, retiro, motivo, fecha, destino) -> None:
+    """Escribe las cuatro columnas del retiro en la fila de ``clave`` (``None``: celda vacía)."""
+    fila = fila_de(hoja, "Clave", clave)
+    for columna, valor in zip(COLUMNAS_DEL_RETIRO, (retiro, motivo, fecha, destino)):
+        poner(hoja, fila, columna, valor)
 
 
 def filas_de_datos(contenido: bytes) -> dict[str, list[tuple]]:

@@ -30,12 +30,18 @@ class Command(BaseCommand):
         for eje in lectura.ejes:
             escribir(f"  {eje.numero}. {eje.nombre} " + _("(peso %(p)s)") % {"p": eje.peso.normalize()})
             for c in eje.compromisos:
-                escribir(f"    {c.clave} {c.nombre} " + _("(peso %(p)s, %(i)s)") % {"p": c.peso.normalize(), "i": c.institucion.nombre_corto})
+                escribir(f"    {c.clave} {c.nombre} " + _("(peso %(p)s, %(i)s)") % {"p": c.peso.normalize(), "i": c.institucion.nombre_corto}
+                         + self._retiro(c))
                 for a in c.acciones:
-                    escribir(f"      {a.clave} {a.campos['descripcion'][:70]} " + _("(peso %(p)s)") % {"p": a.peso.normalize()})
+                    escribir(f"      {a.clave} {a.campos['descripcion'][:70]} " + _("(peso %(p)s)") % {"p": a.peso.normalize()}
+                             + self._retiro(a))
         nuevas = [i.nombre for i in lectura.instituciones_nuevas]
         escribir(_("Instituciones nuevas: %(lista)s") % {"lista": "; ".join(nuevas) or _("ninguna")})
         escribir(_("Instituciones ya registradas: %(n)s") % {"n": len(lectura.instituciones_existentes)})
+
+    @staticmethod
+    def _retiro(leido) -> str:
+        return f" «{leido.retiro.descripcion}»" if leido.retiro is not None else ""
 
     def handle(self, *args, archivo, slug, usuario, dry_run, **opciones):
         ruta = Path(archivo)
