@@ -44,7 +44,6 @@ from plan.models import (
     Institucion,
     IntegranteSTL,
     Membresia,
-    MetaODS,
     ObjetivoODS,
     Persona,
     Plan,
@@ -116,13 +115,27 @@ class Cambio:
     despues: str
     largo: bool = False
 
+    def _desde(self) -> int:
+        """Dónde empiezan a diferir los dos textos, en un principio de palabra: los recortes
+        muestran lo que cambió y no el principio que comparten."""
+        comun = 0
+        for a, b in zip(self.antes, self.despues):
+            if a != b:
+                break
+            comun += 1
+        if comun < 40:
+            return 0
+        return self.antes.rfind(" ", 0, comun - 20) + 1
+
     @property
     def antes_corto(self) -> str:
-        return _recortar(self.antes)
+        desde = self._desde()
+        return ("…" if desde else "") + _recortar(self.antes[desde:])
 
     @property
     def despues_corto(self) -> str:
-        return _recortar(self.despues)
+        desde = self._desde()
+        return ("…" if desde else "") + _recortar(self.despues[desde:])
 
 
 @dataclass
