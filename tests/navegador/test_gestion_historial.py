@@ -74,4 +74,3 @@ def test_filtrar_sin_javascript(pagina_sin_js, con_cambios):
     filas = pagina_sin_js.locator("tbody tr")
     assert filas.count() == 3  # dos cambios y la carga inicial
     assert "3 cambios" in pagina_sin_js.get_by_role("table").locator("caption").inner_text()
-    revisar_accesibilidad(pagina_sin_js)
