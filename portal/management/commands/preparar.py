@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from simple_history.models import registered_models
 
@@ -25,7 +26,9 @@ FIXTURES_DE_PLANES = {"pal-2022-2024": "pal_2022_2024", "pal-2019-2021": "pal_20
 
 
 def registrar_historial_inicial() -> int:
-    """Crea el registro «+» de los objetos con historial que aún no tienen ninguno."""
+    """Crea el registro «+» de los objetos con historial que aún no tienen ninguno, con sus
+    relaciones muchos a muchos con historial (ODS, metas y partes cocreadoras de un compromiso)
+    tal como quedaron: así el primer cambio posterior se compara con lo cargado."""
     creados = 0
     for modelo in registered_models.values():
         if modelo._meta.app_label not in ("plan", "seguimiento") or not hasattr(modelo, "history"):
@@ -33,9 +36,28 @@ def registrar_historial_inicial() -> int:
         historico = modelo.history.model
         faltan = list(modelo.objects.exclude(pk__in=historico.objects.values("id")))
         if faltan:
-            modelo.history.bulk_history_create(faltan, default_change_reason=MOTIVO_CARGA_INICIAL)
+            registros = modelo.history.bulk_history_create(faltan, default_change_reason=MOTIVO_CARGA_INICIAL)
+            _copiar_relaciones_m2m(historico, registros)
             creados += len(faltan)
     return creados
+
+
+def _copiar_relaciones_m2m(historico, registros) -> None:
+    """``bulk_history_create`` no copia las relaciones muchos a muchos con historial
+    (``m2m_fields``): se copian aquí, una consulta y una inserción por relación."""
+    if not registros:
+        return
+    por_objeto = {registro.id: registro for registro in registros}
+    for campo in historico._history_m2m_fields:
+        intermedia = campo.remote_field.through
+        del_historial = getattr(historico, campo.name).model
+        propio = campo.m2m_field_name()
+        filas = intermedia.objects.filter(**{f"{propio}__in": list(por_objeto)})
+        nombres = [f.attname for f in intermedia._meta.fields]
+        del_historial.objects.bulk_create(
+            del_historial(history=por_objeto[getattr(fila, f"{propio}_id")], **{n: getattr(fila, n) for n in nombres})
+            for fila in filas
+        )
 
 
 class Command(BaseCommand):
@@ -51,7 +73,11 @@ class Command(BaseCommand):
             if Plan.objects.filter(slug=slug).exists():
                 self.stdout.write(f"El plan «{slug}» ya está cargado; no se modifica.")
             else:
-                call_command("loaddata", fixture, verbosity=verbosidad, stdout=self.stdout)
+                # Sin historial durante la carga: loaddata no lo genera al guardar, pero sí al fijar
+                # las relaciones muchos a muchos (un «~» sin «+» de cada compromiso con ODS). El
+                # registro inicial, «+» con esas relaciones, lo crea registrar_historial_inicial.
+                with override_settings(SIMPLE_HISTORY_ENABLED=False):
+                    call_command("loaddata", fixture, verbosity=verbosidad, stdout=self.stdout)
         # loaddata no genera historial: se crea el registro inicial de cada objeto que no lo
         # tenga (populate_history se salta un modelo entero si ya tiene algún registro).
         creados = registrar_historial_inicial()
