@@ -1,5 +1,5 @@
-"""La estructura de un plan —ejes, compromisos con su ficha y sus enlaces, acciones— editada por
-la facilitación del STL, sin el admin de Django.
+"""La estructura de un plan —sus datos (nombre, vigencia, STL, licencia), ejes, compromisos con
+su ficha y sus enlaces, acciones— editada por la facilitación del STL, sin el admin de Django.
 
 Escrituras (servicios): cada función es una operación completa en una transacción, con
 argumentos por nombre; deja su motivo en el historial (``_change_reason``: «Peso de la acción
@@ -43,6 +43,12 @@ CAMPOS_COMPROMISO = (
 )
 M2M_COMPROMISO = ("objetivos_ods", "metas_ods", "partes_cocreadoras")
 CAMPOS_ACCION = ("numero", "descripcion", "destacado", "entregable", "fecha_inicio", "fecha_fin", "peso")
+#: Los datos del plan que edita la facilitación. El identificador (``slug``) no: es la dirección
+#: pública del plan.
+CAMPOS_PLAN = (
+    "nombre", "nombre_corto", "entidad", "anio_inicio", "anio_fin", "fecha_meta", "descripcion",
+    "stl_nombre", "stl_facilitacion", "stl_correo", "stl_sitio_web", "stl_domicilio", "licencia",
+)
 
 
 class Conflicto(Exception):
@@ -292,6 +298,38 @@ def _renumerados_bajo_compromiso(compromiso: Compromiso, clave_vieja: str) -> li
 def _aplicar(elemento, cambios: dict) -> None:
     for campo, (_antes, despues) in cambios.items():
         setattr(elemento, campo, despues)
+
+
+# --- Los datos del plan ----------------------------------------------------------------------
+
+
+def _error_vigencia() -> ValidationError:
+    return ValidationError(
+        {"anio_fin": _("El año de fin no puede ser anterior al de inicio.")}, code="vigencia_en_desorden"
+    )
+
+
+@transaction.atomic
+def editar_plan(*, plan: Plan, datos: dict, usuario, version: str | None) -> Plan:
+    """Cambia los datos del plan (``CAMPOS_PLAN``; nunca su identificador) con un registro de
+    historial que nombra los campos cambiados; sin cambios, no escribe nada. La vigencia al revés
+    (que la base tampoco admite: ``plan_vigencia_en_orden``) es un error del campo ``anio_fin``."""
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    _exigir_version(
+        plan, version,
+        _("Alguien cambió los datos de este plan mientras los editaba: revise sus datos de ahora y vuelva a escribir su cambio."),
+    )
+    cambios = _cambios(plan, datos, CAMPOS_PLAN)
+    if not cambios:
+        return plan
+    _aplicar(plan, cambios)
+    plan.full_clean(exclude=["slug"], validate_unique=False, validate_constraints=False)
+    if plan.anio_inicio > plan.anio_fin:
+        raise _error_vigencia()
+    plan._change_reason = _motivo("plan", plan.slug, plan.slug, cambios, _etiquetas(Plan))
+    plan._history_user = usuario
+    plan.save()
+    return plan
 
 
 # --- Ejes ------------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
-"""Formularios de la estructura del plan: eje, compromiso (con su ficha completa y sus enlaces) y
-acción. Validan lo que ve la persona (números, fechas en orden, texto destacado dentro de la
-descripción); guardar lo hacen los servicios de ``gestion/estructura.py``.
+"""Formularios de la estructura del plan: los datos del plan, eje, compromiso (con su ficha
+completa y sus enlaces) y acción. Validan lo que ve la persona (números, fechas y vigencia en
+orden, texto destacado dentro de la descripción); guardar lo hacen los servicios de
+``gestion/estructura.py``.
 
 Cada formulario lleva la versión del elemento oculta (``version``) y, con ``solo_lectura``, se
 muestra con sus campos desactivados (lo que ve una integrante del STL).
@@ -12,24 +13,21 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
-from plan.models import Accion, Compromiso, Eje, Institucion, MetaODS, ObjetivoODS
+from plan.licencias import Licencia
+from plan.models import Accion, Compromiso, Eje, Institucion, MetaODS, ObjetivoODS, Plan
 from seguimiento.formularios import Fecha
 
-from .estructura import CAMPOS_ACCION, CAMPOS_COMPROMISO, CAMPOS_EJE, M2M_COMPROMISO, DatosEnlace
+from .estructura import CAMPOS_ACCION, CAMPOS_COMPROMISO, CAMPOS_EJE, CAMPOS_PLAN, M2M_COMPROMISO, DatosEnlace
 
 
-class _Estructura(forms.ModelForm):
-    """Lo común: el número (1 a 9999, lo que admite una dirección), la versión oculta y el modo
-    de solo lectura. Los números repetidos y las restricciones de la base las revisa el servicio
-    (con un mensaje que nombra la clave), no ``validate_unique``."""
+class _ConVersion(forms.ModelForm):
+    """Lo común a todos: la versión oculta y el modo de solo lectura. Las restricciones de la
+    base las revisa el servicio (con un mensaje en español junto al campo), no ``validate_unique``."""
 
-    numero = forms.IntegerField(label=_l("número"), min_value=1, max_value=9999)
     version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, version: str | None = None, solo_lectura: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["numero"].label = self._meta.model._meta.get_field("numero").verbose_name.capitalize()
-        self.fields["numero"].help_text = self._meta.model._meta.get_field("numero").help_text
         if version is not None:
             self.initial["version"] = version
         self.solo_lectura = solo_lectura
@@ -49,6 +47,47 @@ class _Estructura(forms.ModelForm):
     def datos(self) -> dict:
         """Lo que recibe el servicio: los campos del modelo, sin la versión."""
         return {c: v for c, v in self.cleaned_data.items() if c != "version"}
+
+
+class _Estructura(_ConVersion):
+    """Un eje, compromiso o acción: además, el número (1 a 9999, lo que admite una dirección).
+    Un número repetido lo revisa el servicio, con un mensaje que nombra la clave."""
+
+    numero = forms.IntegerField(label=_l("número"), min_value=1, max_value=9999)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["numero"].label = self._meta.model._meta.get_field("numero").verbose_name.capitalize()
+        self.fields["numero"].help_text = self._meta.model._meta.get_field("numero").help_text
+
+
+class PlanForm(_ConVersion):
+    """Los datos del plan: nombre, vigencia, fecha meta, el STL y la licencia de sus datos
+    abiertos. El identificador no está: es la dirección pública del plan y no se cambia."""
+
+    class Meta:
+        model = Plan
+        fields = CAMPOS_PLAN
+        widgets = {
+            "fecha_meta": Fecha(),
+            "descripcion": forms.Textarea(attrs={"rows": 4}),
+            "stl_domicilio": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for campo in ("anio_inicio", "anio_fin"):
+            self.fields[campo].widget.attrs.update(min=2000, max=2100)
+        self.fields["licencia"].choices = [
+            ("", _("Sin fijar: se usa la del portal por omisión (CC BY 4.0)")), *Licencia.choices,
+        ]
+
+    def clean(self):
+        datos = super().clean()
+        inicio, fin = datos.get("anio_inicio"), datos.get("anio_fin")
+        if inicio and fin and inicio > fin:
+            self.add_error("anio_fin", _("El año de fin no puede ser anterior al de inicio."))
+        return datos
 
 
 class EjeForm(_Estructura):

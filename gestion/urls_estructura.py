@@ -1,6 +1,7 @@
 """Direcciones de la gestión: estructura del plan (se incluyen en gestion/urls.py).
 
-Las claves son las que ve la ciudadanía: ``ejes/1/``, ``compromisos/1.5/``, ``acciones/1.5.3/``.
+Los datos del plan (nombre, vigencia, STL, licencia) están en ``estructura/plan/``. Las claves
+son las que ve la ciudadanía: ``ejes/1/``, ``compromisos/1.5/``, ``acciones/1.5.3/``.
 El retiro de compromisos y acciones (``…/retirar/``) está en ``urls_retiro.py``. Los
 convertidores ``clave_compromiso`` y ``clave_accion`` los registra ``gestion/urls.py`` al
 importar ``plan.convertidores``, antes de incluir este módulo.
@@ -17,6 +18,7 @@ accion = base + "acciones/<clave_accion:clave>/"
 
 urlpatterns = [
     path(base, vistas.estructura_del_plan, name="estructura"),
+    path(base + "plan/", vistas.plan_datos, name="plan_datos"),
     path(base + "ejes/nuevo/", vistas.eje_nuevo, name="eje_nuevo"),
     path(eje, vistas.eje, name="eje"),
     path(eje + "borrar/", vistas.eje_borrar, name="eje_borrar"),

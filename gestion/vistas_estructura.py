@@ -1,4 +1,5 @@
-"""Páginas del editor de la estructura (``/trabajo/<plan>/estructura/…``).
+"""Páginas del editor de la estructura (``/trabajo/<plan>/estructura/…``), los datos del plan
+incluidos (``…/estructura/plan/``).
 
 Acceso (``gestion.acceso.plan_del_stl``): la facilitación y la administración editan; una
 integrante del STL ve todo en solo lectura (``GET`` 200, cualquier cambio 403); cualquier otra
@@ -24,7 +25,7 @@ from seguimiento.permisos import vista_privada
 
 from . import consecuencias, estructura
 from .acceso import plan_del_stl
-from .formularios_estructura import AccionForm, CompromisoForm, EjeForm, formulario_de_enlaces
+from .formularios_estructura import AccionForm, CompromisoForm, EjeForm, PlanForm, formulario_de_enlaces
 
 PLANTILLA_FORMULARIO = "gestion/estructura/formulario.html"
 
@@ -73,10 +74,11 @@ def _siguiente(queryset) -> int:
 
 def _formulario(request, *, plan, acceso, form, titulo, guardar, efecto, destino, exito, enlaces=None, extra=None):
     """Valida; «Ver el efecto» vuelve a mostrar el formulario con la consecuencia del peso
-    (sin escribir nada); «Guardar» llama al servicio y, si sale bien, lleva a la estructura."""
+    (sin escribir nada); «Guardar» llama al servicio y, si sale bien, lleva a la estructura.
+    Sin ``efecto`` (lo que no tiene peso, como los datos del plan) no hay «Ver el efecto»."""
     consecuencia = None
     if request.method == "POST" and form.is_valid() and (enlaces is None or enlaces.is_valid()):
-        if "ver_efecto" in request.POST:
+        if efecto is not None and "ver_efecto" in request.POST:
             consecuencia = efecto(form.cleaned_data)
         else:
             try:
@@ -94,7 +96,7 @@ def _formulario(request, *, plan, acceso, form, titulo, guardar, efecto, destino
     con_errores = form.is_bound and (bool(form.errors) or (enlaces is not None and not enlaces.is_valid()))
     contexto = {
         "plan": plan, "acceso": acceso, "form": form, "enlaces": enlaces, "titulo": titulo,
-        "consecuencia": consecuencia, **(extra or {}),
+        "consecuencia": consecuencia, "con_efecto": efecto is not None, **(extra or {}),
     }
     return render(request, PLANTILLA_FORMULARIO, contexto, status=400 if con_errores else 200)
 
@@ -129,6 +131,22 @@ def estructura_del_plan(request, slug):
     return render(
         request, "gestion/estructura/estructura.html",
         {"plan": plan, "acceso": acceso, "ejes": estructura.arbol_de_estructura(plan)},
+    )
+
+
+@vista_privada
+def plan_datos(request, slug):
+    plan, acceso = plan_del_stl(request, slug)
+    form = _para_editar(PlanForm, plan, request, acceso)
+    return _formulario(
+        request, plan=plan, acceso=acceso, form=form, titulo=_("Datos del plan"),
+        guardar=lambda f: estructura.editar_plan(
+            plan=plan, datos=f.datos, usuario=request.user, version=f.cleaned_data["version"]
+        ),
+        efecto=None,
+        destino=_a_la_estructura(plan),
+        exito=lambda _plan: _("Se guardaron los datos del plan."),
+        extra={"nivel": "plan"},
     )
 
 

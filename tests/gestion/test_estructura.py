@@ -1,6 +1,7 @@
-"""El editor de la estructura sobre el PAL 2022-2024 real, como lo usa la facilitadora: añadir
-y editar con la vista previa del peso, renumerar (las claves viejas quedan registradas), números
-repetidos, dos personas a la vez, borrar solo lo que nunca se publicó y el portal al día."""
+"""El editor de la estructura sobre el PAL 2022-2024 real, como lo usa la facilitadora: los datos
+del plan, añadir y editar con la vista previa del peso, renumerar (las claves viejas quedan
+registradas), números repetidos, dos personas a la vez, borrar solo lo que nunca se publicó y el
+portal al día."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from gestion import estructura
-from plan.models import Accion, ClaveAnterior, Compromiso, Eje, EnlaceCompromiso, MetaODS
+from plan.models import Accion, ClaveAnterior, Compromiso, Eje, EnlaceCompromiso, MetaODS, Plan
 from seguimiento.models import VersionPublica
 from tests.ayudas import accion, texto_de
 
@@ -60,6 +61,13 @@ def datos_compromiso(c: Compromiso, enlaces=None, **cambios) -> dict:
     return datos
 
 
+def datos_plan(p: Plan, **cambios) -> dict:
+    """El formulario de los datos del plan ``p`` tal como está."""
+    datos = {campo: getattr(p, campo) or "" for campo in estructura.CAMPOS_PLAN}
+    datos.update(version=estructura.version_de(p), **cambios)
+    return datos
+
+
 @pytest.fixture
 def facilitadora(client, ciclo):
     client.force_login(ciclo.facilitadora)
@@ -68,6 +76,70 @@ def facilitadora(client, ciclo):
 
 def version_publica() -> int:
     return VersionPublica.objects.get(pk=1).numero
+
+
+# --- Los datos del plan ------------------------------------------------------------------------
+
+
+def test_guardar_los_datos_del_plan_cambia_la_pagina_publica_y_queda_en_el_historial(facilitadora, ciclo):
+    publica = f"/planes/{SLUG}/"
+    assert "Plan de Acción Local renovado" not in texto_de(facilitadora.get(publica))  # y queda en caché
+    pagina = facilitadora.get(f"{BASE}plan/")
+    assert "No se cambia: es la dirección pública del plan" in texto_de(pagina)
+    assert 'name="slug"' not in pagina.content.decode() and "Ver el efecto" not in texto_de(pagina)
+
+    respuesta = facilitadora.post(
+        f"{BASE}plan/", datos_plan(ciclo.plan, nombre="Plan de Acción Local renovado", stl_correo="stl@example.org")
+    )
+
+    assert respuesta.status_code == 302 and respuesta["Location"] == BASE
+    assert "Plan de Acción Local renovado" in texto_de(facilitadora.get(publica))
+    ultimo = Plan.objects.get(pk=ciclo.plan.pk).history.latest()
+    assert ultimo.nombre == "Plan de Acción Local renovado" and ultimo.slug == SLUG
+    assert ultimo.history_user == ciclo.facilitadora
+    assert ultimo.history_change_reason == "Cambió: nombre, correo de contacto del STL"
+
+
+def test_guardar_los_datos_del_plan_sin_cambios_no_escribe(facilitadora, ciclo):
+    historial, version = ciclo.plan.history.count(), version_publica()
+    assert facilitadora.post(f"{BASE}plan/", datos_plan(ciclo.plan)).status_code == 302
+    assert ciclo.plan.history.count() == historial and version_publica() == version
+
+
+def test_la_vigencia_al_reves_es_un_error_del_campo_y_no_escribe(facilitadora, ciclo):
+    historial, version = ciclo.plan.history.count(), version_publica()
+    respuesta = facilitadora.post(f"{BASE}plan/", datos_plan(ciclo.plan, nombre="Otro", anio_inicio="2025", anio_fin="2022"))
+    assert respuesta.status_code == 400
+    assert respuesta.context["form"].errors == {"anio_fin": ["El año de fin no puede ser anterior al de inicio."]}
+    assert "El año de fin no puede ser anterior al de inicio." in texto_de(respuesta)
+    assert ciclo.plan.history.count() == historial and version_publica() == version
+    with pytest.raises(ValidationError) as error:  # el servicio, sin el formulario, tampoco
+        estructura.editar_plan(plan=ciclo.plan, datos={"anio_inicio": 2025}, usuario=ciclo.facilitadora, version=None)
+    assert list(error.value.message_dict) == ["anio_fin"]
+    assert Plan.objects.get(pk=ciclo.plan.pk).anio_inicio == 2022
+
+
+def test_dos_personas_en_los_datos_del_plan_la_segunda_no_pisa_a_la_primera(facilitadora, ciclo):
+    abierto_por_ambas = datos_plan(ciclo.plan)
+    assert facilitadora.post(f"{BASE}plan/", {**abierto_por_ambas, "nombre_corto": "PAL de la primera"}).status_code == 302
+
+    segunda = facilitadora.post(f"{BASE}plan/", {**abierto_por_ambas, "nombre_corto": "PAL de la segunda"})
+
+    assert segunda.status_code == 400
+    assert "Alguien cambió los datos de este plan mientras los editaba" in texto_de(segunda)
+    assert Plan.objects.get(pk=ciclo.plan.pk).nombre_corto == "PAL de la primera"
+
+
+def test_la_integrante_ve_los_datos_del_plan_sin_poder_guardar(client, ciclo):
+    client.force_login(ciclo.integrante)
+    assert f'href="{BASE}plan/"' in client.get(BASE).content.decode()
+    formulario = client.get(f"{BASE}plan/")
+    assert formulario.status_code == 200
+    html = formulario.content.decode()
+    campos = html[html.index('<form method="post" class="formulario"'):]
+    campos = campos[:campos.index("</form>")]
+    assert ciclo.plan.nombre in campos and "disabled" in campos
+    assert "<button" not in campos and 'type="submit"' not in campos and "Guardar" not in campos
 
 
 # --- Añadir una acción: vista previa, luego guardar --------------------------------------------

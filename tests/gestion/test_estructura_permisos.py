@@ -5,12 +5,12 @@ plan, una cuenta sin papel— 404. Nadie que no edite escribe nada."""
 
 import pytest
 
-from plan.models import Accion, ClaveAnterior, Compromiso, EnlaceCompromiso, Eje
+from plan.models import Accion, ClaveAnterior, Compromiso, EnlaceCompromiso, Eje, Plan
 from tests.ayudas import CLAVE
 
 BASE = "/trabajo/pal-2022-2024/estructura/"
 DIRECCIONES = [
-    "", "ejes/nuevo/", "ejes/1/", "ejes/1/borrar/", "ejes/1/compromisos/nuevo/",
+    "", "plan/", "ejes/nuevo/", "ejes/1/", "ejes/1/borrar/", "ejes/1/compromisos/nuevo/",
     "compromisos/1.5/", "compromisos/1.5/borrar/", "compromisos/1.5/acciones/nueva/",
     "acciones/1.5.3/", "acciones/1.5.3/borrar/",
 ]
@@ -31,7 +31,7 @@ def _cliente(client, cuentas, papel):
 
 def _huella():
     """Todo lo que el editor puede escribir, con su historial."""
-    modelos = (Eje, Compromiso, Accion, EnlaceCompromiso, ClaveAnterior)
+    modelos = (Plan, Eje, Compromiso, Accion, EnlaceCompromiso, ClaveAnterior)
     return [(m.objects.count(), m.history.count()) for m in modelos]
 
 

@@ -1,6 +1,7 @@
 """El editor de la estructura en Chromium: la facilitadora añade una acción con peso 2 al
 compromiso 1.5, ve su efecto en las cifras públicas antes de guardar, guarda y la ciudadanía la
-ve en su página; la estructura y el formulario de la acción, accesibles a 1280 y a 360 px."""
+ve en su página; la estructura, los datos del plan y los formularios de la acción y del
+compromiso, accesibles a 1280 y a 360 px."""
 
 import re
 
@@ -48,7 +49,7 @@ def test_la_facilitadora_anade_una_accion_ve_el_efecto_y_la_publica(pagina, nuev
 
 
 @pytest.mark.parametrize("cual", ["pagina", "pagina_movil"])
-@pytest.mark.parametrize("ruta", ["", "acciones/1.5.3/", "compromisos/1.5/"])
+@pytest.mark.parametrize("ruta", ["", "plan/", "acciones/1.5.3/", "compromisos/1.5/"])
 def test_la_estructura_y_sus_formularios_son_accesibles(request, ciclo, cual, ruta):
     pagina = request.getfixturevalue(cual)
     entrar(pagina, ciclo, "facilitadora")
