@@ -30,6 +30,8 @@ from io import StringIO
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db.models import Q
@@ -60,6 +62,8 @@ OBSERVACIONES_FORMULA = "=Falta el enlace al mapa de municipios"
 FORMULAS_PUBLICADAS = (NARRATIVA_FORMULA, ETAPA_FORMULA, NOTA_FORMULA, NARRATIVA_ARROBA, ETAPA_ARROBA)
 #: La descripción de una evidencia de todo un compromiso, publicada: a evidencias.csv, neutralizada.
 DESCRIPCION_FORMULA = '=HYPERLINK("http://evidencia","mapa")'
+#: El motivo con que el STL canceló la acción 6.1.2: llega a arbol.csv y al libro neutralizado.
+MOTIVO_CANCELACION_FORMULA = '=HYPERLINK("http://cancelada","motivo")'
 
 
 @dataclass
@@ -87,6 +91,14 @@ class Recorrido:
     suscripciones: list = field(default_factory=list)
     #: Tareas en segundo plano: terminadas, una fallida y una en espera.
     tareas: list = field(default_factory=list)
+    #: La gestión del plan: la invitación pendiente de una enlace nueva del IACIP y su enlace.
+    invitacion: object = None
+    enlace_de_invitacion: str = ""
+    #: Lo que la sesión de una cuenta trae al entrar (username → datos): la facilitación tiene
+    #: un plan importado de una hoja de cálculo esperando su confirmación.
+    sesiones: dict = field(default_factory=dict)
+    #: El token de esa importación.
+    importacion: str = ""
 
 
 def _archivo(nombre):
@@ -296,6 +308,8 @@ def construir() -> Recorrido:
     suscripciones = list(Suscripcion.objects.order_by("pk"))
     servicios_de_suscripcion.confirmar(token=enlaces.firmar([suscripciones[0].pk], enlaces.CONFIRMAR))
 
+    gestion = _gestion_del_plan(plan, historico, facilitacion)
+
     # Se van las dos cuentas: lo que hicieron queda sin cuenta (SET_NULL).
     enlace_temporal.delete()
     facilitadora_temporal.delete()
@@ -323,4 +337,48 @@ def construir() -> Recorrido:
         evidencias_de_compromisos=[(Periodo.objects.get(pk=p.pk), c, Evidencia.objects.get(pk=e.pk)) for p, c, e in de_compromisos],
         suscripciones=suscripciones,
         tareas=list(Tarea.objects.filter(plan=plan).order_by("pk")),
+        **gestion,
     )
+
+
+def _gestion_del_plan(plan, historico, facilitacion) -> dict:
+    """Lo que la gestión del plan deja a la vista: la acción 6.1.2 cancelada (motivo con
+    fórmula) y la 5.1.4 fusionada con la 5.1.3; las claves viejas de un eje, un compromiso y una
+    acción renumerados; una invitación pendiente; un plan importado por confirmar."""
+    from gestion import invitaciones, retiro
+    from gestion.exportacion_plan import exportar
+    from gestion.vistas_planes import CARPETA, SESION
+    from plan.models import ClaveAnterior, Retiro
+
+    cuando = datetime.date(2024, 2, 15)
+    retiro.retirar(
+        elemento=accion(plan, "6.1.2"), retiro=Retiro.CANCELADA, motivo=MOTIVO_CANCELACION_FORMULA,
+        fecha=cuando, usuario=facilitacion,
+    )
+    retiro.retirar(
+        elemento=accion(plan, "5.1.4"), retiro=Retiro.FUSIONADA, motivo="Se integra a la capacitación",
+        fecha=cuando, destino=accion(plan, "5.1.3"), usuario=facilitacion,
+    )
+    la_accion = accion(plan, "2.1.2")
+    for nivel, clave, elemento in (
+        (ClaveAnterior.Nivel.EJE, "9", {"eje": la_accion.compromiso.eje}),
+        (ClaveAnterior.Nivel.COMPROMISO, "2.9", {"compromiso": la_accion.compromiso}),
+        (ClaveAnterior.Nivel.ACCION, "2.1.9", {"accion": la_accion}),
+    ):
+        destino = next(iter(elemento.values()))
+        ClaveAnterior.objects.create(
+            plan=plan, nivel=nivel, clave=clave, clave_nueva=destino.clave, cambiada_por=facilitacion, **elemento
+        )
+    invitada = invitaciones.invitar(
+        plan=plan, nombre="Enlace Nueva", correo="enlace-nueva@example.org", rol=Membresia.Rol.RESPONSABLE,
+        por=facilitacion, institucion=Institucion.objects.get(siglas="IACIP"),
+    ).invitacion
+    token = "recorrido-importacion"
+    ruta = default_storage.save(f"{CARPETA}/{token}.xlsx", ContentFile(exportar(historico)))
+    carga = {"ruta": ruta, "archivo": "pal-2019-2021.xlsx", "slug": "pal-2019-2021-copia", "usuario": facilitacion.pk}
+    return {
+        "invitacion": invitada,
+        "enlace_de_invitacion": invitaciones.ruta_del_enlace(invitada),
+        "sesiones": {facilitacion.username: {SESION: {token: carga}}},
+        "importacion": token,
+    }

@@ -318,6 +318,57 @@ def _direcciones_propias(d: recorrido_datos.Recorrido) -> list[str]:
         urls += [_u("trabajo:tarea", slug=plan, pk=tarea.pk), _u("trabajo:tarea_reintentar", slug=plan, pk=tarea.pk)]
     urls += [_u("seguimiento:evidencia", pk=e.pk) for e in d.evidencias_archivo + d.evidencias_enlace]
     urls += _direcciones_de_suscripciones(d)
+    urls += _direcciones_de_gestion(d)
+    return urls
+
+
+def _direcciones_de_gestion(d: recorrido_datos.Recorrido) -> list[str]:
+    """La gestión del plan: estructura (con lo retirado y las claves viejas), personas y cuentas,
+    la invitación, planes nuevos e importados, el historial."""
+    from plan.models import Compromiso, Eje, Institucion, Membresia, Persona
+
+    plan, historico = d.plan.slug, d.historico.slug
+    urls = [
+        _u("gestion:plan_nuevo"), _u("gestion:plan_plantilla"), _u("gestion:plan_importar"),
+        _u("gestion:plan_importar_vista_previa", token=d.importacion),
+        _u("gestion:plan_importar_confirmar", token=d.importacion),
+        _u("gestion:plan_importar_vista_previa", token="no-existe"),
+        # Las direcciones de antes de renumerar: 301 a las de hoy.
+        _u("plan:eje", slug=plan, numero=9), _u("plan:compromiso", slug=plan, clave="2.9"),
+        _u("plan:accion", slug=plan, clave="2.1.9", consulta="desde=correo"),
+        _u("trabajo:captura", slug=plan, periodo=d.febrero.slug, clave="2.1.9"),
+        d.enlace_de_invitacion,
+        _u("invitacion:aceptar", uidb64=d.enlace_de_invitacion.split("/")[-3], token="elegir"),
+        _u("invitacion:aceptar", uidb64=d.enlace_de_invitacion.split("/")[-3], token="c4q1xx-enlacealterado"),
+    ]
+    for slug in (plan, historico):
+        urls += [_u(f"gestion:{n}", slug=slug) for n in (
+            "estructura", "plan_datos", "eje_nuevo", "plan_estructura", "historial", "personas", "invitar",
+            "instituciones", "nueva_institucion", "lista_personas", "nueva_persona", "representantes",
+        )]
+    urls += [
+        _u("gestion:historial", slug=plan, consulta="elemento=accion:6.1.2"),
+        _u("gestion:historial", slug=plan, consulta="clave=1.5&desde=2024-13-01&cuenta=abc"),
+        _u("gestion:historial", slug=plan, consulta="pagina=3"),
+    ]
+    for eje in Eje.objects.filter(plan=d.plan):
+        urls += [_u(f"gestion:{n}", slug=plan, numero=eje.numero) for n in ("eje", "eje_borrar", "compromiso_nuevo")]
+    for compromiso in Compromiso.objects.filter(eje__plan=d.plan).select_related("eje"):
+        urls += [_u(f"gestion:{n}", slug=plan, clave=compromiso.clave) for n in (
+            "compromiso", "compromiso_borrar", "accion_nueva", "retirar_compromiso", "restituir_compromiso", "representantes_del_compromiso",
+        )]
+    for clave in ("1.5.3", "4.1.1", "6.1.2", "5.1.4", "2.1.2"):
+        urls += [_u(f"gestion:{n}", slug=plan, clave=clave) for n in (
+            "accion", "accion_borrar", "retirar_accion", "restituir_accion",
+        )]
+    for membresia in Membresia.objects.filter(plan=d.plan).order_by("pk"):
+        urls += [_u(f"gestion:{n}", slug=plan, pk=membresia.pk) for n in ("papel", "baja", "reactivar")]
+    urls.append(_u("gestion:reenviar", slug=plan, pk=d.invitacion.pk))
+    instituciones = Institucion.objects.filter(compromisos__eje__plan=d.plan).distinct().order_by("pk")
+    for institucion in instituciones:
+        urls += [_u("gestion:institucion", slug=plan, pk=institucion.pk), _u("gestion:borrar_institucion", slug=plan, pk=institucion.pk)]
+    for persona in Persona.objects.filter(institucion__in=instituciones).order_by("pk"):
+        urls += [_u("gestion:persona", slug=plan, pk=persona.pk), _u("gestion:borrar_persona", slug=plan, pk=persona.pk)]
     return urls
 
 
@@ -487,6 +538,16 @@ def _pedir(cliente, metodo, url, papel, memoria) -> Respuesta:
     return resultado
 
 
+def _entrar(cliente, usuario, d) -> None:
+    """Entra con la cuenta y pone en su sesión lo que el recorrido le dejó (``d.sesiones``)."""
+    cliente.force_login(usuario)
+    datos = d.sesiones.get(usuario.username)
+    if datos:
+        sesion = cliente.session
+        sesion.update(datos)
+        sesion.save()
+
+
 def recorrer(d, urls, metodo) -> list[Respuesta]:
     from django.core.cache import cache
 
@@ -495,7 +556,7 @@ def recorrer(d, urls, metodo) -> list[Respuesta]:
     for papel, usuario in papeles(d):
         cliente = Client(raise_request_exception=True)
         if usuario is not None:
-            cliente.force_login(usuario)
+            _entrar(cliente, usuario, d)
         for url in urls:
             resultados.append(_pedir(cliente, metodo, url, papel, memoria))
             if metodo == "post":
@@ -503,7 +564,7 @@ def recorrer(d, urls, metodo) -> list[Respuesta]:
                 cache.clear()
             sesion = cliente.cookies.get(settings.SESSION_COOKIE_NAME)
             if usuario is not None and (sesion is None or not sesion.value):
-                cliente.force_login(usuario)  # salió (POST a «Salir»): vuelve a entrar
+                _entrar(cliente, usuario, d)  # salió (POST a «Salir»): vuelve a entrar
     return resultados
 
 
@@ -634,7 +695,7 @@ def test_cada_patron_lo_alcanza_algun_papel(urls, respuestas_get, respuestas_pos
 PATRONES_DE_ARCHIVOS = [
     "datos:plan_json", "datos:plan_xlsx", "datos:avances_csv", "datos:avances_json", "datos:arbol_csv",
     "informes:archivo", "seguimiento:evidencia", "trabajo:plantilla", "trabajo:exportar",
-    "trabajo:informe_vista_previa",
+    "trabajo:informe_vista_previa", "gestion:plan_plantilla", "gestion:plan_estructura",
 ]
 
 
@@ -733,12 +794,16 @@ def test_los_textos_que_parecen_formulas_llegan_neutralizados(recorrido):
     if 'href="http://x"' in pagina:
         fallas.append(f"/planes/{plan}/acciones/4.1.1/: la narrativa se volvió un enlace")
 
-    # La descripción de una evidencia de todo un compromiso, en evidencias.csv y en el libro.
-    texto = recorrido_datos.DESCRIPCION_FORMULA
-    celdas = _celdas_csv(cuerpo(cliente.get(f"/datos/{plan}/evidencias.csv")))
-    if "'" + texto not in celdas or texto in celdas:
-        fallas.append(f"evidencias.csv: no trae {texto!r} con el apóstrofo delante (y solo así)")
-    fallas += _neutralizados_en_xlsx(cuerpo(cliente.get(f"/datos/{plan}.xlsx")), [texto], f"{plan}.xlsx (Evidencias)")
+    # La descripción de una evidencia de todo un compromiso y el motivo con que se canceló una
+    # acción, en su CSV y en el libro.
+    for archivo, texto, hoja in (
+        ("evidencias.csv", recorrido_datos.DESCRIPCION_FORMULA, "Evidencias"),
+        ("arbol.csv", recorrido_datos.MOTIVO_CANCELACION_FORMULA, "Acciones"),
+    ):
+        celdas = _celdas_csv(cuerpo(cliente.get(f"/datos/{plan}/{archivo}")))
+        if "'" + texto not in celdas or texto in celdas:
+            fallas.append(f"{archivo}: no trae {texto!r} con el apóstrofo delante (y solo así)")
+        fallas += _neutralizados_en_xlsx(cuerpo(cliente.get(f"/datos/{plan}.xlsx")), [texto], f"{plan}.xlsx ({hoja})")
 
     # La exportación interna del STL y el informe congelado con esos textos, igual.
     stl = Client()
@@ -748,6 +813,8 @@ def test_los_textos_que_parecen_formulas_llegan_neutralizados(recorrido):
         exportacion, [recorrido_datos.NARRATIVA_FORMULA, recorrido_datos.ETAPA_FORMULA, recorrido_datos.NOTA_FORMULA],
         "avances.xlsx del STL",
     )
+    estructura = cuerpo(stl.get(f"/trabajo/{plan}/estructura.xlsx"))
+    fallas += _neutralizados_en_xlsx(estructura, [recorrido_datos.MOTIVO_CANCELACION_FORMULA], "estructura.xlsx del STL")
     informe = d.informe_con_formulas
     xlsx = cuerpo(stl.get(informe.url_xlsx))
     fallas += _neutralizados_en_xlsx(
