@@ -331,7 +331,7 @@ def restaurar(*, origen: Path, sobrescribir: bool = False, using: str = DEFAULT_
             call_command("flush", database=using, interactive=False, verbosity=0)
         entradas = [e for e in manifiesto["archivos"] if e["ruta"].startswith("archivos/")]
         # Si un archivo no se puede subir, la base queda como estaba (los ya subidos quedan).
-        with transaction.atomic(using=using), _sin_historial_nuevo():
+        with transaction.atomic(using=using), sin_historial_nuevo():
             call_command("loaddata", str(carpeta / DATOS_POR_LLAVE_NATURAL), str(carpeta / DATOS),
                          database=using, verbosity=0)
             _reiniciar_secuencias(using=using)
@@ -350,10 +350,12 @@ def restaurar(*, origen: Path, sobrescribir: bool = False, using: str = DEFAULT_
 
 
 @contextmanager
-def _sin_historial_nuevo() -> Iterator[None]:
-    """El historial viene en el respaldo: cargar no escribe uno nuevo. ``loaddata`` guarda en crudo
+def sin_historial_nuevo() -> Iterator[None]:
+    """Un ``loaddata`` dentro del bloque no escribe historial. ``loaddata`` guarda en crudo
     (``raw``) y simple-history no anota esos guardados, pero sí los ManyToMany que se ponen
-    después (su ``m2m_changed`` no sabe de ``raw``): cada objeto cargado se marca para que no."""
+    después (su ``m2m_changed`` no sabe de ``raw``): cada objeto cargado se marca para que no.
+    Lo usan ``restaurar`` (el historial viene en el respaldo) y ``preparar`` (el registro
+    inicial lo escribe después, con sus relaciones)."""
 
     def marcar(sender, instance, raw, **_kwargs):
         if raw:

@@ -13,9 +13,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.test.utils import override_settings
 
 from simple_history.models import registered_models
+
+from operacion.respaldos import sin_historial_nuevo
 
 from plan.models import MetaODS, ObjetivoODS, Plan
 from seguimiento.bitacora import MOTIVO_CARGA_INICIAL
@@ -76,7 +77,7 @@ class Command(BaseCommand):
                 # Sin historial durante la carga: loaddata no lo genera al guardar, pero sí al fijar
                 # las relaciones muchos a muchos (un «~» sin «+» de cada compromiso con ODS). El
                 # registro inicial, «+» con esas relaciones, lo crea registrar_historial_inicial.
-                with override_settings(SIMPLE_HISTORY_ENABLED=False):
+                with sin_historial_nuevo():
                     call_command("loaddata", fixture, verbosity=verbosidad, stdout=self.stdout)
         # loaddata no genera historial: se crea el registro inicial de cada objeto que no lo
         # tenga (populate_history se salta un modelo entero si ya tiene algún registro).
