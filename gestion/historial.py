@@ -584,7 +584,9 @@ def _cuenta(registro) -> str:
         return nombre_de_cuenta(registro.history_user)
     if registro.history_change_reason == MOTIVO_CARGA_INICIAL:
         return _("carga inicial")
-    return _("una cuenta eliminada")
+    # Sin cuenta: lo hizo una orden de la consola (crear_usuarios_demo, informe --publicar…) o
+    # una cuenta que después se borró (simple-history deja la llave vacía): no se distingue.
+    return _("sin cuenta: el sistema o una cuenta borrada")
 
 
 def _filas(plan: Plan, pagina: list[tuple[int, datetime.datetime, str]]) -> list[Fila]:

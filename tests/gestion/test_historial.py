@@ -145,7 +145,7 @@ def test_una_cuenta_eliminada(client, stl, django_user_model):
     temporal.delete()
     client.force_login(stl.facilitadora)
     primera = _filas(client.get(_url(stl.plan)))[0]
-    assert "Acción 3.2.1" in primera and "Una cuenta eliminada" in primera
+    assert "Acción 3.2.1" in primera and "Sin cuenta: el sistema o una cuenta borrada" in primera
 
 
 def test_la_carga_inicial_son_registros_creados(client, stl):
