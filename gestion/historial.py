@@ -48,7 +48,7 @@ from plan.models import (
     Persona,
     Plan,
 )
-from seguimiento.bitacora import MOTIVO_CARGA_INICIAL
+from seguimiento.bitacora import MOTIVO_CARGA_INICIAL, nombre_de_cuenta
 from seguimiento.models import Avance, EstatusCompromiso, Evidencia, Informe, Periodo
 from seguimiento.numeros import numero_exacto
 
@@ -340,10 +340,6 @@ def cuentas_del_historial(plan: Plan):
 # --- Cómo se nombra cada cosa --------------------------------------------------------------------
 
 
-def nombre_de_cuenta(usuario) -> str:
-    return (usuario.get_full_name() or usuario.get_username()) if usuario is not None else ""
-
-
 def _minuscula_inicial(texto: str) -> str:
     return texto[:1].lower() + texto[1:]
 
@@ -403,7 +399,7 @@ class _Catalogo:
         if objeto is None:
             return _("una cuenta eliminada") if modelo is get_user_model() else _("(eliminado)")
         if modelo is get_user_model():
-            return nombre_de_cuenta(objeto)
+            return nombre_de_cuenta(objeto, eliminada=True)
         if modelo is Institucion:
             return objeto.nombre_corto
         if modelo is ObjetivoODS:
@@ -581,7 +577,7 @@ def _leer_m2m(catalogo: _Catalogo, modelo, ids_historial: list[int]) -> dict:
 
 def _cuenta(registro) -> str:
     if registro.history_user is not None:
-        return nombre_de_cuenta(registro.history_user)
+        return nombre_de_cuenta(registro.history_user, eliminada=True)
     if registro.history_change_reason == MOTIVO_CARGA_INICIAL:
         return _("carga inicial")
     # Sin cuenta: lo hizo una orden de la consola (crear_usuarios_demo, informe --publicar…) o

@@ -21,6 +21,7 @@ from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
 from plan.models import Compromiso, IntegranteSTL, Membresia
+from seguimiento.bitacora import nombre_de_cuenta
 
 
 def _lista(elementos) -> str:
@@ -205,13 +206,9 @@ def _exigir_otra_facilitacion(membresia) -> None:
     if not otras:
         raise ValidationError(
             _("%(cuenta)s es la única persona facilitadora activa del plan: no puede dejar de serlo. Invite o nombre "
-              "antes a otra persona facilitadora.") % {"cuenta": _nombre(membresia.usuario)},
+              "antes a otra persona facilitadora.") % {"cuenta": nombre_de_cuenta(membresia.usuario, eliminada=True)},
             code="ultima_facilitacion",
         )
-
-
-def _nombre(usuario) -> str:
-    return usuario.get_full_name() or usuario.get_username()
 
 
 def _bloquear(membresia):
@@ -240,7 +237,7 @@ def cambiar_papel(*, membresia, rol: str, institucion, usuario):
     except IntegrityError:
         raise ValidationError(
             {"rol": _("%(cuenta)s ya tiene ese papel en este plan (quizá dado de baja): reactive esa membresía.")
-             % {"cuenta": _nombre(membresia.usuario)}},
+             % {"cuenta": nombre_de_cuenta(membresia.usuario, eliminada=True)}},
             code="papel_repetido",
         ) from None
     return membresia

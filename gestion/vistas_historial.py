@@ -10,6 +10,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from seguimiento.bitacora import nombre_de_cuenta
 from seguimiento.formularios import Fecha
 from seguimiento.permisos import vista_privada
 
@@ -38,7 +39,7 @@ class FiltroHistorialForm(forms.Form):
         self.fields["cuenta"].choices = [
             ("", _("Cualquiera")),
             (historial.CUENTA_CARGA_INICIAL, _("Carga inicial (sin cuenta)")),
-            *[(str(c.pk), historial.nombre_de_cuenta(c)) for c in cuentas],
+            *[(str(c.pk), nombre_de_cuenta(c, eliminada=True)) for c in cuentas],
         ]
 
     def clean(self):

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from seguimiento.bitacora import nombre_de_cuenta
 from seguimiento.formularios import aplicar_errores
 from seguimiento.permisos import vista_privada
 
@@ -126,7 +127,7 @@ def papel(request, slug, pk):
             return redirect("gestion:personas", slug=plan.slug)
     return _formulario(
         request, plan, acceso, titulo=_("Papel de %(cuenta)s") % {
-            "cuenta": membresia.usuario.get_full_name() or membresia.usuario.username},
+            "cuenta": nombre_de_cuenta(membresia.usuario, eliminada=True)},
         form=form, boton=_("Guardar el papel"), volver="gestion:personas", volver_texto=_("Personas y cuentas"),
         membresia=membresia,
     )
@@ -136,7 +137,7 @@ def papel(request, slug, pk):
 def baja(request, plan, pk):
     membresia = selectores.membresia_o_404(plan, pk)
     _accion(request, personas.dar_de_baja, _("%(cuenta)s ya no tiene acceso a este plan; lo que hizo sigue con su nombre.")
-            % {"cuenta": membresia.usuario.get_full_name() or membresia.usuario.username},
+            % {"cuenta": nombre_de_cuenta(membresia.usuario, eliminada=True)},
             membresia=membresia, usuario=request.user)
     return redirect("gestion:personas", slug=plan.slug)
 
@@ -145,7 +146,7 @@ def baja(request, plan, pk):
 def alta(request, plan, pk):
     membresia = selectores.membresia_o_404(plan, pk)
     _accion(request, personas.reactivar, _("%(cuenta)s vuelve a tener acceso a este plan.")
-            % {"cuenta": membresia.usuario.get_full_name() or membresia.usuario.username},
+            % {"cuenta": nombre_de_cuenta(membresia.usuario, eliminada=True)},
             membresia=membresia, usuario=request.user)
     return redirect("gestion:personas", slug=plan.slug)
 
